@@ -1,0 +1,145 @@
+/**
+ * The Monte-Carlo sampler: runs the prefix once per image, the suffix in chunks of K samples,
+ * and merges the chunks' in-graph aggregates with Chan's parallel formulas into float64
+ * accumulators, so memory does not grow with N.
+ */
+import type { UncertaintyMaps } from '../types';
+import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN } from '../graph/aggregate';
+import { CompiledModel } from './compile';
+import { fillDropoutMask } from './masks';
+import { createSession, ort, SessionOptions } from './session';
+import { finishMaps } from './uncertainty-maps';
+
+export interface SampleOptions {
+  /** number of MC samples N >= 1 */
+  readonly samples: number;
+  /** integer seed in 0..2^32-1 */
+  readonly seed: number;
+  /** 32-bit key of the image (from its content digest) */
+  readonly imageKey: number;
+  /** samples per suffix run [default: the sampler's batch] */
+  readonly batch?: number;
+  /** first sample index [default: 0]; a run of samples s..s+N-1 */
+  readonly firstSample?: number;
+  /** called after each chunk with the samples done so far */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Streaming mean / M2 / entropy-sum state of one image. */
+export interface ChunkAccumulator {
+  count: number;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+  readonly entropySum: Float64Array;
+}
+
+export function createAccumulator(classes: number, pixels: number): ChunkAccumulator {
+  return { count: 0, mean: new Float64Array(classes * pixels), m2: new Float64Array(classes * pixels), entropySum: new Float64Array(pixels) };
+}
+
+/**
+ * Merges a chunk of k samples (its mean, M2 and entropy sum) into `acc`:
+ * delta = mean_b - mean_a; mean = mean_a + delta k/n; M2 = M2_a + M2_b + delta^2 n_a k / n.
+ */
+export function mergeChunk(acc: ChunkAccumulator, k: number, mean: Float32Array, m2: Float32Array, entropySum: Float32Array): void {
+  const na = acc.count;
+  const n = na + k;
+  const wb = k / n;
+  const wab = (na * k) / n;
+  const am = acc.mean, a2 = acc.m2;
+  for (let i = 0; i < am.length; i++) {
+    const delta = mean[i] - am[i];
+    am[i] += delta * wb;
+    a2[i] += m2[i] + delta * delta * wab;
+  }
+  const ae = acc.entropySum;
+  for (let i = 0; i < ae.length; i++) ae[i] += entropySum[i];
+  acc.count = n;
+}
+
+function checkCount(value: number, name: string, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+}
+
+export class McSampler {
+  private readonly maskBuffers: Float32Array[];
+
+  private constructor(
+    readonly compiled: CompiledModel,
+    private readonly prefix: ort.InferenceSession | null,
+    private readonly suffix: ort.InferenceSession,
+    /** default samples per suffix run */
+    readonly batch: number,
+  ) {
+    this.maskBuffers = compiled.points.map((p) => new Float32Array(p.size * batch));
+  }
+
+  static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number } = {}): Promise<McSampler> {
+    const batch = options.batch ?? 1;
+    checkCount(batch, 'batch', 1);
+    const prefix = compiled.prefix ? await createSession(compiled.prefix, options) : null;
+    const suffix = await createSession(compiled.suffix, options);
+    return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch);
+  }
+
+  /** Runs the deterministic prefix; its outputs are shared by every chunk of this image. */
+  async runPrefix(input: Float32Array): Promise<Record<string, ort.Tensor>> {
+    const c = this.compiled;
+    const image = new ort.Tensor('float32', input, c.inputDims.slice());
+    const feeds: Record<string, ort.Tensor> = {};
+    if (this.prefix) Object.assign(feeds, await this.prefix.run({ [c.inputName]: image }));
+    for (const name of c.suffixGraphInputs) feeds[name] = image;
+    return feeds;
+  }
+
+  /** Runs samples [first, first+k) in one suffix run and returns its aggregates. */
+  async runChunk(shared: Record<string, ort.Tensor>, first: number, k: number, seed: number, imageKey: number)
+    : Promise<{ mean: Float32Array; m2: Float32Array; entropySum: Float32Array; dims: readonly number[] }> {
+    const c = this.compiled;
+    const feeds: Record<string, ort.Tensor> = { ...shared };
+    for (let p = 0; p < c.points.length; p++) {
+      const point = c.points[p];
+      let buffer = this.maskBuffers[p];
+      if (buffer.length < point.size * k) buffer = this.maskBuffers[p] = new Float32Array(point.size * k);
+      for (let s = 0; s < k; s++) fillDropoutMask(buffer, s * point.size, point.size, point.rate, seed, imageKey, first + s, p);
+      feeds[point.maskInput] = new ort.Tensor('float32', buffer.subarray(0, point.size * k), [k, ...point.dims.slice(1)]);
+    }
+    const out = await this.suffix.run(feeds);
+    return {
+      mean: out[AGG_MEAN].data as Float32Array,
+      m2: out[AGG_M2].data as Float32Array,
+      entropySum: out[AGG_ENTROPY_SUM].data as Float32Array,
+      dims: out[AGG_MEAN].dims,
+    };
+  }
+
+  /** N MC samples of one preprocessed image tensor ([1, 3, H, W], normalised). */
+  async sample(input: Float32Array, options: SampleOptions): Promise<UncertaintyMaps> {
+    checkCount(options.samples, 'samples', 1);
+    const batch = options.batch ?? this.batch;
+    checkCount(batch, 'batch', 1);
+    const first = options.firstSample ?? 0;
+    const shared = await this.runPrefix(input);
+    const total = this.compiled.deterministic ? 1 : options.samples;
+    let acc: ChunkAccumulator | null = null;
+    let dims: readonly number[] = [];
+    for (let done = 0; done < total;) {
+      const k = Math.min(batch, total - done);
+      const chunk = await this.runChunk(shared, first + done, k, options.seed, options.imageKey);
+      if (!acc) {
+        dims = chunk.dims;
+        acc = createAccumulator(dims[1], dims[2] * dims[3]);
+      }
+      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+      done += k;
+      options.onProgress?.(done, total);
+    }
+    const a = acc as ChunkAccumulator;
+    return finishMaps(a, dims[1], dims[3], dims[2], options.samples);
+  }
+
+  async release(): Promise<void> {
+    await this.prefix?.release();
+    await this.suffix.release();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * One object per model for the commands: reads the ONNX file and its card, compiles the MC
+ * graphs, and turns image bytes into uncertainty maps.
+ */
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import type { Device, ModelCard, RgbImage, UncertaintyMaps } from '../types';
+import { decodeImage } from '../image/decode';
+import { imageToInputTensor } from '../image/preprocess';
+import { resolveModel } from '../model/card';
+import { decodeModel, ModelError } from '../onnx/model';
+import { compileModel, CompiledModel } from './compile';
+import { imageKeyFromDigest } from './masks';
+import { McSampler } from './sampler';
+
+/** Default samples per suffix run by device (from bench/: on 2 CPU cores small chunks win). */
+export const DEFAULT_BATCH: Record<Device, number> = { cpu: 1, cuda: 16, webgpu: 8 };
+
+export interface SegmenterOptions {
+  /** .onnx path [default: the shipped Bayesian SegNet] */
+  readonly model?: string;
+  /** model card path [default: the .json beside the model] */
+  readonly card?: string;
+  readonly device?: Device;
+  readonly threads?: number;
+  /** samples per suffix run [default: DEFAULT_BATCH[device]] */
+  readonly batch?: number;
+  /** overrides every dropout rate, in (0, 1) */
+  readonly dropoutRate?: number;
+  /** extra dropout points, "TENSOR" or "TENSOR:p" */
+  readonly dropoutAt?: readonly string[];
+  /** refuse models without dropout instead of warning [default: false] */
+  readonly strict?: boolean;
+  /** softmax temperature [default: the card's, else 1] */
+  readonly temperature?: number;
+  /** refuse images with more pixels [default: 40 million] */
+  readonly maxPixels?: number;
+}
+
+export interface SegmentResult {
+  readonly image: RgbImage;
+  readonly digest: string;
+  readonly maps: UncertaintyMaps;
+  /** session time of the sampling alone */
+  readonly ms: number;
+}
+
+export function parseDropoutAt(spec: string): { tensor: string; rate?: number } {
+  const at = spec.lastIndexOf(':');
+  if (at <= 0) return { tensor: spec };
+  const rate = Number(spec.slice(at + 1));
+  if (!Number.isFinite(rate) || rate <= 0 || rate >= 1) throw new RangeError(`--dropout-at ${spec}: rate must be in (0, 1), got '${spec.slice(at + 1)}'`);
+  return { tensor: spec.slice(0, at), rate };
+}
+
+export class Segmenter {
+  /** set when the model has no dropout: every sample is the same */
+  readonly warnings: string[] = [];
+
+  private constructor(readonly modelPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
+    readonly sampler: McSampler, private readonly maxPixels: number) {}
+
+  static async create(options: SegmenterOptions = {}): Promise<Segmenter> {
+    const { modelPath, card } = resolveModel(options.model, options.card);
+    const device = options.device ?? 'cpu';
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(modelPath);
+    } catch (err) {
+      throw new ModelError(modelPath, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const model = decodeModel(bytes, modelPath);
+    const compiled = await compileModel(model, {
+      file: modelPath,
+      inputName: card.input.name,
+      outputName: card.output.name,
+      inputDims: [1, 3, card.input.height, card.input.width],
+      outputKind: card.output.kind,
+      temperature: options.temperature ?? card.temperature ?? 1,
+      rate: options.dropoutRate,
+      injectAt: (options.dropoutAt ?? []).map(parseDropoutAt),
+      device,
+      threads: options.threads,
+      batching: (options.batch ?? DEFAULT_BATCH[device]) > 1,
+    });
+    if (compiled.deterministic && options.strict) {
+      throw new ModelError(modelPath, 'the model has no dropout before its output, so every MC sample is identical (--strict); '
+        + 'add dropout with --dropout-at TENSOR[:p]');
+    }
+    const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch: options.batch ?? DEFAULT_BATCH[device] });
+    const seg = new Segmenter(modelPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
+    if (compiled.deterministic) {
+      seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `
+        + 'maps show only the softmax entropy (use --dropout-at TENSOR[:p] to inject dropout, or --strict to refuse)');
+    }
+    return seg;
+  }
+
+  /** Decodes, preprocesses and samples one image file's bytes. */
+  async segment(bytes: Uint8Array, file: string, options: { samples: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const image = decodeImage(bytes, { file, maxPixels: this.maxPixels });
+    const input = imageToInputTensor(image, this.card.input);
+    const t0 = performance.now();
+    const maps = await this.sampler.sample(input, { samples: options.samples, seed: options.seed, imageKey: imageKeyFromDigest(digest), onProgress: options.onProgress });
+    const ms = performance.now() - t0;
+    if (maps.numClasses !== this.card.classes.length) {
+      throw new ModelError(this.modelPath, `the model outputs ${maps.numClasses} classes, its card lists ${this.card.classes.length}`);
+    }
+    return { image, digest, maps, ms };
+  }
+
+  async release(): Promise<void> {
+    await this.sampler.release();
+  }
+}

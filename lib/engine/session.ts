@@ -1,0 +1,62 @@
+/** ONNX Runtime sessions on a chosen execution provider, with errors that say how to fix them. */
+import * as ort from 'onnxruntime-node';
+import type { Device } from '../types';
+
+export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu'];
+
+export interface SessionOptions {
+  /** execution provider [default: 'cpu'] */
+  readonly device?: Device;
+  /** intra-op threads; 0 lets ONNX Runtime choose [default: 0] */
+  readonly threads?: number;
+  /** ONNX Runtime graph optimisation level [default: 'all'] */
+  readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+const INSTALL_HINT: Record<Device, string> = {
+  cpu: '',
+  cuda: 'the CUDA provider is not installed: reinstall with `npm install --onnxruntime-node-install=cuda12` '
+    + '(needs CUDA 12 and cuDNN 9 on the machine)',
+  webgpu: 'the WebGPU provider could not start: it needs a GPU with Vulkan (Linux), Metal (macOS) or D3D12 (Windows) drivers',
+};
+
+export function checkDevice(device: string): Device {
+  if (!(DEVICES as readonly string[]).includes(device)) {
+    throw new RangeError(`--device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+  }
+  return device as Device;
+}
+
+export function checkThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 0 || threads > 1024) {
+    throw new RangeError(`--threads must be an integer in 0..1024, got ${threads}`);
+  }
+  return threads;
+}
+
+export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
+  const device = checkDevice(options.device ?? 'cpu');
+  const threads = checkThreads(options.threads ?? 0);
+  if (device !== 'cpu') {
+    const backends = ort.listSupportedBackends?.() ?? [];
+    const entry = backends.find((b) => b.name === device);
+    if (!entry) throw new Error(`--device ${device}: ${INSTALL_HINT[device]}`);
+  }
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: [device],
+    graphOptimizationLevel: options.optimization ?? 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    // ORT warns about every unused initializer the exporter left; errors still throw.
+    logSeverityLevel: 3,
+  };
+  try {
+    return await ort.InferenceSession.create(model, sessionOptions);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (device !== 'cpu') throw new Error(`--device ${device}: ${INSTALL_HINT[device]} (${message})`);
+    throw err;
+  }
+}
+
+export { ort };

@@ -1,0 +1,141 @@
+/**
+ * The core rewrite: every Dropout node becomes `x * mask`, where `mask` is a new graph input
+ * holding 0 or 1/(1-p). ONNX Runtime deletes Dropout nodes in its basic optimisations even with
+ * training_mode=true; a Mul by a graph input survives every optimisation level. Masks made in
+ * JavaScript from (seed, image, sample index, dropout point) also make each sample reproducible
+ * whatever the chunking, order or device.
+ */
+import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, readConstantScalar, valueInfo } from '../onnx/model';
+
+/** One Monte-Carlo dropout point of the rewritten graph. */
+export interface DropoutPoint {
+  /** name of the Dropout node (or `inject:TENSOR` for injected points) */
+  readonly node: string;
+  /** tensor the mask multiplies */
+  readonly tensor: string;
+  /** graph input that carries the mask */
+  readonly maskInput: string;
+  /** drop probability p; kept activations are scaled by 1/(1-p) */
+  readonly rate: number;
+}
+
+export interface DropoutNodeInfo {
+  readonly node: string;
+  readonly input: string;
+  readonly output: string;
+  /** ratio from the attribute (opset < 12) or the constant second input; 0.5 when absent */
+  readonly ratio: number;
+  /** whether the training_mode input is a constant true (torch TrainingMode.PRESERVE) */
+  readonly trainingMode: boolean;
+}
+
+export interface RewriteOptions {
+  /** overrides every point's rate, in (0, 1) [default: each node's own ratio] */
+  readonly rate?: number;
+  /** extra dropout points after named tensors, for models exported without dropout */
+  readonly injectAt?: readonly { readonly tensor: string; readonly rate?: number }[];
+}
+
+export interface RewriteResult {
+  readonly model: Model;
+  readonly points: readonly DropoutPoint[];
+}
+
+export const MASK_PREFIX = 'mc_mask_';
+
+/** Lists the Dropout nodes of a graph with their ratio. */
+export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
+  const graph = model.graph as Graph;
+  const opset = opsetVersion(model);
+  const found: DropoutNodeInfo[] = [];
+  (graph.node ?? []).forEach((node, i) => {
+    if (node.opType !== 'Dropout' || (node.domain ?? '') !== '') return;
+    const inputs = node.input ?? [];
+    let ratio = 0.5;
+    if (opset < 12) {
+      const a = getAttribute(node, 'ratio');
+      if (a) ratio = a.f ?? 0.5;
+    } else if (inputs[1]) {
+      const r = readConstantScalar(graph, inputs[1]);
+      if (r !== undefined) ratio = r;
+    }
+    const trainingMode = inputs[2] ? readConstantScalar(graph, inputs[2]) === 1 : false;
+    found.push({ node: node.name || `Dropout_${i}`, input: inputs[0], output: (node.output ?? [])[0], ratio, trainingMode });
+  });
+  return found;
+}
+
+function checkRate(rate: number, what: string): void {
+  if (!Number.isFinite(rate) || rate <= 0 || rate >= 1) {
+    throw new RangeError(`${what} must be in (0, 1), got ${rate}`);
+  }
+}
+
+/**
+ * Returns a copy of `model` with every Dropout replaced by a Mul with a mask input, plus the
+ * injected points. The original model is not modified.
+ */
+export function rewriteDropouts(source: Model, options: RewriteOptions = {}): RewriteResult {
+  if (options.rate !== undefined) checkRate(options.rate, 'dropout rate');
+  const model = cloneModel(source);
+  const graph = model.graph as Graph;
+  const nodes = graph.node ?? [];
+  const consumed = new Set<string>();
+  for (const n of nodes) for (const i of n.input ?? []) consumed.add(i);
+  for (const o of graph.output ?? []) consumed.add(o.name ?? '');
+  const points: DropoutPoint[] = [];
+  const newNodes: onnx.INodeProto[] = [];
+  const infos = findDropoutNodes(model);
+  let k = 0;
+  for (const node of nodes) {
+    if (node.opType !== 'Dropout' || (node.domain ?? '') !== '') {
+      newNodes.push(node);
+      continue;
+    }
+    const info = infos[k];
+    const maskOut = (node.output ?? [])[1];
+    if (maskOut && consumed.has(maskOut)) {
+      throw new TypeError(`Dropout node ${info.node}: its mask output '${maskOut}' is used by the graph; this rewrite cannot keep it`);
+    }
+    const rate = options.rate ?? info.ratio;
+    checkRate(rate, `dropout rate of node ${info.node}`);
+    const maskInput = `${MASK_PREFIX}${k}`;
+    newNodes.push(makeNode('Mul', [info.input, maskInput], [info.output], `mc_dropout_${k}`));
+    points.push({ node: info.node, tensor: info.input, maskInput, rate });
+    k++;
+  }
+  graph.node = newNodes;
+  for (const spec of options.injectAt ?? []) {
+    const rate = spec.rate ?? options.rate ?? 0.5;
+    checkRate(rate, `rate of --dropout-at ${spec.tensor}`);
+    points.push(injectAfter(graph, spec.tensor, `${MASK_PREFIX}${k}`, rate));
+    k++;
+  }
+  for (const p of points) graph.input = [...(graph.input ?? []), valueInfo(p.maskInput, onnx.TensorProto.DataType.FLOAT, [])];
+  // Declared rank-0 shape above is a placeholder: drop the shape so any rank is accepted.
+  for (const input of graph.input ?? []) {
+    if (input.name?.startsWith(MASK_PREFIX) && input.type?.tensorType) input.type.tensorType.shape = null;
+  }
+  return { model, points };
+}
+
+/** Renames every consumer of `tensor` to read `tensor * mask` instead. */
+function injectAfter(graph: Graph, tensor: string, maskInput: string, rate: number): DropoutPoint {
+  const nodes = graph.node ?? [];
+  const producedAt = nodes.findIndex((n) => (n.output ?? []).includes(tensor));
+  const isInput = (graph.input ?? []).some((i) => i.name === tensor);
+  if (producedAt < 0 && !isInput) {
+    throw new RangeError(`--dropout-at: no tensor named '${tensor}' in the graph`);
+  }
+  const dropped = `${tensor}__mc_dropout`;
+  for (const n of nodes) {
+    if (!n.input) continue;
+    for (let i = 0; i < n.input.length; i++) if (n.input[i] === tensor) n.input[i] = dropped;
+  }
+  for (const o of graph.output ?? []) {
+    if (o.name === tensor) throw new RangeError(`--dropout-at: '${tensor}' is a graph output; choose an inner tensor`);
+  }
+  const mul = makeNode('Mul', [tensor, maskInput], [dropped], `mc_inject_${maskInput}`);
+  nodes.splice(producedAt + 1, 0, mul);
+  return { node: `inject:${tensor}`, tensor, maskInput, rate };
+}

@@ -1,0 +1,82 @@
+/** Model cards: the JSON beside each .onnx that says how to feed the model and read its output. */
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import type { ModelCard } from '../types';
+
+/** models/ of this package: the default model ships there. */
+export const MODELS_DIR = path.resolve(__dirname, '..', '..', path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? '..' : '', 'models');
+export const DEFAULT_MODEL = path.join(MODELS_DIR, 'bayesian-segnet-camvid.onnx');
+
+export class CardError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'CardError';
+  }
+}
+
+/** NAME.onnx -> NAME.json */
+export function cardPathFor(modelPath: string): string {
+  return modelPath.replace(/\.onnx$/i, '') + '.json';
+}
+
+function isRgb(v: unknown): v is [number, number, number] {
+  return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/** Checks a parsed card and returns it typed; every problem names the field. */
+export function validateCard(raw: unknown, file: string): ModelCard {
+  const fail = (reason: string): never => { throw new CardError(file, reason); };
+  if (typeof raw !== 'object' || raw === null) fail('model card must be a JSON object');
+  const c = raw as Record<string, unknown>;
+  if (typeof c.name !== 'string') fail('"name" must be a string');
+  if (!Array.isArray(c.classes) || c.classes.length < 2 || c.classes.length > 256) fail('"classes" must list 2 to 256 classes');
+  (c.classes as unknown[]).forEach((k, i) => {
+    const kk = k as Record<string, unknown>;
+    if (typeof kk?.name !== 'string') fail(`classes[${i}].name must be a string`);
+    if (!isRgb(kk.color)) fail(`classes[${i}].color must be [r, g, b]`);
+  });
+  const input = c.input as Record<string, unknown> | undefined;
+  if (!input || typeof input !== 'object') fail('"input" is missing');
+  const inp = input as Record<string, unknown>;
+  for (const key of ['width', 'height']) {
+    const v = inp[key];
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 16384) fail(`input.${key} must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  if ((inp.layout ?? 'NCHW') !== 'NCHW') fail(`input.layout must be "NCHW", got ${JSON.stringify(inp.layout)}`);
+  if (!isRgb(inp.mean)) fail('input.mean must be 3 numbers');
+  if (!isRgb(inp.std) || (inp.std as number[]).some((s) => s <= 0)) fail('input.std must be 3 positive numbers');
+  const output = (c.output ?? { kind: 'logits' }) as Record<string, unknown>;
+  if (output.kind !== 'logits' && output.kind !== 'probabilities') fail(`output.kind must be "logits" or "probabilities", got ${JSON.stringify(output.kind)}`);
+  if (c.ignoreIndex !== undefined && (!Number.isInteger(c.ignoreIndex) || (c.ignoreIndex as number) < 0 || (c.ignoreIndex as number) > 255)) {
+    fail(`ignoreIndex must be an integer in 0..255, got ${JSON.stringify(c.ignoreIndex)}`);
+  }
+  if (c.temperature !== undefined && (typeof c.temperature !== 'number' || !(c.temperature > 0))) fail('temperature must be a positive number');
+  return { ...(c as object), input: { layout: 'NCHW', ...inp }, output } as unknown as ModelCard;
+}
+
+export function loadCard(cardPath: string): ModelCard {
+  let text: string;
+  try {
+    text = readFileSync(cardPath, 'utf8');
+  } catch (err) {
+    throw new CardError(cardPath, `cannot read the model card (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new CardError(cardPath, `model card is not valid JSON (${(err as Error).message})`);
+  }
+  return validateCard(raw, cardPath);
+}
+
+/** Resolves the model file and its card: explicit paths, else the shipped default. */
+export function resolveModel(modelPath?: string, cardPath?: string): { modelPath: string; cardPath: string; card: ModelCard } {
+  const onnxPath = path.resolve(modelPath ?? DEFAULT_MODEL);
+  if (!existsSync(onnxPath)) {
+    throw new CardError(onnxPath, modelPath ? 'model file not found' : 'the default model is missing from models/ (reinstall the package)');
+  }
+  const cp = path.resolve(cardPath ?? cardPathFor(onnxPath));
+  if (!existsSync(cp)) throw new CardError(cp, `no model card beside ${path.basename(onnxPath)}: write one (see models/README.md) or pass --card`);
+  return { modelPath: onnxPath, cardPath: cp, card: loadCard(cp) };
+}

@@ -1,0 +1,153 @@
+/**
+ * ONNX protobuf access: decode, encode and small constructors for nodes, tensors and value
+ * infos. Built on onnx-proto (protobufjs static code for onnx.proto).
+ */
+import { onnx } from 'onnx-proto';
+
+export { onnx };
+export type Model = onnx.ModelProto;
+export type Graph = onnx.IGraphProto;
+export type Node = onnx.INodeProto;
+
+/** A model that could not be read: names the file and the cause. */
+export class ModelError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'ModelError';
+  }
+}
+
+/** Decodes ONNX bytes; throws ModelError for anything that is not a model with a graph. */
+export function decodeModel(bytes: Uint8Array, file = '<model>'): Model {
+  if (bytes.length === 0) throw new ModelError(file, 'empty file, not an ONNX model');
+  let model: Model;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (err) {
+    throw new ModelError(file, `not a valid ONNX model (${(err as Error).message})`);
+  }
+  const graph = model.graph;
+  if (!graph || !graph.node || graph.node.length === 0 || !graph.output || graph.output.length === 0) {
+    throw new ModelError(file, 'not an ONNX model: no graph with nodes and outputs');
+  }
+  return model;
+}
+
+export function encodeModel(model: Model): Uint8Array {
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Deep copy (through the wire format, which is exact). */
+export function cloneModel(model: Model): Model {
+  return onnx.ModelProto.decode(encodeModel(model));
+}
+
+/** The opset version of a domain ('' and 'ai.onnx' are the default domain); 0 when absent. */
+export function opsetVersion(model: Model, domain = ''): number {
+  for (const entry of model.opsetImport ?? []) {
+    const d = entry.domain ?? '';
+    if (d === domain || (domain === '' && d === 'ai.onnx')) return toNumber(entry.version);
+  }
+  return 0;
+}
+
+/** protobufjs decodes int64 as Long objects; model dims and versions fit in a double. */
+export function toNumber(v: number | { toNumber(): number } | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'number' ? v : v.toNumber();
+}
+
+export function getAttribute(node: Node, name: string): onnx.IAttributeProto | undefined {
+  return (node.attribute ?? []).find((a) => a.name === name);
+}
+
+export function attrFloat(name: string, f: number): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f };
+}
+
+export function attrInt(name: string, i: number): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+}
+
+export function attrInts(name: string, ints: readonly number[]): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: ints.slice() };
+}
+
+export function makeNode(opType: string, inputs: readonly string[], outputs: readonly string[], name: string,
+  attributes: onnx.IAttributeProto[] = []): Node {
+  return { opType, input: inputs.slice(), output: outputs.slice(), name, attribute: attributes, domain: '' };
+}
+
+export function floatTensor(name: string, dims: readonly number[], values: ArrayLike<number>): onnx.ITensorProto {
+  const data = Float32Array.from(values);
+  return { name, dims: dims.slice(), dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) };
+}
+
+export function int64Tensor(name: string, dims: readonly number[], values: readonly number[]): onnx.ITensorProto {
+  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+  return { name, dims: dims.slice(), dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) };
+}
+
+/** dims: numbers for fixed sizes, strings for symbolic ones. */
+export function valueInfo(name: string, elemType: number, dims: readonly (number | string)[]): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+/** Reads the scalar value of a float initializer or Constant node output; undefined if not constant. */
+export function readConstantScalar(graph: Graph, tensorName: string): number | undefined {
+  const init = (graph.initializer ?? []).find((t) => t.name === tensorName);
+  if (init) return tensorScalar(init);
+  for (const node of graph.node ?? []) {
+    if (node.opType === 'Constant' && node.output?.[0] === tensorName) {
+      const value = getAttribute(node, 'value');
+      if (value?.t) return tensorScalar(value.t);
+      const vf = getAttribute(node, 'value_float');
+      if (vf) return vf.f ?? 0;
+    }
+  }
+  return undefined;
+}
+
+function tensorScalar(t: onnx.ITensorProto): number | undefined {
+  const DT = onnx.TensorProto.DataType;
+  if (t.floatData && t.floatData.length > 0) return t.floatData[0];
+  if (t.doubleData && t.doubleData.length > 0) return t.doubleData[0];
+  if (t.int32Data && t.int32Data.length > 0) return t.int32Data[0];
+  if (t.int64Data && t.int64Data.length > 0) return toNumber(t.int64Data[0]);
+  const raw = t.rawData;
+  if (!raw || raw.length === 0) return undefined;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  switch (t.dataType) {
+    case DT.FLOAT: return view.getFloat32(0, true);
+    case DT.DOUBLE: return view.getFloat64(0, true);
+    case DT.INT64: return Number(view.getBigInt64(0, true));
+    case DT.INT32: return view.getInt32(0, true);
+    case DT.FLOAT16: return halfToFloat(view.getUint16(0, true));
+    case DT.BOOL: return raw[0];
+    default: return undefined;
+  }
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** Elem type and dims of a graph input or output as declared (symbolic dims as strings). */
+export function declaredShape(info: onnx.IValueInfoProto): { elemType: number; dims: (number | string)[] } {
+  const tt = info.type?.tensorType;
+  const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : '?'));
+  return { elemType: tt?.elemType ?? 0, dims };
+}
