@@ -41,6 +41,22 @@ export interface FloatMap {
   readonly data: Float32Array;
 }
 
+/** Image container formats the decoder recognises by their magic bytes. */
+export type ImageFormat = 'png' | 'jpeg';
+
+/** What an image file declares in its header, read without decoding the pixels. */
+export interface ImageHeader {
+  readonly format: ImageFormat;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An 8-bit colour [r, g, b], each 0..255. */
+export type RgbColor = readonly [number, number, number];
+
+/** Perceptually uniform colormaps (matplotlib's tables). */
+export type ColormapName = 'viridis' | 'magma' | 'inferno' | 'cividis';
+
 // ---------------------------------------------------------------------------------------------
 // Model card
 // ---------------------------------------------------------------------------------------------
@@ -110,4 +126,128 @@ export interface UncertaintyMaps {
   readonly variance: Float32Array;
   /** mean over classes of `variance` [H, W] (the Bayesian SegNet paper's uncertainty map) */
   readonly meanVariance: Float32Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Exact fixed-point sums (lib/metrics/fixed-sum.ts): entry i is (hi[i] * 2^40 + lo[i]) * 2^-24.
+ * Every added value is rounded to a multiple of 2^-24 once; after that, adding and merging are
+ * integer arithmetic, so sums are independent of image order and of how a run was sharded.
+ */
+export interface FixedSums {
+  readonly hi: Float64Array;
+  readonly lo: Float64Array;
+}
+
+/** Streamed confusion counts: counts[label * numClasses + predicted] (rows = label). */
+export interface ConfusionMatrix {
+  readonly numClasses: number;
+  /** length numClasses^2, integer-valued (exact to 2^53) */
+  readonly counts: Float64Array;
+}
+
+/** Streamed calibration statistics (lib/metrics/calibration-stats.ts). */
+export interface CalibrationStats {
+  readonly numClasses: number;
+  /** equal-width confidence bins over [0, 1] (default 15) */
+  readonly bins: number;
+  /** fine confidence histogram resolution for adaptive (equal-mass) bins (default 1000) */
+  readonly fineBins: number;
+  /** per equal-width bin [bins]: pixel count, sum of confidence, count of correct pixels */
+  readonly count: Float64Array;
+  readonly sumConfidence: FixedSums;
+  readonly correct: Float64Array;
+  /** the same per fine bin [fineBins] */
+  readonly fineCount: Float64Array;
+  readonly fineSumConfidence: FixedSums;
+  readonly fineCorrect: Float64Array;
+  /** pixels that came with mean probabilities (Brier, NLL, class-wise ECE use only these) */
+  probPixels: number;
+  /** class-wise bins over p_k [numClasses * bins]: count, sum p_k, count of label == k */
+  readonly classCount: Float64Array;
+  readonly classSumProb: FixedSums;
+  readonly classHits: Float64Array;
+  /** [1] sums of the per-pixel Brier score and NLL */
+  readonly sumBrier: FixedSums;
+  readonly sumNll: FixedSums;
+}
+
+/** The per-pixel uncertainty maps metrics read (each [H, W], flat). */
+export type UncertaintyKind = 'entropy' | 'mutualInformation' | 'variance';
+
+/** Streamed histogram of one uncertainty kind over [0, max] (lib/metrics/uncertainty-stats.ts). */
+export interface UncertaintyHistogram {
+  readonly kind: UncertaintyKind;
+  readonly numClasses: number;
+  /** upper end of the range; values are clamped into [0, max] */
+  readonly max: number;
+  /** pixels per bin [bins] */
+  readonly count: Float64Array;
+  /** misclassified pixels per bin [bins] */
+  readonly errors: Float64Array;
+}
+
+/** Streamed patch counts for PAvPU (Mukhoti & Gal 2018) of one uncertainty kind. */
+export interface PavpuStats {
+  readonly kind: UncertaintyKind;
+  readonly numClasses: number;
+  /** upper end of the threshold grid; patch means are clamped into [0, max] */
+  readonly max: number;
+  /** patch side in pixels (default 4) */
+  readonly patchSize: number;
+  /** thresholds[j] = max * j / (thresholds.length - 1) */
+  readonly thresholds: Float64Array;
+  /**
+   * accurate[j + 1] / inaccurate[j + 1] = patches whose mean uncertainty u has exactly j + 1
+   * thresholds <= u (index 0: u below every threshold); length thresholds.length + 1
+   */
+  readonly accurate: Float64Array;
+  readonly inaccurate: Float64Array;
+}
+
+/** Streamed per-class sums of one uncertainty kind over labelled pixels. */
+export interface ClassUncertaintyStats {
+  readonly numClasses: number;
+  /** labelled pixels per class [numClasses] */
+  readonly count: Float64Array;
+  /** per kind, sums of the (clamped) uncertainty per class [numClasses] */
+  readonly sums: Readonly<Record<UncertaintyKind, FixedSums>>;
+}
+
+/** Per-pixel uncertainty maps for one image, flat [H, W]. */
+export interface PixelUncertainties {
+  readonly entropy: Float32Array;
+  readonly mutualInformation: Float32Array;
+  /** the mean over classes of the per-class variance (UncertaintyMaps.meanVariance) */
+  readonly variance: Float32Array;
+}
+
+/** One image as the metrics read it: flat arrays over the same N = width * height pixels. */
+export interface MetricImageInput {
+  readonly width: number;
+  readonly height: number;
+  /** class index per pixel [N]; ignoreIndex pixels are skipped everywhere */
+  readonly labels: Uint8Array;
+  /** predicted class per pixel [N] */
+  readonly predicted: Uint8Array;
+  /** max mean probability per pixel [N], in [0, 1] */
+  readonly confidence: Float32Array;
+  /** mean class probabilities, class-major [C, N]; optional (Brier, NLL, class-wise ECE) */
+  readonly probs?: Float32Array;
+  readonly uncertainties: PixelUncertainties;
+}
+
+/** Everything the metrics layer streams, bundled (lib/metrics/metric-stats.ts). */
+export interface MetricStats {
+  readonly numClasses: number;
+  readonly ignoreIndex: number | null;
+  images: number;
+  readonly confusion: ConfusionMatrix;
+  readonly calibration: CalibrationStats;
+  readonly uncertainty: Readonly<Record<UncertaintyKind, UncertaintyHistogram>>;
+  readonly pavpu: Readonly<Record<UncertaintyKind, PavpuStats>>;
+  readonly classUncertainty: ClassUncertaintyStats;
 }

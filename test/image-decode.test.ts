@@ -1,0 +1,252 @@
+import * as zlib from 'node:zlib';
+import { PNG } from 'pngjs';
+import * as jpeg from 'jpeg-js';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeImage } from '../lib/image/decode';
+import { ImageError } from '../lib/image/errors';
+
+// ---- hand-built PNGs (zlib + CRC32), every colour type / bit depth / interlace ----------------
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), Buffer.from(data)]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(zlib.crc32(body), body.length + 4);
+  return out;
+}
+
+interface PngSpec {
+  width: number;
+  height: number;
+  depth: 1 | 2 | 4 | 8 | 16;
+  colorType: 0 | 2 | 3 | 4 | 6;
+  /** row-major samples, CHANNELS[colorType] per pixel */
+  samples: number[];
+  plte?: number[];
+  trns?: number[];
+  interlace?: boolean;
+}
+
+/** one scanline (filter byte 0 + packed samples) of the given pixels */
+function scanline(spec: PngSpec, pixels: number[]): number[] {
+  const ch = CHANNELS[spec.colorType];
+  const bytes: number[] = [0];
+  let acc = 0;
+  let bits = 0;
+  for (const p of pixels) {
+    for (let c = 0; c < ch; c++) {
+      const v = spec.samples[p * ch + c];
+      if (spec.depth === 16) bytes.push(v >> 8, v & 255);
+      else if (spec.depth === 8) bytes.push(v);
+      else {
+        acc = (acc << spec.depth) | v;
+        bits += spec.depth;
+        if (bits === 8) { bytes.push(acc); acc = 0; bits = 0; }
+      }
+    }
+  }
+  if (bits > 0) bytes.push(acc << (8 - bits));
+  return bytes;
+}
+
+function buildPng(spec: PngSpec): Buffer {
+  const { width, height } = spec;
+  const raw: number[] = [];
+  const passes = spec.interlace ? ADAM7 : [[0, 0, 1, 1]];
+  for (const [x0, y0, dx, dy] of passes) {
+    for (let y = y0; y < height; y += dy) {
+      const row: number[] = [];
+      for (let x = x0; x < width; x += dx) row.push(y * width + x);
+      if (row.length > 0) raw.push(...scanline(spec, row));
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = spec.depth;
+  ihdr[9] = spec.colorType;
+  ihdr[12] = spec.interlace ? 1 : 0;
+  const parts = [Buffer.from(SIGNATURE), chunk('IHDR', ihdr)];
+  if (spec.plte) parts.push(chunk('PLTE', Uint8Array.from(spec.plte)));
+  if (spec.trns) parts.push(chunk('tRNS', Uint8Array.from(spec.trns)));
+  parts.push(chunk('IDAT', zlib.deflateSync(Uint8Array.from(raw))));
+  parts.push(chunk('IEND', new Uint8Array(0)));
+  return Buffer.concat(parts);
+}
+
+/** a PNG with only a header declaring width x height (no pixel data at all) */
+function headerOnlyPng(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IEND', new Uint8Array(0))]);
+}
+// ------------------------------------------------------------------------------------------------
+
+/** deterministic samples in 0..max */
+function ramp(n: number, max: number, seed = 1): number[] {
+  const out: number[] = [];
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out.push(s % (max + 1));
+  }
+  return out;
+}
+
+function throwsImageError(fn: () => unknown, pattern: RegExp): ImageError {
+  try {
+    fn();
+  } catch (err) {
+    assert.instance(err, ImageError);
+    const e = err as ImageError;
+    assert.match(e.reason, pattern);
+    return e;
+  }
+  throw new Error(`expected an ImageError matching ${pattern}`);
+}
+
+const scale = (v: number, depth: number): number => Math.floor((v * 255) / (2 ** depth - 1) + 0.5);
+const over = (c: number, a: number): number => Math.round((c * a + 255 * (255 - a)) / 255);
+
+test('decodeImage is a function', () => {
+  assert.type(decodeImage, 'function');
+});
+
+test('gray PNG at every bit depth: replicated to RGB, rescaled to 8 bits', () => {
+  for (const depth of [1, 2, 4, 8, 16] as const) {
+    const samples = ramp(7 * 3, 2 ** depth - 1, depth);
+    const img = decodeImage(buildPng({ width: 7, height: 3, depth, colorType: 0, samples }));
+    assert.is(img.width, 7);
+    assert.is(img.height, 3);
+    assert.is(img.data.length, 7 * 3 * 3);
+    for (let i = 0; i < samples.length; i++) {
+      const g = scale(samples[i], depth);
+      assert.equal([img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2]], [g, g, g], `depth ${depth} pixel ${i}`);
+    }
+  }
+});
+
+test('RGB PNG 8 and 16 bit', () => {
+  for (const depth of [8, 16] as const) {
+    const samples = ramp(5 * 4 * 3, 2 ** depth - 1, 3);
+    const img = decodeImage(buildPng({ width: 5, height: 4, depth, colorType: 2, samples }));
+    assert.equal(Array.from(img.data), samples.map((v) => scale(v, depth)), `depth ${depth}`);
+  }
+});
+
+test('alpha is composited over white (gray+alpha and RGBA, 8 and 16 bit)', () => {
+  const ga = [10, 255, 10, 0, 200, 128, 0, 1];
+  const img = decodeImage(buildPng({ width: 4, height: 1, depth: 8, colorType: 4, samples: ga }));
+  assert.equal(Array.from(img.data), [10, 10, 10, 255, 255, 255, over(200, 128), over(200, 128), over(200, 128), over(0, 1), over(0, 1), over(0, 1)]);
+  const rgba = [255, 0, 0, 128, 0, 0, 0, 0, 1, 2, 3, 255];
+  const img2 = decodeImage(buildPng({ width: 3, height: 1, depth: 8, colorType: 6, samples: rgba }));
+  assert.equal(Array.from(img2.data), [255, over(0, 128), over(0, 128), 255, 255, 255, 1, 2, 3]);
+  const rgba16 = [65535, 0, 0, 32896, 0, 0, 0, 65535];
+  const img3 = decodeImage(buildPng({ width: 2, height: 1, depth: 16, colorType: 6, samples: rgba16 }));
+  assert.equal(Array.from(img3.data), [255, over(0, 128), over(0, 128), 0, 0, 0]);
+});
+
+test('palette PNG at 1/2/4/8 bits, with tRNS', () => {
+  const plte = [255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 8, 7];
+  for (const depth of [1, 2, 4, 8] as const) {
+    const entries = Math.min(4, 2 ** depth);
+    const samples = ramp(6 * 2, entries - 1, depth);
+    const img = decodeImage(buildPng({ width: 6, height: 2, depth, colorType: 3, samples, plte: plte.slice(0, entries * 3) }));
+    for (let i = 0; i < samples.length; i++) {
+      const k = samples[i] * 3;
+      assert.equal(Array.from(img.data.subarray(3 * i, 3 * i + 3)), plte.slice(k, k + 3), `depth ${depth} pixel ${i}`);
+    }
+  }
+  const img = decodeImage(buildPng({ width: 2, height: 1, depth: 8, colorType: 3, samples: [0, 1], plte: plte.slice(0, 6), trns: [0] }));
+  assert.equal(Array.from(img.data), [255, 255, 255, 0, 255, 0]); // entry 0 fully transparent -> white
+});
+
+test('tRNS on RGB: the transparent colour becomes white', () => {
+  const img = decodeImage(buildPng({ width: 2, height: 1, depth: 8, colorType: 2, samples: [1, 2, 3, 4, 5, 6], trns: [0, 1, 0, 2, 0, 3] }));
+  assert.equal(Array.from(img.data), [255, 255, 255, 4, 5, 6]);
+});
+
+test('interlaced PNGs decode like their non-interlaced twins', () => {
+  for (const [w, h] of [[9, 7], [1, 1], [3, 10]]) {
+    const rgb = ramp(w * h * 3, 255, w + h);
+    const a = decodeImage(buildPng({ width: w, height: h, depth: 8, colorType: 2, samples: rgb, interlace: true }));
+    const b = decodeImage(buildPng({ width: w, height: h, depth: 8, colorType: 2, samples: rgb }));
+    assert.equal(Array.from(a.data), Array.from(b.data), `${w}x${h}`);
+    assert.equal(Array.from(a.data), rgb);
+    const idx = ramp(w * h, 3, 7);
+    const plte = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120];
+    const p = decodeImage(buildPng({ width: w, height: h, depth: 2, colorType: 3, samples: idx, plte, interlace: true }));
+    for (let i = 0; i < idx.length; i++) assert.is(p.data[3 * i], plte[idx[i] * 3]);
+  }
+});
+
+test('pngjs-written PNGs and a 1x1 image', () => {
+  const png = new PNG({ width: 3, height: 2 });
+  const rgba = Uint8Array.from(ramp(24, 255, 5).map((v, i) => (i % 4 === 3 ? 255 : v)));
+  png.data = Buffer.from(rgba);
+  const img = decodeImage(PNG.sync.write(png));
+  for (let i = 0; i < 6; i++) assert.equal(Array.from(img.data.subarray(3 * i, 3 * i + 3)), Array.from(rgba.subarray(4 * i, 4 * i + 3)));
+  const one = decodeImage(buildPng({ width: 1, height: 1, depth: 8, colorType: 2, samples: [7, 8, 9] }));
+  assert.equal([one.width, one.height, Array.from(one.data)], [1, 1, [7, 8, 9]]);
+});
+
+test('JPEG (jpeg-js encoded): size and colours within JPEG error', () => {
+  const w = 16;
+  const h = 8;
+  const rgba = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) rgba.set([200, 100, 50, 255], i * 4);
+  const bytes = jpeg.encode({ width: w, height: h, data: rgba }, 95).data;
+  const img = decodeImage(new Uint8Array(bytes), { file: 'a.jpg' });
+  assert.is(img.width, w);
+  assert.is(img.height, h);
+  assert.is(img.data.length, w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    assert.ok(Math.abs(img.data[3 * i] - 200) <= 3 && Math.abs(img.data[3 * i + 1] - 100) <= 3 && Math.abs(img.data[3 * i + 2] - 50) <= 3);
+  }
+});
+
+test('EXPECTED FAILURE: empty, not an image, truncated, corrupt', () => {
+  const e = throwsImageError(() => decodeImage(new Uint8Array(0), { file: 'empty.png' }), /empty file/);
+  assert.is(e.file, 'empty.png');
+  assert.match(e.message, /^empty\.png: /);
+  throwsImageError(() => decodeImage(Buffer.from('GIF89a........')), /not a PNG or JPEG/);
+  const good = buildPng({ width: 20, height: 20, depth: 8, colorType: 2, samples: ramp(1200, 255) });
+  throwsImageError(() => decodeImage(good.subarray(0, 20)), /truncated PNG header/);
+  throwsImageError(() => decodeImage(good.subarray(0, good.length - 30)), /truncated PNG data/);
+  const corrupt = Buffer.from(good);
+  corrupt[40] ^= 0xff; // inside IDAT: CRC no longer matches
+  throwsImageError(() => decodeImage(corrupt), /corrupt PNG data/);
+  const jpg = new Uint8Array(jpeg.encode({ width: 32, height: 32, data: new Uint8Array(32 * 32 * 4).fill(128) }, 90).data);
+  throwsImageError(() => decodeImage(jpg.subarray(0, 100)), /JPEG/);
+  throwsImageError(() => decodeImage(jpg.subarray(0, jpg.length - 40), { file: 'cut.jpg' }), /^truncated JPEG data/);
+});
+
+test('EXPECTED FAILURE: decompression bombs and empty images refused from the header', () => {
+  const bomb = headerOnlyPng(100000, 100000);
+  const t0 = Date.now();
+  const e = throwsImageError(() => decodeImage(bomb, { file: 'bomb.png' }), /exceeds maxPixels 40000000/);
+  assert.ok(Date.now() - t0 < 200);
+  assert.match(e.message, /bomb\.png/);
+  throwsImageError(() => decodeImage(headerOnlyPng(0, 5)), /empty image \(0x5\)/);
+  const small = buildPng({ width: 4, height: 4, depth: 8, colorType: 0, samples: ramp(16, 255) });
+  throwsImageError(() => decodeImage(small, { maxPixels: 15 }), /16 pixels exceeds maxPixels 15/);
+  assert.is(decodeImage(small, { maxPixels: 16 }).width, 4);
+  const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(9) }, 90).data);
+  throwsImageError(() => decodeImage(jpg, { maxPixels: 63 }), /exceeds maxPixels/);
+});
+
+test('BAD CALL: wrong argument types', () => {
+  assert.throws(() => decodeImage('x.png' as unknown as Uint8Array), (e: unknown) => e instanceof TypeError && /bytes/.test((e as Error).message));
+  const small = buildPng({ width: 1, height: 1, depth: 8, colorType: 0, samples: [1] });
+  assert.throws(() => decodeImage(small, { maxPixels: 0 }), (e: unknown) => e instanceof RangeError && /maxPixels/.test((e as Error).message));
+});
+
+test.run();

@@ -1,0 +1,122 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from '../lib/image/resize';
+
+function random(n: number, seed: number, max = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = ((s >>> 8) / 2 ** 24) * max;
+  }
+  return out;
+}
+
+/** the torch formula, written out per output pixel (align_corners=False, no antialias) */
+function referenceBilinear(src: Float32Array, c: number, sw: number, sh: number, dw: number, dh: number): number[] {
+  const out: number[] = [];
+  const source = (d: number, inSize: number, outSize: number): [number, number, number] => {
+    const real = Math.max(0, (d + 0.5) * (inSize / outSize) - 0.5);
+    const i0 = Math.floor(real);
+    const i1 = Math.min(i0 + 1, inSize - 1);
+    return [i0, i1, real - i0];
+  };
+  for (let ch = 0; ch < c; ch++) {
+    for (let y = 0; y < dh; y++) {
+      for (let x = 0; x < dw; x++) {
+        const [y0, y1, ly] = source(y, sh, dh);
+        const [x0, x1, lx] = source(x, sw, dw);
+        const at = (yy: number, xx: number): number => src[ch * sw * sh + yy * sw + xx];
+        out.push((1 - ly) * ((1 - lx) * at(y0, x0) + lx * at(y0, x1)) + ly * ((1 - lx) * at(y1, x0) + lx * at(y1, x1)));
+      }
+    }
+  }
+  return out;
+}
+
+const SIZES: [number, number, number, number][] = [
+  [5, 4, 9, 7], [9, 7, 5, 4], [8, 8, 3, 3], [1, 1, 4, 3], [7, 3, 7, 3], [13, 11, 13, 5], [3, 2, 1, 1], [4, 6, 12, 18], [480, 2, 360, 3],
+];
+
+test('resizeBilinearPlanar is a function', () => {
+  assert.type(resizeBilinearPlanar, 'function');
+});
+
+test('resizeBilinearPlanar: torch golden values', () => {
+  // F.interpolate(torch.tensor([[[[0., 1.]]]]), size=(1, 4), mode='bilinear', align_corners=False)
+  assert.equal(Array.from(resizeBilinearPlanar(Float32Array.from([0, 1]), 1, 2, 1, 4, 1)), [0, 0.25, 0.75, 1]);
+  // 4 -> 2 averages neighbours: src = 0.5, 2.5
+  assert.equal(Array.from(resizeBilinearPlanar(Float32Array.from([0, 2, 4, 6]), 1, 4, 1, 2, 1)), [1, 5]);
+});
+
+test('resizeBilinearPlanar matches the reference loop up and down, several channels', () => {
+  for (const [sw, sh, dw, dh] of SIZES) {
+    for (const c of [1, 3]) {
+      const src = random(c * sw * sh, sw * 31 + sh + c);
+      const got = resizeBilinearPlanar(src, c, sw, sh, dw, dh);
+      const want = referenceBilinear(src, c, sw, sh, dw, dh);
+      assert.is(got.length, want.length);
+      for (let i = 0; i < want.length; i++) {
+        if (Math.abs(got[i] - want[i]) > 1e-5) assert.unreachable(`${sw}x${sh}->${dw}x${dh} c=${c} at ${i}: ${got[i]} vs ${want[i]}`);
+      }
+    }
+  }
+});
+
+test('resizeBilinearPlanar: same size is the identity; out is reused', () => {
+  const src = random(2 * 5 * 3, 9);
+  assert.equal(Array.from(resizeBilinearPlanar(src, 2, 5, 3, 5, 3)), Array.from(src));
+  const out = new Float32Array(2 * 4 * 4);
+  assert.is(resizeBilinearPlanar(src, 2, 5, 3, 4, 4, out), out);
+});
+
+test('resizeBilinearPlanar BAD CALL / EXPECTED FAILURE', () => {
+  const src = new Float32Array(12);
+  assert.throws(() => resizeBilinearPlanar(Array.from(src) as unknown as Float32Array, 1, 4, 3, 2, 2), TypeError);
+  assert.throws(() => resizeBilinearPlanar(src, 1, 4, 4, 2, 2), /src has length 12, expected 16/);
+  assert.throws(() => resizeBilinearPlanar(src, 1, 4, 3, 0, 2), (e: unknown) => e instanceof RangeError && /dstW must be a positive integer, got 0/.test((e as Error).message));
+  assert.throws(() => resizeBilinearPlanar(src, 1.5, 4, 3, 2, 2), /channels/);
+  assert.throws(() => resizeBilinearPlanar(src, 1, 4, 3, 2, 2, new Float32Array(3)), /out has length 3, expected 4/);
+});
+
+test('resizeRgbToPlanar: permutes HWC to CHW, then bilinear', () => {
+  const w = 6;
+  const h = 5;
+  const data = new Uint8Array(w * h * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 256;
+  const planar = new Float32Array(3 * w * h);
+  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) planar[c * w * h + i] = data[i * 3 + c];
+  for (const [dw, dh] of [[6, 5], [11, 3], [2, 9]]) {
+    const got = resizeRgbToPlanar({ width: w, height: h, data }, dw, dh);
+    const want = referenceBilinear(planar, 3, w, h, dw, dh);
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * Math.max(1, Math.abs(want[i])), `${dw}x${dh} at ${i}`);
+  }
+  assert.throws(() => resizeRgbToPlanar({ width: 2, height: 2, data: new Uint8Array(11) }, 1, 1), /img\.data has length 11, expected 12/);
+});
+
+/** torch nearest: src = min(floor(dst * (in/out)), in - 1), float32 arithmetic */
+function referenceNearest(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): number[] {
+  const index = (d: number, inSize: number, outSize: number): number =>
+    Math.min(Math.floor(Math.fround(d * Math.fround(inSize / outSize))), inSize - 1);
+  const out: number[] = [];
+  for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) out.push(src[index(y, sh, dh) * sw + index(x, sw, dw)]);
+  return out;
+}
+
+test('resizeNearestGray: torch golden values and reference loop', () => {
+  const row = Uint8Array.from([10, 20, 30]);
+  assert.equal(Array.from(resizeNearestGray({ width: 3, height: 1, data: row }, 5, 1).data), [10, 10, 20, 20, 30]);
+  const five = Uint8Array.from([0, 1, 2, 3, 4]);
+  assert.equal(Array.from(resizeNearestGray({ width: 5, height: 1, data: five }, 3, 1).data), [0, 1, 3]);
+  for (const [sw, sh, dw, dh] of SIZES) {
+    const src = new Uint8Array(sw * sh);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 13) % 251;
+    const got = resizeNearestGray({ width: sw, height: sh, data: src }, dw, dh);
+    assert.is(got.width, dw);
+    assert.is(got.height, dh);
+    assert.equal(Array.from(got.data), referenceNearest(src, sw, sh, dw, dh), `${sw}x${sh}->${dw}x${dh}`);
+  }
+  assert.throws(() => resizeNearestGray({ width: 2, height: 2, data: new Uint8Array(4) }, 2, -1), RangeError);
+});
+
+test.run();
