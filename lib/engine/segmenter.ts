@@ -37,6 +37,15 @@ export interface SegmenterOptions {
   readonly maxPixels?: number;
 }
 
+export interface PreparedImage {
+  readonly file: string;
+  /** sha256 of the file's bytes: keys the dropout masks and --resume */
+  readonly digest: string;
+  readonly image: RgbImage;
+  /** [1, 3, H, W] normalised model input */
+  readonly input: Float32Array;
+}
+
 export interface SegmentResult {
   readonly image: RgbImage;
   readonly digest: string;
@@ -96,18 +105,27 @@ export class Segmenter {
     return seg;
   }
 
-  /** Decodes, preprocesses and samples one image file's bytes. */
-  async segment(bytes: Uint8Array, file: string, options: { samples: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+  /** Decodes and preprocesses one image file's bytes (synchronous: overlaps a running sample). */
+  prepare(bytes: Uint8Array, file: string): PreparedImage {
     const digest = createHash('sha256').update(bytes).digest('hex');
     const image = decodeImage(bytes, { file, maxPixels: this.maxPixels });
-    const input = imageToInputTensor(image, this.card.input);
+    return { file, digest, image, input: imageToInputTensor(image, this.card.input) };
+  }
+
+  /** Samples a prepared image: N MC passes aggregated into uncertainty maps. */
+  async sample(prepared: PreparedImage, options: { samples: number; seed: number; firstSample?: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
     const t0 = performance.now();
-    const maps = await this.sampler.sample(input, { samples: options.samples, seed: options.seed, imageKey: imageKeyFromDigest(digest), onProgress: options.onProgress });
+    const maps = await this.sampler.sample(prepared.input, { samples: options.samples, seed: options.seed,
+      imageKey: imageKeyFromDigest(prepared.digest), firstSample: options.firstSample, onProgress: options.onProgress });
     const ms = performance.now() - t0;
     if (maps.numClasses !== this.card.classes.length) {
       throw new ModelError(this.modelPath, `the model outputs ${maps.numClasses} classes, its card lists ${this.card.classes.length}`);
     }
-    return { image, digest, maps, ms };
+    return { image: prepared.image, digest: prepared.digest, maps, ms };
+  }
+
+  async segment(bytes: Uint8Array, file: string, options: { samples: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+    return this.sample(this.prepare(bytes, file), options);
   }
 
   async release(): Promise<void> {

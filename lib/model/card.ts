@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { ModelCard } from '../types';
+import { PACKAGE_ROOT } from '../package-root';
 
 /** models/ of this package: the default model ships there. */
-export const MODELS_DIR = path.resolve(__dirname, '..', '..', path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? '..' : '', 'models');
+export const MODELS_DIR = path.join(PACKAGE_ROOT, 'models');
 export const DEFAULT_MODEL = path.join(MODELS_DIR, 'bayesian-segnet-camvid.onnx');
 
 export class CardError extends Error {

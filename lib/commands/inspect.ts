@@ -1,0 +1,76 @@
+/** `segnet-uq inspect`: what the MC engine sees in a model. */
+import { readFileSync } from 'fs';
+import type { ModelCard } from '../types';
+import { probeTensors } from '../engine/compile';
+import { findDropoutNodes, DropoutNodeInfo, MASK_PREFIX, rewriteDropouts } from '../graph/dropout-rewrite';
+import { splitAtMasks } from '../graph/split';
+import { resolveModel } from '../model/card';
+import { declaredShape, decodeModel, Graph, opsetVersion, toNumber } from '../onnx/model';
+
+export interface InspectResult {
+  readonly model: string;
+  readonly card: ModelCard;
+  readonly opset: number;
+  readonly inputs: readonly { name: string; dims: readonly (number | string)[] }[];
+  readonly outputs: readonly { name: string; dims: readonly (number | string)[] }[];
+  readonly dropout: readonly DropoutNodeInfo[];
+  /** multiply-adds of Conv/ConvTranspose/Gemm/MatMul nodes */
+  readonly macs: { readonly total: number; readonly beforeFirstDropout: number; readonly shareBeforeFirstDropout: number };
+  readonly nodes: { readonly total: number; readonly prefix: number; readonly suffix: number };
+}
+
+const MAC_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
+
+export async function runInspect(options: { model?: string; card?: string }): Promise<InspectResult> {
+  const { modelPath, card } = resolveModel(options.model, options.card);
+  const model = decodeModel(readFileSync(modelPath), modelPath);
+  const graph = model.graph as Graph;
+  const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const dropout = findDropoutNodes(model);
+  const { model: rewritten, points } = rewriteDropouts(model);
+  const split = splitAtMasks(rewritten, points.map((p) => p.maskInput));
+  const inputName = card.input.name ?? (graph.input ?? []).map((i) => i.name ?? '').find((n) => !inits.has(n) && !n.startsWith(MASK_PREFIX)) ?? '';
+  const macNodes = (graph.node ?? []).filter((n) => MAC_OPS.has(n.opType ?? ''));
+  const shapes = await probeTensors(model, inputName, [1, 3, card.input.height, card.input.width],
+    macNodes.map((n) => (n.output ?? [])[0]), {});
+  const prefixOutputs = new Set(split.prefixNodes.flatMap((n) => n.output ?? []));
+  let total = 0, before = 0;
+  for (const n of macNodes) {
+    const out = shapes.get((n.output ?? [])[0]);
+    const w = inits.get((n.input ?? [])[1] ?? '');
+    if (!out || !w) continue;
+    const wd = (w.dims ?? []).map(toNumber);
+    const outSize = out.dims.reduce((a, b) => a * b, 1);
+    const kernel = wd.slice(2).reduce((a, b) => a * b, 1);
+    const strides = (n.attribute ?? []).find((a) => a.name === 'strides')?.ints?.map(toNumber).reduce((a, b) => a * b, 1) ?? 1;
+    // Conv: C_in/g * k per output; ConvTranspose: each input element feeds C_out/g * k outputs.
+    const perOutput = n.opType === 'Conv' ? wd[1] * kernel : n.opType === 'ConvTranspose' ? (wd[0] * kernel) / strides : wd[0];
+    const macs = outSize * perOutput;
+    total += macs;
+    if (split.suffix === null || prefixOutputs.has((n.output ?? [])[0])) before += macs;
+  }
+  const shape = (v: { name?: string | null }) => ({ name: v.name ?? '', dims: declaredShape(v).dims });
+  return {
+    model: modelPath, card, opset: opsetVersion(model),
+    inputs: (graph.input ?? []).filter((i) => !inits.has(i.name ?? '')).map(shape),
+    outputs: (graph.output ?? []).map(shape),
+    dropout,
+    macs: { total, beforeFirstDropout: before, shareBeforeFirstDropout: total ? before / total : 0 },
+    nodes: { total: graph.node?.length ?? 0, prefix: split.prefixNodes.length, suffix: split.suffixNodes.length },
+  };
+}
+
+export function formatInspect(r: InspectResult): string {
+  const lines = [
+    `model    ${r.model}`,
+    `card     ${r.card.name}: ${r.card.classes.length} classes, input ${r.card.input.width}x${r.card.input.height}, output ${r.card.output.kind}`,
+    `opset    ${r.opset}`,
+    ...r.inputs.map((i) => `input    ${i.name} [${i.dims.join(', ')}]`),
+    ...r.outputs.map((o) => `output   ${o.name} [${o.dims.join(', ')}]`),
+    `dropout  ${r.dropout.length} node(s)${r.dropout.length === 0 ? ': every MC sample would be identical (use --dropout-at TENSOR[:p])' : ''}`,
+    ...r.dropout.map((d) => `  ${d.node}  p=${d.ratio}  on ${d.input}${d.trainingMode ? '' : '  (training_mode off in the file; the engine turns it on)'}`),
+    `compute  ${(r.macs.total / 1e9).toFixed(3)} GMAC per pass; ${(100 * r.macs.shareBeforeFirstDropout).toFixed(1)}% before the first dropout (run once per image, shared by all samples)`,
+    `nodes    ${r.nodes.total} (${r.nodes.prefix} deterministic prefix, ${r.nodes.suffix} per sample)`,
+  ];
+  return lines.join('\n') + '\n';
+}

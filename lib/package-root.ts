@@ -1,0 +1,14 @@
+/** The package's root folder, from the sources (lib/) or the build (dist/lib/). */
+import { existsSync } from 'fs';
+import * as path from 'path';
+
+function findRoot(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'models'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(start, '..');
+}
+
+export const PACKAGE_ROOT = findRoot(__dirname);

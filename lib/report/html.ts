@@ -1,0 +1,91 @@
+/**
+ * The HTML report: self-contained pages with relative links, no remote resource, every
+ * user-supplied string (file names, class names, messages) escaped.
+ */
+import type { ModelCard } from '../types';
+import type { ReportImage, ReportSummary } from './summary';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+}
+
+/** A relative URL with each path segment percent-encoded (file names may hold '#', '?', '%'). */
+export function hrefOf(relPath: string): string {
+  return relPath.split('/').map(encodeURIComponent).join('/');
+}
+
+const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+
+const STYLE = `body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222;background:#fafafa}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;background:#fff}
+th,td{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:middle}
+th{cursor:pointer;user-select:none;background:#eee;position:sticky;top:0}th.sorted-asc::after{content:" ▲"}th.sorted-desc::after{content:" ▼"}
+td.name{text-align:left;max-width:28rem;overflow-wrap:anywhere}.legend span{display:inline-block;margin:.15rem .6rem .15rem 0}
+.swatch{display:inline-block;width:.9rem;height:.9rem;vertical-align:middle;margin-right:.3rem;border:1px solid #888}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem}.grid figure{margin:0;background:#fff;padding:.5rem}
+.grid img{width:100%;image-rendering:pixelated}.bar{display:flex;align-items:center;gap:.4rem;font-size:.8rem}.bar img{width:60%;height:10px}
+.errors li{color:#a00}.meta{color:#555;font-size:.9rem}code{background:#eee;padding:0 .2rem}`;
+
+const SORT_SCRIPT = `document.querySelectorAll('table.sortable').forEach(function(table){
+  var heads=table.querySelectorAll('th');
+  heads.forEach(function(th,col){th.addEventListener('click',function(){
+    var body=table.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
+    var desc=!th.classList.contains('sorted-desc');
+    heads.forEach(function(h){h.classList.remove('sorted-asc','sorted-desc')});
+    th.classList.add(desc?'sorted-desc':'sorted-asc');
+    rows.sort(function(a,b){var x=a.cells[col].getAttribute('data-v'),y=b.cells[col].getAttribute('data-v');
+      var nx=parseFloat(x),ny=parseFloat(y);var c=(isNaN(nx)||isNaN(ny))?String(x).localeCompare(String(y)):nx-ny;return desc?-c:c});
+    rows.forEach(function(r){body.appendChild(r)});});});});`;
+
+export function legendHtml(card: ModelCard): string {
+  return `<div class="legend">${card.classes.map((c) =>
+    `<span><i class="swatch" style="background:rgb(${c.color.map((v) => Math.round(v)).join(',')})"></i>${escapeHtml(c.name)}</span>`).join('')}</div>`;
+}
+
+function colorBar(bar: string, range: readonly [number, number], unit: string): string {
+  return `<div class="bar"><span>${fmt(range[0], 3)}</span><img src="${hrefOf(bar)}" alt="colour scale"><span>${fmt(range[1], 3)} ${escapeHtml(unit)}</span></div>`;
+}
+
+/** One image's section: photo, class map with legend, heatmaps with colour bars, overlay. */
+export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: string): string {
+  const o = image.outputs;
+  const r = image.ranges;
+  const fig = (src: string, caption: string, extra = ''): string =>
+    `<figure><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
+  return `<section id="${escapeHtml(image.id)}"><h2>${escapeHtml(image.file)}</h2>
+<p class="meta">${image.width}×${image.height} px · mean entropy ${fmt(image.meanEntropy)} · mean MI ${fmt(image.meanMutualInformation)} · mean variance ${fmt(image.meanVariance, 6)} · ${fmt(image.ms, 0)} ms</p>
+<div class="grid">${fig(o.photo, 'Photo')}${fig(o.classMap, 'Predicted classes (argmax of the mean softmax)', legendHtml(card))}
+${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats'))}
+${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
+${fig(o.variance, 'Mean class variance (Bayesian SegNet uncertainty)', colorBar(colorBarPath, r.variance, ''))}
+${fig(o.overlay, 'Classes over the photo')}</div></section>`;
+}
+
+/** index.html: summary, sortable table of images, per-image sections, errors, extra sections. */
+export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath: string, extraSections: readonly string[] = []): string {
+  const m = summary.metrics;
+  const metricsBlock = m ? `<h2>Accuracy against labels</h2><table><tr><th>global accuracy</th><th>class-average accuracy</th><th>mean IoU</th></tr>
+<tr><td>${fmt(m.globalAccuracy)}</td><td>${fmt(m.classAverageAccuracy)}</td><td>${fmt(m.meanIoU)}</td></tr></table>` : '';
+  const hasLabels = summary.images.some((i) => i.metrics);
+  const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}"><a href="#${escapeHtml(i.id)}"><img src="${hrefOf(i.outputs.thumbnail)}" alt="" loading="lazy"></a></td>
+<td class="name" data-v="${escapeHtml(i.file)}"><a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a></td>
+<td data-v="${i.meanEntropy}">${fmt(i.meanEntropy)}</td><td data-v="${i.meanMutualInformation}">${fmt(i.meanMutualInformation)}</td>
+<td data-v="${i.meanVariance}">${fmt(i.meanVariance, 6)}</td><td data-v="${i.meanConfidence}">${fmt(i.meanConfidence)}</td>
+${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.globalAccuracy)}</td>` : ''}<td data-v="${i.ms}">${fmt(i.ms, 0)}</td></tr>`).join('\n');
+  const errors = summary.errors.length
+    ? `<h2>Errors (${summary.errors.length})</h2><ul class="errors">${summary.errors.map((e) => `<li><code>${escapeHtml(e.file)}</code>: ${escapeHtml(e.message)}</li>`).join('')}</ul>` : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>segnet-uq report</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head><body>
+<h1>segnet-uq uncertainty report</h1>
+<p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${summary.samples} MC dropout samples · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
+${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
+${legendHtml(card)}${metricsBlock}
+<h2>Images</h2><p class="meta">Click a column to sort.</p>
+<table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>ms</th></tr></thead>
+<tbody>${rows}</tbody></table>
+${extraSections.join('\n')}
+${errors}
+${summary.images.map((i) => imageSection(i, card, colorBarPath)).join('\n')}
+<script>${SORT_SCRIPT}</script></body></html>
+`;
+}

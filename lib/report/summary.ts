@@ -1,0 +1,60 @@
+/** summary.json: what a script reads from a report. Bump SCHEMA_VERSION on breaking changes. */
+import type { HeatmapRanges, ImageOutputs } from './image-outputs';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ImageMetrics {
+  readonly globalAccuracy: number;
+  readonly meanIoU: number | null;
+}
+
+export interface ReportImage {
+  /** anchor and folder name under images/ */
+  readonly id: string;
+  /** the input path as given */
+  readonly file: string;
+  readonly sha256: string;
+  readonly width: number;
+  readonly height: number;
+  readonly meanEntropy: number;
+  readonly meanExpectedEntropy: number;
+  readonly meanMutualInformation: number;
+  readonly meanVariance: number;
+  readonly meanConfidence: number;
+  /** sampling time (session runs and aggregation) */
+  readonly ms: number;
+  readonly outputs: ImageOutputs;
+  readonly ranges: HeatmapRanges;
+  readonly metrics?: ImageMetrics;
+}
+
+export interface ReportError {
+  readonly file: string;
+  readonly message: string;
+}
+
+export interface ReportSummary {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly createdAt: string;
+  /** false while a run is in progress or was interrupted */
+  readonly complete: boolean;
+  readonly model: {
+    readonly path: string;
+    readonly name: string;
+    readonly deterministic: boolean;
+    readonly dropoutPoints: readonly { readonly tensor: string; readonly rate: number }[];
+    readonly inputWidth: number;
+    readonly inputHeight: number;
+    readonly temperature: number;
+  };
+  readonly samples: number;
+  readonly seed: number;
+  readonly batch: number;
+  readonly device: string;
+  readonly images: readonly ReportImage[];
+  readonly errors: readonly ReportError[];
+  readonly warnings: readonly string[];
+  /** with --labels: streamed over every labelled image */
+  readonly metrics?: { readonly globalAccuracy: number; readonly classAverageAccuracy: number; readonly meanIoU: number } & Record<string, unknown>;
+}
