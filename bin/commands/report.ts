@@ -1,0 +1,35 @@
+import type { CommandModule } from 'yargs';
+import { runReport, ReportEvent } from '../../lib/commands/report';
+import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { progressPrinter } from '../progress';
+
+export const reportCommand: CommandModule = {
+  command: 'report <inputs..>',
+  describe: 'uncertainty report (HTML + summary.json) for images and folders',
+  builder: (y) => engineFlags(y)
+    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
+    .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
+    .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+    .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
+    .check(checkNumbers),
+  handler: async (argv) => {
+    const progress = progressPrinter(process.stderr);
+    const summary = await runReport({
+      ...segmenterOptions(argv),
+      inputs: argv.inputs as string[], out: argv.out as string, samples: argv.samples as number, seed: argv.seed as number,
+      labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
+      recursive: argv.recursive as boolean,
+      onEvent: (e: ReportEvent) => progress(e),
+    });
+    progress({ type: 'done' });
+    if (argv.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else {
+      const m = summary.metrics;
+      process.stdout.write(`${summary.images.length} images, ${summary.errors.length} errors -> ${String(argv.out)}/index.html\n`
+        + (m ? `global accuracy ${m.globalAccuracy.toFixed(4)}  class-average accuracy ${m.classAverageAccuracy.toFixed(4)}  mIoU ${m.meanIoU.toFixed(4)}\n` : ''));
+    }
+    for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+    process.exitCode = summary.errors.length > 0 ? 1 : 0;
+  },
+};

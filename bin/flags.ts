@@ -1,0 +1,42 @@
+/** Flags shared by the commands that run a model. */
+import type { Argv } from 'yargs';
+import { DEFAULT_SAMPLES } from '../lib/commands/report';
+import { DEVICES } from '../lib/engine/session';
+import type { Device } from '../lib/types';
+import type { SegmenterOptions } from '../lib/engine/segmenter';
+
+/** Flags every model-running command shares. */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function engineFlags<T>(y: Argv<T>) {
+  return y
+    .option('model', { type: 'string', describe: 'ONNX model [default: the shipped Bayesian SegNet]' })
+    .option('card', { type: 'string', describe: 'model card JSON [default: the .json beside the model]' })
+    .option('samples', { alias: 'n', type: 'number', default: DEFAULT_SAMPLES, describe: 'MC dropout samples per image' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of the dropout masks (same seed, same numbers)' })
+    .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
+    .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
+    .option('batch', { type: 'number', describe: 'samples per session run [default: 1 on cpu, 16 on cuda, 8 on webgpu]' })
+    .option('dropout-rate', { type: 'number', describe: 'override every dropout rate, in (0, 1)' })
+    .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
+    .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
+    .option('max-pixels', { type: 'number', default: 40_000_000, describe: 'refuse larger images (decompression bombs)' })
+    .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' });
+}
+
+/** yargs check: numeric flags that did not parse are usage errors. */
+export function checkNumbers(argv: Record<string, unknown>): true {
+  for (const key of ['samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
+    const v = argv[key];
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new Error(`--${key} must be a number, got '${String(v)}'`);
+  }
+  return true;
+}
+
+/** The SegmenterOptions part of parsed engine flags. */
+export function segmenterOptions(argv: Record<string, unknown>): SegmenterOptions {
+  return {
+    model: argv.model as string | undefined, card: argv.card as string | undefined, device: argv.device as Device,
+    threads: argv.threads as number, batch: argv.batch as number | undefined, dropoutRate: argv['dropout-rate'] as number | undefined,
+    dropoutAt: argv['dropout-at'] as string[] | undefined, strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
+  };
+}
