@@ -251,3 +251,100 @@ export interface MetricStats {
   readonly pavpu: Readonly<Record<UncertaintyKind, PavpuStats>>;
   readonly classUncertainty: ClassUncertaintyStats;
 }
+
+/** One threshold of PAvPU in a summary (null where a ratio has no patches). */
+export interface PavpuPointSummary {
+  readonly threshold: number;
+  readonly nAC: number;
+  readonly nAU: number;
+  readonly nIC: number;
+  readonly nIU: number;
+  readonly pavpu: number | null;
+  readonly pAccurateGivenCertain: number | null;
+  readonly pUncertainGivenInaccurate: number | null;
+}
+
+/** Uncertainty-quality metrics of one kind; fractions in 0..1, null where undefined. */
+export interface UncertaintyKindSummary {
+  readonly auroc: number | null;
+  readonly aupr: number | null;
+  readonly ause: number | null;
+  readonly accuracyByPercentile: readonly { readonly percentile: number; readonly accuracy: number | null }[];
+  readonly sparsification: {
+    readonly fractions: readonly number[];
+    readonly error: readonly (number | null)[];
+    readonly oracle: readonly (number | null)[];
+  };
+  /** best: the threshold maximising PAvPU; fixed: the balanced (or requested) threshold */
+  readonly pavpu: { readonly best: PavpuPointSummary; readonly fixed: PavpuPointSummary };
+}
+
+/** JSON-ready summary of MetricStats (summarizeMetrics): fractions in 0..1, NaN as null. */
+export interface MetricSummary {
+  readonly numClasses: number;
+  readonly images: number;
+  /** labelled (non-ignored) pixels */
+  readonly pixels: number;
+  readonly globalAccuracy: number | null;
+  readonly classAverageAccuracy: number | null;
+  readonly meanIoU: number | null;
+  readonly perClass: readonly {
+    readonly index: number;
+    readonly iou: number | null;
+    readonly accuracy: number | null;
+    readonly frequency: number | null;
+    readonly meanEntropy: number | null;
+    readonly meanMutualInformation: number | null;
+    readonly meanVariance: number | null;
+  }[];
+  readonly calibration: {
+    readonly ece: number | null;
+    readonly mce: number | null;
+    readonly adaptiveEce: number | null;
+    readonly classwiseEce: number | null;
+    readonly brier: number | null;
+    /** nats */
+    readonly nll: number | null;
+    /** the reliability diagram over the equal-width bins */
+    readonly bins: {
+      readonly binLower: readonly number[];
+      readonly binUpper: readonly number[];
+      readonly confidence: readonly (number | null)[];
+      readonly accuracy: readonly (number | null)[];
+      readonly count: readonly number[];
+      readonly gap: readonly (number | null)[];
+    };
+  };
+  readonly uncertainty: Readonly<Record<UncertaintyKind, UncertaintyKindSummary>>;
+}
+
+/**
+ * A bounded uniform sample of labelled pixels (reservoir sampling, seeded) for fitting a
+ * temperature: memory is capacity * (numClasses * 4 + 1) bytes whatever the number of images.
+ */
+export interface PixelReservoir {
+  readonly numClasses: number;
+  readonly capacity: number;
+  /** labelled pixels offered so far */
+  seen: number;
+  /** pixels held: min(seen, capacity) */
+  size: number;
+  /** pixel-major [capacity, C] (rows 0..size-1 used) */
+  readonly probs: Float32Array;
+  /** [capacity] */
+  readonly labels: Uint8Array;
+  /** PRNG state (mulberry32), saved with the sample so a resumed run stays reproducible */
+  randomState: number;
+}
+
+/** Result of fitTemperature. */
+export interface TemperatureFit {
+  /** T minimising the NLL of softmax(log p / T) */
+  readonly temperature: number;
+  /** mean NLL (nats) at T */
+  readonly nll: number;
+  /** mean NLL at T = 1 (the input probabilities) */
+  readonly nllAtOne: number;
+  readonly pixels: number;
+  readonly iterations: number;
+}

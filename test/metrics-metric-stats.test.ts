@@ -1,0 +1,90 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { addImage, createMetricStats, mergeMetricStats, metricStatsFromJSON, metricStatsToJSON } from '../lib/metrics/metric-stats';
+import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import type { MetricImageInput } from '../lib/types';
+
+const C = 5;
+const IGNORE = 11;
+
+/** a random image with consistent probs / predicted / confidence / entropy */
+function randomImage(seed: number, width: number, height: number): MetricImageInput {
+  const r = createRandom(seed);
+  const n = width * height;
+  const labels = new Uint8Array(n);
+  const predicted = new Uint8Array(n);
+  const confidence = new Float32Array(n);
+  const probs = new Float32Array(C * n);
+  const entropy = new Float32Array(n);
+  const mutualInformation = new Float32Array(n);
+  const variance = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    for (let k = 0; k < C; k++) total += probs[k * n + i] = nextRandom(r) ** 4 + 1e-3;
+    let best = 0;
+    let h = 0;
+    for (let k = 0; k < C; k++) {
+      const p = (probs[k * n + i] /= total);
+      h -= p * Math.log(p);
+      if (p > probs[best * n + i]) best = k;
+    }
+    predicted[i] = best;
+    confidence[i] = probs[best * n + i];
+    labels[i] = nextInt(r, 20) === 0 ? IGNORE : nextRandom(r) < confidence[i] ? best : nextInt(r, C);
+    entropy[i] = h;
+    mutualInformation[i] = h * nextRandom(r) * 0.3;
+    variance[i] = (h / Math.log(C)) * 0.02 * nextRandom(r);
+  }
+  return { width, height, labels, predicted, confidence, probs, uncertainties: { entropy, mutualInformation, variance } };
+}
+
+const images = [randomImage(1, 40, 30), randomImage(2, 33, 21), randomImage(3, 16, 16), randomImage(4, 25, 40)];
+const options = { numClasses: C, ignoreIndex: IGNORE };
+
+const s = suite('MetricStats');
+s('are functions', () => {
+  for (const f of [createMetricStats, addImage, mergeMetricStats, metricStatsToJSON, metricStatsFromJSON]) assert.type(f, 'function');
+});
+s('merge of two shards equals one run over all images, bit for bit, in any order', () => {
+  const all = createMetricStats(options);
+  for (const im of images) addImage(all, im);
+  const a = createMetricStats(options);
+  const b = createMetricStats(options);
+  addImage(a, images[2]);
+  addImage(a, images[0]);
+  addImage(b, images[3]);
+  addImage(b, images[1]);
+  assert.equal(metricStatsToJSON(mergeMetricStats(a, b)), metricStatsToJSON(all));
+  assert.equal(metricStatsToJSON(mergeMetricStats(b, a)), metricStatsToJSON(all));
+  assert.is(all.images, 4);
+});
+s('JSON round-trip is exact; saved size does not grow with images', () => {
+  const st = createMetricStats(options);
+  addImage(st, images[0]);
+  const size1 = JSON.stringify(metricStatsToJSON(st)).length;
+  for (const im of images) addImage(st, im);
+  const text = JSON.stringify(metricStatsToJSON(st));
+  assert.ok(text.length < size1 * 1.5, `${text.length} vs ${size1}`);
+  assert.equal(metricStatsToJSON(metricStatsFromJSON(JSON.parse(text) as unknown)), metricStatsToJSON(st));
+});
+s('images without probs are accepted (Brier/NLL over the rest)', () => {
+  const st = createMetricStats(options);
+  const { probs: _unused, ...rest } = images[0];
+  addImage(st, rest);
+  assert.is(st.calibration.probPixels, 0);
+  assert.ok(st.confusion.counts.reduce((x, y) => x + y, 0) > 0);
+});
+s('EXPECTED FAILURE: bad sizes, labels, options; mismatched merge', () => {
+  const st = createMetricStats(options);
+  assert.throws(() => addImage(st, { ...images[0], width: 39 }), RangeError);
+  const labels = Uint8Array.from(images[0].labels);
+  labels[17] = 7;
+  assert.throws(() => addImage(st, { ...images[0], labels }), (e: unknown) => e instanceof RangeError && /labels\[17\] = 7/.test(e.message));
+  assert.throws(() => addImage(st, { ...images[0], uncertainties: { ...images[0].uncertainties, variance: new Float32Array(3) } }), RangeError);
+  assert.throws(() => createMetricStats({ numClasses: 0 }), RangeError);
+  assert.throws(() => createMetricStats({ numClasses: 3, ignoreIndex: -2 }), RangeError);
+  assert.throws(() => mergeMetricStats(createMetricStats(options), createMetricStats({ numClasses: C })), RangeError);
+  assert.throws(() => mergeMetricStats(createMetricStats(options), createMetricStats({ ...options, uncertaintyBins: 10 })), RangeError);
+  assert.throws(() => metricStatsFromJSON({ numClasses: C }), TypeError);
+});
+s.run();

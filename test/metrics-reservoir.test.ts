@@ -1,0 +1,80 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRandom, nextInt } from '../lib/metrics/random';
+import {
+  addToReservoir,
+  createPixelReservoir,
+  mergePixelReservoirs,
+  pixelReservoirFromJSON,
+  pixelReservoirToJSON,
+  reservoirSample,
+} from '../lib/metrics/reservoir';
+
+const C = 3;
+/** an image whose probs[0] encodes the global pixel id (id / 1e6), labels random, 1 in 10 ignored */
+function image(offset: number, n: number, seed: number) {
+  const r = createRandom(seed);
+  const probs = new Float32Array(C * n);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    probs[i] = (offset + i) / 1e6;
+    probs[n + i] = 0.5;
+    labels[i] = nextInt(r, 10) === 0 ? 255 : nextInt(r, C);
+  }
+  return { probs, labels };
+}
+
+const s = suite('PixelReservoir');
+s('are functions', () => {
+  for (const f of [createPixelReservoir, addToReservoir, reservoirSample, mergePixelReservoirs]) assert.type(f, 'function');
+});
+s('below capacity it holds every labelled pixel, class-major on the way out', () => {
+  const im = image(0, 50, 1);
+  const res = addToReservoir(createPixelReservoir({ numClasses: C, capacity: 100 }), im.probs, im.labels, 255);
+  const kept = Array.from(im.labels.keys()).filter((i) => im.labels[i] !== 255);
+  const sample = reservoirSample(res);
+  assert.is(sample.labels.length, kept.length);
+  assert.equal(Array.from(sample.probs.subarray(0, kept.length)), kept.map((i) => im.probs[i]));
+  assert.equal(Array.from(sample.labels), kept.map((i) => im.labels[i]));
+  assert.ok(sample.probs.subarray(kept.length, 2 * kept.length).every((p) => p === 0.5));
+});
+s('bounded, reproducible, and uniform over the stream', () => {
+  const run = (seed: number) => {
+    const res = createPixelReservoir({ numClasses: C, capacity: 500, seed });
+    for (let k = 0; k < 8; k++) {
+      const im = image(k * 1000, 1000, k + 1);
+      addToReservoir(res, im.probs, im.labels, 255);
+    }
+    return res;
+  };
+  const a = run(7);
+  assert.is(a.size, 500);
+  assert.equal(pixelReservoirToJSON(a), pixelReservoirToJSON(run(7)));
+  // uniformity: the share kept from each image is ~1/8 (chi-square-ish loose bound)
+  const sample = reservoirSample(a);
+  const perImage = new Array<number>(8).fill(0);
+  for (let j = 0; j < a.size; j++) perImage[Math.floor(Math.round(sample.probs[j] * 1e6) / 1000)]++;
+  for (const n of perImage) assert.ok(Math.abs(n - 62.5) < 30, `per-image counts ${perImage}`);
+});
+s('merge keeps each side in proportion to what it saw; JSON round-trips', () => {
+  const a = createPixelReservoir({ numClasses: C, capacity: 400, seed: 1 });
+  const b = createPixelReservoir({ numClasses: C, capacity: 400, seed: 2 });
+  const ia = image(0, 1000, 3);
+  const ib = image(100000, 3000, 4);
+  addToReservoir(a, ia.probs, ia.labels, 255);
+  addToReservoir(b, ib.probs, ib.labels, 255);
+  const m = mergePixelReservoirs(a, b);
+  assert.is(m.size, 400);
+  assert.is(m.seen, a.seen + b.seen);
+  const fromA = reservoirSample(m).probs.subarray(0, 400).filter((p) => p < 0.05).length;
+  assert.ok(Math.abs(fromA - 100) < 30, `from a: ${fromA}`);
+  const json = JSON.parse(JSON.stringify(pixelReservoirToJSON(m))) as unknown;
+  assert.equal(pixelReservoirToJSON(pixelReservoirFromJSON(json)), pixelReservoirToJSON(m));
+});
+s('EXPECTED FAILURE: bad capacity, shapes, labels', () => {
+  assert.throws(() => createPixelReservoir({ numClasses: C, capacity: 0 }), RangeError);
+  assert.throws(() => addToReservoir(createPixelReservoir({ numClasses: C }), new Float32Array(4), new Uint8Array(2)), RangeError);
+  assert.throws(() => addToReservoir(createPixelReservoir({ numClasses: C }), new Float32Array(3), new Uint8Array([5])), (e: unknown) => e instanceof RangeError && /labels\[0\] = 5/.test(e.message));
+  assert.throws(() => mergePixelReservoirs(createPixelReservoir({ numClasses: C, capacity: 2 }), createPixelReservoir({ numClasses: C, capacity: 3 })), RangeError);
+});
+s.run();

@@ -1,0 +1,105 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { expectedCalibrationError } from '../lib/metrics/calibration';
+import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
+import { finiteOrNull, summarizeMetrics } from '../lib/metrics/summary';
+import { misclassificationAUROC } from '../lib/metrics/uncertainty';
+import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import type { MetricImageInput } from '../lib/types';
+
+const C = 5;
+const IGNORE = 11;
+
+/** a random image with consistent probs / predicted / confidence / entropy */
+function randomImage(seed: number, width: number, height: number): MetricImageInput {
+  const r = createRandom(seed);
+  const n = width * height;
+  const labels = new Uint8Array(n);
+  const predicted = new Uint8Array(n);
+  const confidence = new Float32Array(n);
+  const probs = new Float32Array(C * n);
+  const entropy = new Float32Array(n);
+  const mutualInformation = new Float32Array(n);
+  const variance = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    for (let k = 0; k < C; k++) total += probs[k * n + i] = nextRandom(r) ** 4 + 1e-3;
+    let best = 0;
+    let h = 0;
+    for (let k = 0; k < C; k++) {
+      const p = (probs[k * n + i] /= total);
+      h -= p * Math.log(p);
+      if (p > probs[best * n + i]) best = k;
+    }
+    predicted[i] = best;
+    confidence[i] = probs[best * n + i];
+    labels[i] = nextInt(r, 20) === 0 ? IGNORE : nextRandom(r) < confidence[i] ? best : nextInt(r, C);
+    entropy[i] = h;
+    mutualInformation[i] = h * nextRandom(r) * 0.3;
+    variance[i] = (h / Math.log(C)) * 0.02 * nextRandom(r);
+  }
+  return { width, height, labels, predicted, confidence, probs, uncertainties: { entropy, mutualInformation, variance } };
+}
+
+const images = [randomImage(11, 48, 32), randomImage(12, 32, 24)];
+const stats = createMetricStats({ numClasses: C, ignoreIndex: 11 });
+for (const im of images) addImage(stats, im);
+const summary = summarizeMetrics(stats);
+
+const s = suite('summarizeMetrics');
+s('is a function', () => assert.type(summarizeMetrics, 'function'));
+s('global accuracy and ECE agree with per-pixel loops', () => {
+  let n = 0;
+  let correct = 0;
+  const bins = Array.from({ length: 15 }, () => ({ n: 0, conf: 0, acc: 0 }));
+  for (const im of images) {
+    for (let i = 0; i < im.labels.length; i++) {
+      if (im.labels[i] === 11) continue;
+      const hit = im.labels[i] === im.predicted[i] ? 1 : 0;
+      n++;
+      correct += hit;
+      for (let b = 0; b < 15; b++) {
+        if (im.confidence[i] >= b / 15 && (im.confidence[i] < (b + 1) / 15 || b === 14)) {
+          bins[b].n++;
+          bins[b].conf += im.confidence[i];
+          bins[b].acc += hit;
+        }
+      }
+    }
+  }
+  assert.is(summary.pixels, n);
+  assert.ok(Math.abs((summary.globalAccuracy ?? NaN) - correct / n) < 1e-12);
+  const ece = bins.reduce((e, b) => e + Math.abs(b.acc - b.conf), 0) / n;
+  assert.ok(Math.abs((summary.calibration.ece ?? NaN) - ece) < 1e-6);
+  assert.is(summary.calibration.ece, expectedCalibrationError(stats.calibration));
+  assert.is(summary.uncertainty.entropy.auroc, misclassificationAUROC(stats.uncertainty.entropy));
+});
+s('shape: per class, all kinds, fractions in 0..1, no NaN in JSON', () => {
+  assert.is(summary.perClass.length, C);
+  assert.is(summary.images, 2);
+  const text = JSON.stringify(summary);
+  assert.not.match(text, /NaN|Infinity/);
+  for (const v of [summary.globalAccuracy, summary.classAverageAccuracy, summary.meanIoU, summary.calibration.ece, summary.calibration.adaptiveEce, summary.calibration.classwiseEce]) {
+    assert.ok(v !== null && v >= 0 && v <= 1);
+  }
+  for (const kind of ['entropy', 'mutualInformation', 'variance'] as const) {
+    const u = summary.uncertainty[kind];
+    assert.ok(u.auroc !== null && u.auroc > 0.5, `${kind} auroc ${u.auroc}`);
+    assert.ok(u.pavpu.best.pavpu !== null && u.pavpu.best.pavpu <= 1);
+    assert.is(u.sparsification.fractions.length, 100);
+  }
+  assert.ok((summary.perClass[0].meanEntropy ?? -1) > 0);
+});
+s('empty stats summarise to nulls, not NaN', () => {
+  const empty = summarizeMetrics(createMetricStats({ numClasses: 3 }));
+  assert.is(empty.globalAccuracy, null);
+  assert.is(empty.calibration.brier, null);
+  assert.is(empty.uncertainty.entropy.auroc, null);
+  assert.not.match(JSON.stringify(empty), /NaN/);
+  assert.is(finiteOrNull(Infinity), null);
+});
+s('options: a fixed PAvPU threshold', () => {
+  const t = summarizeMetrics(stats, { pavpuThresholds: { entropy: 0.8 } });
+  assert.ok(Math.abs(t.uncertainty.entropy.pavpu.fixed.threshold - 0.8) < Math.log(C) / 100);
+});
+s.run();

@@ -1,0 +1,149 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import {
+  accuracyByUncertaintyPercentile,
+  areaUnderSparsificationError,
+  misclassificationAUPR,
+  misclassificationAUROC,
+  sparsificationCurve,
+} from '../lib/metrics/uncertainty';
+import { addToUncertaintyHistogram, createUncertaintyHistogram } from '../lib/metrics/uncertainty-stats';
+
+const C = 5;
+const BINS = 64;
+const MAX = Math.log(C);
+const N = 3000;
+
+/** values on bin centres (so bins = exact ties); error probability rises with uncertainty */
+function fixture(seed: number) {
+  const r = createRandom(seed);
+  const labels = new Uint8Array(N);
+  const predicted = new Uint8Array(N);
+  const values = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    const b = Math.min(BINS - 1, Math.floor(nextRandom(r) ** 2 * BINS));
+    values[i] = ((b + 0.5) * MAX) / BINS;
+    labels[i] = nextInt(r, C);
+    predicted[i] = nextRandom(r) < 0.15 + (0.6 * b) / BINS ? (labels[i] + 1) % C : labels[i];
+  }
+  return { labels, predicted, values };
+}
+const fx = fixture(1);
+const h = addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C, { bins: BINS }), fx.labels, fx.predicted, fx.values);
+const err = (i: number) => (fx.labels[i] !== fx.predicted[i] ? 1 : 0);
+const idx = Array.from({ length: N }, (_, i) => i);
+
+/** groups of exactly tied values, ascending */
+function tieGroups(): { n: number; e: number }[] {
+  const sorted = idx.slice().sort((a, b) => fx.values[a] - fx.values[b]);
+  const groups: { v: number; n: number; e: number }[] = [];
+  for (const i of sorted) {
+    const last = groups[groups.length - 1];
+    if (last && last.v === fx.values[i]) {
+      last.n++;
+      last.e += err(i);
+    } else groups.push({ v: fx.values[i], n: 1, e: err(i) });
+  }
+  return groups;
+}
+/** reference: the `keep` most certain pixels, a partial tie group contributing its share */
+function refKeep(keep: number) {
+  let kept = 0;
+  let e = 0;
+  for (const g of tieGroups()) {
+    const take = Math.min(g.n, keep - kept);
+    if (take <= 0) break;
+    kept += take;
+    e += (g.e * take) / g.n;
+  }
+  return { kept, e };
+}
+const totalErrors = idx.reduce((s, i) => s + err(i), 0);
+
+const s = suite('uncertainty metrics');
+s('are functions', () => {
+  for (const f of [accuracyByUncertaintyPercentile, sparsificationCurve, areaUnderSparsificationError, misclassificationAUROC, misclassificationAUPR]) assert.type(f, 'function');
+});
+s('accuracyByUncertaintyPercentile matches sorted pixels', () => {
+  const got = accuracyByUncertaintyPercentile(h, [10, 25, 50, 90, 100]);
+  for (const { percentile, accuracy } of got) {
+    const r = refKeep((percentile / 100) * N);
+    assert.ok(Math.abs(accuracy - (1 - r.e / r.kept)) < 1e-12, `p=${percentile}`);
+  }
+  assert.ok(Math.abs(got[4].accuracy - (1 - totalErrors / N)) < 1e-12);
+  assert.ok(got[0].accuracy > got[4].accuracy, 'the most certain pixels are more accurate');
+  assert.ok(Number.isNaN(accuracyByUncertaintyPercentile(h, [0])[0].accuracy));
+});
+s('sparsificationCurve and its oracle match sorted pixels', () => {
+  const fractions = [0, 0.1, 0.33, 0.5, 0.9, 0.99];
+  const curve = sparsificationCurve(h, fractions);
+  const E = totalErrors / N;
+  fractions.forEach((f, j) => {
+    const r = refKeep((1 - f) * N);
+    assert.ok(Math.abs(curve.error[j] - r.e / r.kept) < 1e-12, `f=${f}`);
+    // oracle by brute force: drop errors first
+    const sortedErrFirst = idx.slice().sort((a, b) => err(b) - err(a));
+    const remaining = sortedErrFirst.slice(Math.round(f * N));
+    assert.ok(Math.abs(curve.oracle[j] - remaining.reduce((s2, i) => s2 + err(i), 0) / remaining.length) < 1e-3);
+    assert.ok(Math.abs(curve.oracle[j] - Math.max(0, E - f) / (1 - f)) < 1e-12);
+  });
+});
+s('areaUnderSparsificationError: trapezoid of curve - oracle', () => {
+  const fractions = Array.from({ length: 50 }, (_, i) => i / 50);
+  let ref = 0;
+  for (let i = 1; i < fractions.length; i++) {
+    const g = (f: number) => {
+      const r = refKeep((1 - f) * N);
+      const E = totalErrors / N;
+      return r.e / r.kept - Math.max(0, E - f) / (1 - f);
+    };
+    ref += ((fractions[i] - fractions[i - 1]) * (g(fractions[i - 1]) + g(fractions[i]))) / 2;
+  }
+  assert.ok(Math.abs(areaUnderSparsificationError(h, fractions) - ref) < 1e-9);
+  assert.ok(ref > 0);
+});
+s('misclassificationAUROC = pairwise probability with ties as 1/2', () => {
+  let wins = 0;
+  let pairs = 0;
+  for (let i = 0; i < N; i++) {
+    if (!err(i)) continue;
+    for (let j = 0; j < N; j++) {
+      if (err(j)) continue;
+      pairs++;
+      wins += fx.values[i] > fx.values[j] ? 1 : fx.values[i] === fx.values[j] ? 0.5 : 0;
+    }
+  }
+  assert.ok(Math.abs(misclassificationAUROC(h) - wins / pairs) < 1e-12);
+  assert.ok(wins / pairs > 0.6);
+});
+s('misclassificationAUPR = average precision over tied thresholds', () => {
+  const groups = tieGroups().reverse();
+  let ap = 0;
+  let flagged = 0;
+  let tp = 0;
+  for (const g of groups) {
+    flagged += g.n;
+    tp += g.e;
+    ap += (g.e / totalErrors) * (tp / flagged);
+  }
+  assert.ok(Math.abs(misclassificationAUPR(h) - ap) < 1e-12);
+  assert.ok(ap > totalErrors / N, 'better than the base rate');
+});
+s('edge: no errors -> NaN AUROC/AUPR; perfect ranking -> AUROC 1, AUSE 0', () => {
+  const perfect = createUncertaintyHistogram('entropy', 2, { bins: 4 });
+  addToUncertaintyHistogram(perfect, new Uint8Array([0, 0, 0, 0]), new Uint8Array([0, 0, 1, 1]), new Float32Array([0.01, 0.01, 0.6, 0.6]));
+  assert.is(misclassificationAUROC(perfect), 1);
+  assert.is(misclassificationAUPR(perfect), 1);
+  assert.ok(Math.abs(areaUnderSparsificationError(perfect, [0, 0.25, 0.5, 0.75])) < 1e-12);
+  const none = createUncertaintyHistogram('entropy', 2);
+  addToUncertaintyHistogram(none, new Uint8Array([0, 1]), new Uint8Array([0, 1]), new Float32Array([0.1, 0.2]));
+  assert.ok(Number.isNaN(misclassificationAUROC(none)));
+  assert.ok(Number.isNaN(misclassificationAUPR(none)));
+});
+s('EXPECTED FAILURE: fractions and percentiles out of range', () => {
+  assert.throws(() => sparsificationCurve(h, [0, 1]), RangeError);
+  assert.throws(() => accuracyByUncertaintyPercentile(h, [101]), RangeError);
+  assert.throws(() => areaUnderSparsificationError(h, [0.5, 0.1]), RangeError);
+});
+s.run();
