@@ -2,6 +2,10 @@
 that ONNX Runtime and torch agree with dropout off.
 
   /usr/bin/python3 models/training/export.py --ckpt /work/ckpt/segnet/best.pt --out models/bayesian-segnet-camvid.onnx
+
+A random-weight model of another size, for timing only (bench/bench.ts --large does this):
+  /usr/bin/python3 models/training/export.py --random-init 0 --widths 32 64 128 256 256 --height 352 --width 480 \
+      --no-card --out bench/.cache/segnet-352x480.onnx
 """
 import argparse
 import json
@@ -40,11 +44,18 @@ def main():
     ap.add_argument("--reference", help="also write torch's dropout-off logits for a seeded input here")
     ap.add_argument("--random-init", type=int, help="export a randomly initialised model (seed) instead of --ckpt")
     ap.add_argument("--no-card", action="store_true")
+    ap.add_argument("--widths", type=int, nargs=5, default=[32, 64, 128, 256, 256], help="with --random-init")
     args = ap.parse_args()
-    model = BayesianSegNet()
+    kwargs = {"widths": tuple(args.widths)}
+    model = BayesianSegNet(**kwargs)
     if args.random_init is not None:
         torch.manual_seed(args.random_init)
-        model = BayesianSegNet()
+        model = BayesianSegNet(**kwargs)
+        # Untrained BN statistics make every pixel alike; random ones give a parity check teeth.
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 2.0)
+                m.weight.data.uniform_(0.5, 1.5); m.bias.data.uniform_(-0.2, 0.2)
         ck = {}
     else:
         ck = torch.load(args.ckpt)
