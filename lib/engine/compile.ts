@@ -128,7 +128,13 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
   if (options.batching !== false && compiledPoints.length > 0) {
     const ranks = new Map(split.boundary.map((t) => [t, (probed.get(t) as { dims: number[] }).dims.length]));
     const types = new Map(split.boundary.map((t) => [t, typeOf(t)]));
-    expandBoundaryForBatch(suffix, split.boundary, ranks, types, compiledPoints[0].maskInput);
+    // The image itself reaches the suffix with batch 1 too when the suffix reads it directly
+    // (a dropout on the image with a skip from the image): it needs the same expansion.
+    for (const t of split.suffixGraphInputs) {
+      ranks.set(t, options.inputDims.length);
+      types.set(t, onnx.TensorProto.DataType.FLOAT);
+    }
+    expandBoundaryForBatch(suffix, [...split.boundary, ...split.suffixGraphInputs], ranks, types, compiledPoints[0].maskInput);
   }
   appendAggregation(suffix, { output: outputName, outputKind: options.outputKind, temperature: options.temperature });
   return {

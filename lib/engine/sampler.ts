@@ -61,18 +61,21 @@ function checkCount(value: number, name: string, min: number): void {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
 }
 
-export class McSampler {
-  private readonly maskBuffers: Float32Array[];
+/** Seeds and image keys are 32-bit words: anything else would silently alias another stream. */
+function checkUint32(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new RangeError(`${name} must be an integer in 0..4294967295, got ${value}`);
+  }
+}
 
+export class McSampler {
   private constructor(
     readonly compiled: CompiledModel,
     private readonly prefix: ort.InferenceSession | null,
     private readonly suffix: ort.InferenceSession,
     /** default samples per suffix run */
     readonly batch: number,
-  ) {
-    this.maskBuffers = compiled.points.map((p) => new Float32Array(p.size * batch));
-  }
+  ) {}
 
   static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number } = {}): Promise<McSampler> {
     const batch = options.batch ?? 1;
@@ -99,10 +102,11 @@ export class McSampler {
     const feeds: Record<string, ort.Tensor> = { ...shared };
     for (let p = 0; p < c.points.length; p++) {
       const point = c.points[p];
-      let buffer = this.maskBuffers[p];
-      if (buffer.length < point.size * k) buffer = this.maskBuffers[p] = new Float32Array(point.size * k);
+      // A fresh buffer per run: ORT reads it while the run is in flight, and sample() calls on
+      // one sampler may overlap (a shared buffer gave them each other's masks).
+      const buffer = new Float32Array(point.size * k);
       for (let s = 0; s < k; s++) fillDropoutMask(buffer, s * point.size, point.size, point.rate, seed, imageKey, first + s, p);
-      feeds[point.maskInput] = new ort.Tensor('float32', buffer.subarray(0, point.size * k), [k, ...point.dims.slice(1)]);
+      feeds[point.maskInput] = new ort.Tensor('float32', buffer, [k, ...point.dims.slice(1)]);
     }
     const out = await this.suffix.run(feeds);
     return {
@@ -118,7 +122,10 @@ export class McSampler {
     checkCount(options.samples, 'samples', 1);
     const batch = options.batch ?? this.batch;
     checkCount(batch, 'batch', 1);
+    checkUint32(options.seed, 'seed');
+    checkUint32(options.imageKey, 'imageKey');
     const first = options.firstSample ?? 0;
+    checkCount(first, 'firstSample', 0);
     const shared = await this.runPrefix(input);
     const total = this.compiled.deterministic ? 1 : options.samples;
     let acc: ChunkAccumulator | null = null;

@@ -30,7 +30,7 @@ export interface DropoutNodeInfo {
 }
 
 export interface RewriteOptions {
-  /** overrides every point's rate, in (0, 1) [default: each node's own ratio] */
+  /** overrides every point's rate, in (0, 1) [default: each node's own ratio, which may be 0] */
   readonly rate?: number;
   /** extra dropout points after named tensors, for models exported without dropout */
   readonly injectAt?: readonly { readonly tensor: string; readonly rate?: number }[];
@@ -65,9 +65,10 @@ export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
   return found;
 }
 
-function checkRate(rate: number, what: string): void {
-  if (!Number.isFinite(rate) || rate <= 0 || rate >= 1) {
-    throw new RangeError(`${what} must be in (0, 1), got ${rate}`);
+/** Rates the user asks for must be in (0, 1); a model's own ratio may be 0 (dropout off). */
+function checkRate(rate: number, what: string, allowZero = false): void {
+  if (!Number.isFinite(rate) || rate < 0 || (rate === 0 && !allowZero) || rate >= 1) {
+    throw new RangeError(`${what} must be in ${allowZero ? '[0, 1)' : '(0, 1)'}, got ${rate}`);
   }
 }
 
@@ -98,7 +99,7 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
       throw new TypeError(`Dropout node ${info.node}: its mask output '${maskOut}' is used by the graph; this rewrite cannot keep it`);
     }
     const rate = options.rate ?? info.ratio;
-    checkRate(rate, `dropout rate of node ${info.node}`);
+    if (options.rate === undefined) checkRate(rate, `dropout ratio of node ${info.node}`, true);
     const maskInput = `${MASK_PREFIX}${k}`;
     newNodes.push(makeNode('Mul', [info.input, maskInput], [info.output], `mc_dropout_${k}`));
     points.push({ node: info.node, tensor: info.input, maskInput, rate });

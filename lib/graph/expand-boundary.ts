@@ -9,7 +9,12 @@ const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', '
   'GreaterOrEqual', 'Less', 'LessOrEqual', 'Where', 'And', 'Or', 'Xor', 'PRelu']);
 
 /** A boundary tensor whose consumers cannot take batch 1 against batch K. */
-export class BatchingError extends Error {}
+export class BatchingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchingError';
+  }
+}
 
 export function expandBoundaryForBatch(suffix: Model, boundary: readonly string[], ranks: ReadonlyMap<string, number>,
   elemTypes: ReadonlyMap<string, number>, firstMask: string): void {
