@@ -1,0 +1,71 @@
+/**
+ * chart.js 4 rendered off-screen on @napi-rs/canvas: no DOM, no network, no system library.
+ * Components are registered explicitly; animation and responsiveness are off, so a chart is
+ * drawn synchronously when it is constructed and the same config gives the same PNG.
+ */
+import { createCanvas } from '@napi-rs/canvas';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LogarithmicScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Title,
+  type ChartConfiguration,
+  type ChartType,
+  type Plugin,
+} from 'chart.js';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement,
+  ScatterController, Legend, Title);
+
+/** Paints the whole canvas white under the chart (PNGs are otherwise transparent). */
+const whiteBackground: Plugin = {
+  id: 'segnetUqWhiteBackground',
+  beforeDraw(chart) {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+export interface ChartSize {
+  /** [width=640] pixels */
+  readonly width?: number;
+  /** [height=420] pixels */
+  readonly height?: number;
+}
+
+function checkSide(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 16 || value > 8192) throw new RangeError(`${name} must be an integer in 16..8192, got ${value}`);
+  return value;
+}
+
+/** Renders a chart.js configuration to PNG bytes. */
+export function renderChart<T extends ChartType>(config: ChartConfiguration<T>, size: ChartSize = {}): Buffer {
+  const width = checkSide('width', size.width ?? 640);
+  const height = checkSide('height', size.height ?? 420);
+  const canvas = createCanvas(width, height);
+  const options = { ...(config.options ?? {}), animation: false, responsive: false, maintainAspectRatio: false, devicePixelRatio: 1 };
+  // chart.js's platform layer only needs getContext('2d') and width/height, which this canvas has.
+  const item = canvas as unknown as ConstructorParameters<typeof Chart>[0];
+  const chart = new Chart(item, { ...config, options, plugins: [...(config.plugins ?? []), whiteBackground] } as ChartConfiguration<T>);
+  try {
+    chart.draw();
+    return canvas.toBuffer('image/png');
+  } finally {
+    chart.destroy();
+  }
+}
+
+/** Colours of the series, colour-blind safe (Okabe-Ito). */
+export const SERIES_COLORS: readonly string[] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
