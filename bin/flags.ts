@@ -18,6 +18,7 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('batch', { type: 'number', describe: 'samples per session run [default: 1 on cpu, 16 on cuda, 8 on webgpu]' })
     .option('dropout-rate', { type: 'number', describe: 'override every dropout rate, in (0, 1)' })
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
+    .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
     .option('max-pixels', { type: 'number', default: 40_000_000, describe: 'refuse larger images (decompression bombs)' })
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' });
@@ -37,6 +38,6 @@ export function segmenterOptions(argv: Record<string, unknown>): SegmenterOption
   return {
     model: argv.model as string | undefined, card: argv.card as string | undefined, device: argv.device as Device,
     threads: argv.threads as number, batch: argv.batch as number | undefined, dropoutRate: argv['dropout-rate'] as number | undefined,
-    dropoutAt: argv['dropout-at'] as string[] | undefined, strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
+    dropoutAt: argv['dropout-at'] as string[] | undefined, dropout: argv.dropout as 'mc' | 'off', strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { appendAggregation } from '../graph/aggregate';
 import { expandBoundaryForBatch } from '../graph/expand-boundary';
-import { DropoutPoint, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
+import { DropoutPoint, removeDropouts, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
 import { splitAtMasks } from '../graph/split';
 import { cloneModel, declaredShape, encodeModel, Graph, Model, ModelError, onnx, valueInfo } from '../onnx/model';
 import { createSession, ort, SessionOptions } from './session';
@@ -24,6 +24,9 @@ export interface CompileOptions extends RewriteOptions, SessionOptions {
   readonly batching?: boolean;
   /** file name for error messages */
   readonly file?: string;
+  /** 'off' compiles the deterministic model with every dropout removed (weight averaging),
+   *  the baseline MC dropout is compared with [default: 'mc'] */
+  readonly dropout?: 'mc' | 'off';
 }
 
 export interface CompiledPoint extends DropoutPoint {
@@ -95,7 +98,8 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
   });
   const outputName = options.outputName ?? (graph.output ?? [])[0]?.name ?? '';
   if (!(graph.output ?? []).some((o) => o.name === outputName)) throw new ModelError(file, `no graph output named '${outputName}'`);
-  const { model: rewritten, points } = rewriteDropouts(source, options);
+  if (options.dropout === 'off') source = removeDropouts(source);
+  const { model: rewritten, points } = rewriteDropouts(source, options.dropout === 'off' ? {} : options);
   const masks = points.map((p) => p.maskInput);
   const split = splitAtMasks(rewritten, masks);
   const probed = await probeTensors(source, inputName, options.inputDims,

@@ -29,6 +29,8 @@ export interface SegmenterOptions {
   readonly dropoutRate?: number;
   /** extra dropout points, "TENSOR" or "TENSOR:p" */
   readonly dropoutAt?: readonly string[];
+  /** 'off': dropout removed, one deterministic pass (weight averaging), for comparison [default: 'mc'] */
+  readonly dropout?: 'mc' | 'off';
   /** refuse models without dropout instead of warning [default: false] */
   readonly strict?: boolean;
   /** softmax temperature [default: the card's, else 1] */
@@ -91,14 +93,15 @@ export class Segmenter {
       device,
       threads: options.threads,
       batching: (options.batch ?? DEFAULT_BATCH[device]) > 1,
+      dropout: options.dropout ?? 'mc',
     });
-    if (compiled.deterministic && options.strict) {
+    if (compiled.deterministic && options.strict && options.dropout !== 'off') {
       throw new ModelError(modelPath, 'the model has no dropout before its output, so every MC sample is identical (--strict); '
         + 'add dropout with --dropout-at TENSOR[:p]');
     }
     const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch: options.batch ?? DEFAULT_BATCH[device] });
     const seg = new Segmenter(modelPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
-    if (compiled.deterministic) {
+    if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `
         + 'maps show only the softmax entropy (use --dropout-at TENSOR[:p] to inject dropout, or --strict to refuse)');
     }

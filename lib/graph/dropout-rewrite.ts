@@ -140,3 +140,16 @@ function injectAfter(graph: Graph, tensor: string, maskInput: string, rate: numb
   nodes.splice(producedAt + 1, 0, mul);
   return { node: `inject:${tensor}`, tensor, maskInput, rate };
 }
+
+/**
+ * Dropout off (weight averaging, the standard deterministic prediction): every Dropout becomes
+ * an Identity. Explicit, because ONNX Runtime keeps a Dropout whose output is a graph output.
+ */
+export function removeDropouts(source: Model): Model {
+  const model = cloneModel(source);
+  const graph = model.graph as Graph;
+  graph.node = (graph.node ?? []).map((node) => (node.opType === 'Dropout' && (node.domain ?? '') === ''
+    ? makeNode('Identity', [(node.input ?? [])[0]], [(node.output ?? [])[0]], node.name ?? 'dropout_off')
+    : node));
+  return model;
+}
