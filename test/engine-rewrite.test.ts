@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findDropoutNodes, MASK_PREFIX, rewriteDropouts } from '../lib/graph/dropout-rewrite';
+import { findDropoutNodes, MASK_PREFIX, removeDropouts, rewriteDropouts } from '../lib/graph/dropout-rewrite';
 import { splitAtMasks } from '../lib/graph/split';
 import { fillDropoutMask } from '../lib/engine/masks';
 import { createSession, ort } from '../lib/engine/session';
@@ -214,7 +214,28 @@ why('the rewritten graph at "all" varies with the masks and repeats with the sam
   await session.release();
 });
 
+const off = suite('removeDropouts (--dropout off)');
+
+off('turns every Dropout into Identity: deterministic even where ORT keeps the Dropout, equal to a pass with all-ones masks', async () => {
+  const bytes = identityDropout();
+  const stripped = removeDropouts(decodeModel(bytes));
+  assert.is(findDropoutNodes(stripped).length, 0);
+  assert.is(graphOf(stripped).node?.filter((n) => n.opType === 'Identity').length, 1);
+  const session = await createSession(encodeModel(stripped), { optimization: 'all' });
+  const a = await runOnce(session, { image: imageTensor(image) });
+  const b = await runOnce(session, { image: imageTensor(image) });
+  assert.equal(Array.from(a.data), Array.from(b.data));
+  const { model, points } = rewriteDropouts(decodeModel(bytes));
+  const masked = await createSession(encodeModel(model), { optimization: 'all' });
+  const ones = new Float32Array(a.data.length).fill(1);
+  const c = await runOnce(masked, { image: imageTensor(image), [points[0].maskInput]: new ort.Tensor('float32', ones, a.dims.slice()) });
+  assert.ok(maxAbsDiff(a.data, c.data) < 1e-6);
+  await session.release();
+  await masked.release();
+});
+
 find.run();
+off.run();
 rewrite.run();
 inject.run();
 split.run();
