@@ -3,6 +3,8 @@ import { runReport, ReportEvent } from '../../lib/commands/report';
 import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 export const reportCommand: CommandModule = {
   command: 'report <inputs..>',
   describe: 'uncertainty report (HTML + summary.json) for images and folders',
@@ -12,10 +14,24 @@ export const reportCommand: CommandModule = {
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
+    .option('resume', { type: 'boolean', default: false, describe: 'skip images already finished in OUT/summary.json (same content and settings)' })
     .check(checkNumbers),
   handler: async (argv) => {
     const progress = progressPrinter(process.stderr);
+    // First SIGINT/SIGTERM: finish the image in progress, write summary.json (complete: false)
+    // and exit 130/143. A second one exits at once (every file is written atomically).
+    const stop = new AbortController();
+    let stopSignal: keyof typeof SIGNAL_EXIT | null = null;
+    const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
+      if (stopSignal) process.exit(SIGNAL_EXIT[sig]);
+      stopSignal = sig;
+      process.stderr.write(`\nsegnet-uq: ${sig}: finishing the current image, then stopping (again to quit now)\n`);
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const summary = await runReport({
+      signal: stop.signal, resume: argv.resume as boolean,
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, samples: argv.samples as number, seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
@@ -30,6 +46,11 @@ export const reportCommand: CommandModule = {
         + (m ? `global accuracy ${m.globalAccuracy.toFixed(4)}  class-average accuracy ${m.classAverageAccuracy.toFixed(4)}  mIoU ${m.meanIoU.toFixed(4)}\n` : ''));
     }
     for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
-    process.exitCode = summary.errors.length > 0 ? 1 : 0;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (stopSignal) {
+      process.stderr.write(`segnet-uq: interrupted after ${summary.images.length} images; run again with --resume to continue\n`);
+      process.exitCode = SIGNAL_EXIT[stopSignal];
+    } else process.exitCode = summary.errors.length > 0 ? 1 : 0;
   },
 };

@@ -1,5 +1,5 @@
-/** Expands the command line's files and folders into the list of images to process. */
-import { readdirSync, realpathSync, statSync } from 'fs';
+/** Expands the command line's files and folders into the list of images to process, and reads them safely. */
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'fs';
 import * as path from 'path';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
@@ -56,8 +56,9 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
       if (st.isDirectory()) {
         if (options.recursive) walk(full, depth + 1);
         else if (IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) errors.push({ file: full, message: 'is a folder named like an image, skipped (use --recursive to descend)' });
-      } else if (st.isFile() && IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) {
-        files.push(full);
+      } else if (IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) {
+        if (st.isFile()) files.push(full);
+        else errors.push({ file: full, message: `not a regular file (${kindOf(st)}), skipped` });
       }
     }
   };
@@ -71,9 +72,88 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
       continue;
     }
     if (st.isDirectory()) walk(input, 0);
-    else files.push(input);
+    else if (st.isFile()) files.push(input);
+    else errors.push({ file: input, message: `not a regular file (${kindOf(st)}), skipped` });
   }
   return { files, errors };
+}
+
+/** What a non-regular, non-folder path is, in words. */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+/** A file that could not be read as an input: `reason` is the cause without the file name. */
+export class InputError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'InputError';
+  }
+}
+
+const FS_CAUSES: Record<string, string> = {
+  ENOENT: 'no such file (removed during the run?)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EISDIR: 'is a folder',
+  ELOOP: 'symlink loop',
+  EIO: 'input/output error (EIO)',
+  EMFILE: 'too many open files (EMFILE)',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/** The cause of a file-system error in words, with its code. */
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string') return FS_CAUSES[e.code] ?? `cannot read (${e.code})`;
+  return `cannot read (${e instanceof Error ? e.message : String(err)})`;
+}
+
+/**
+ * The largest file worth reading for an image of at most `maxPixels` pixels: 16-bit RGBA PNG
+ * stored uncompressed is 8 bytes per pixel, plus room for metadata.
+ */
+export function maxImageBytes(maxPixels: number): number {
+  return maxPixels * 8 + 16 * 1024 * 1024;
+}
+
+/**
+ * Reads a whole input file. Refuses, with an InputError naming the cause, anything that is not a
+ * regular file (a folder, a named pipe, a device such as /dev/zero, which would never end) and
+ * files larger than `maxBytes`, before reading them. Opened non-blocking so a pipe cannot hang.
+ */
+export function readInputFile(file: string, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new InputError(file, describeFsError(err));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new InputError(file, FS_CAUSES.EISDIR);
+    if (!st.isFile()) throw new InputError(file, `not a regular file (${kindOf(st)})`);
+    if (st.size > maxBytes) {
+      throw new InputError(file, `file is ${st.size} bytes, more than any image within the pixel limit could need (${maxBytes} bytes; raise --max-pixels)`);
+    }
+    const buffer = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, buffer, got, st.size - got, null);
+      if (n === 0) break; // the file shrank while being read
+      got += n;
+    }
+    return got === st.size ? buffer : buffer.subarray(0, got);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(file, describeFsError(err));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The label file for an image: same base name in `labelDir`, else the same stem with .png. */

@@ -4,20 +4,24 @@
  * is recorded in `errors` and the run goes on; summary.json is rewritten (atomically) after
  * every image so an interrupted run still says what finished.
  */
-import { readFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { ConfusionMatrix, ModelCard } from '../types';
 import { DEFAULT_BATCH, PreparedImage, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
+import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
+import { resolveModel } from '../model/card';
+import { ModelError } from '../onnx/model';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
 import { writeFileAtomic, safeOutputName, insideOutput } from '../report/atomic';
 import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
-import { ReportError, ReportImage, ReportSummary, SCHEMA_VERSION } from '../report/summary';
-import { labelPathFor, listInputs } from './inputs';
-import { checkInteger, TOOL_VERSION } from './options';
+import { ReportError, ReportImage, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
+import { describeFsError, InputError, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { checkInteger, checkRate, TOOL_VERSION } from './options';
 
 export interface ReportOptions extends SegmenterOptions {
   /** image files and folders */
@@ -33,6 +37,13 @@ export interface ReportOptions extends SegmenterOptions {
   /** label value ignored in metrics [default: the card's ignoreIndex] */
   readonly ignoreIndex?: number;
   readonly recursive?: boolean;
+  /**
+   * [false] re-use the images OUT/summary.json lists as finished when their content hash and the
+   * settings (model and card hashes, samples, seed, temperature, dropout, device, labels) match
+   */
+  readonly resume?: boolean;
+  /** when aborted, the image in progress is finished, then summary.json is written with complete: false */
+  readonly signal?: AbortSignal;
   /** events for a progress display; the library never prints */
   readonly onEvent?: (event: ReportEvent) => void;
 }
@@ -40,7 +51,7 @@ export interface ReportOptions extends SegmenterOptions {
 export type ReportEvent =
   | { type: 'start'; total: number; warnings: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
-  | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
+  | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
 
 export const DEFAULT_SAMPLES = 20;
 
@@ -50,10 +61,10 @@ interface LabelledOutcome {
 }
 
 function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: ModelCard, ignoreIndex: number | undefined,
-  total: ConfusionMatrix): LabelledOutcome {
+  maxPixels: number, total: ConfusionMatrix): LabelledOutcome {
   let label;
   try {
-    label = decodeLabel(readFileSync(labelFile), { file: labelFile, palette: card.classes.map((c) => c.color) });
+    label = decodeLabel(readInputFile(labelFile, maxImageBytes(maxPixels)), { file: labelFile, maxPixels, palette: card.classes.map((c) => c.color) });
   } catch (err) {
     return { error: { file: labelFile, message: causeOf(err as Error, labelFile) } };
   }
@@ -66,11 +77,24 @@ function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: Model
   try {
     addToConfusion(one, label.data, full.predicted, ignoreIndex);
   } catch (err) {
-    return { error: { file: labelFile, message: (err as Error).message } };
+    return { error: { file: labelFile, message: labelValueMessage(err as Error, label.width, card.classes.length, ignoreIndex) } };
   }
-  const counts = total.counts;
-  for (let i = 0; i < counts.length; i++) counts[i] += one.counts[i];
-  return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)) } };
+  addCounts(total, one.counts);
+  return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)), confusion: Array.from(one.counts) } };
+}
+
+/** "labels[i] = v is not a class index" with the pixel as (x, y) and what values are allowed. */
+function labelValueMessage(err: Error, width: number, classes: number, ignoreIndex: number | undefined): string {
+  const m = /\[(\d+)\] = (\d+) is not a class index/.exec(err.message);
+  if (!m) return err.message;
+  const i = Number(m[1]);
+  return `label value ${m[2]} at pixel (${i % width}, ${Math.floor(i / width)}) is not a class (0..${classes - 1})`
+    + (ignoreIndex === undefined ? ' and there is no ignore index (set --ignore-index)' : ` nor the ignore index ${ignoreIndex}`);
+}
+
+function addCounts(total: ConfusionMatrix, counts: ArrayLike<number>): void {
+  const t = total.counts;
+  for (let i = 0; i < t.length; i++) t[i] += counts[i];
 }
 
 const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -78,21 +102,101 @@ const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /** The cause alone: errors of lib/ start with the file name, which the entry already holds. */
 export function causeOf(err: Error, file: string): string {
   const m = err.message;
-  return m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
+  const cause = m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
+  return /exceeds maxPixels/.test(cause) ? `${cause} (raise --max-pixels to allow it)` : cause;
 }
+
+/** Checks every number and name of the options before any work, naming the flag and the value. */
+function checkReportOptions(options: ReportOptions): void {
+  if (options.dropoutRate !== undefined) checkRate('--dropout-rate', options.dropoutRate);
+  if (options.device !== undefined) checkDevice(options.device);
+  if (options.threads !== undefined) checkThreads(options.threads);
+  if (options.batch !== undefined) checkInteger('--batch', options.batch, 1, 4096);
+  if (options.maxPixels !== undefined) checkInteger('--max-pixels', options.maxPixels, 1, 2 ** 31);
+  if (options.ignoreIndex !== undefined) checkInteger('--ignore-index', options.ignoreIndex, 0, 255);
+  const t = options.temperature;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)) {
+    throw new RangeError(`--temperature must be a positive number, got ${JSON.stringify(t)}`);
+  }
+  if (options.labels !== undefined) {
+    let dir = false;
+    try {
+      dir = statSync(options.labels).isDirectory();
+    } catch (err) {
+      throw new RangeError(`--labels ${options.labels}: ${describeFsError(err)}`);
+    }
+    if (!dir) throw new RangeError(`--labels ${options.labels}: not a folder`);
+  }
+}
+
+const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/**
+ * The finished images of OUT/summary.json, by input path, when its settings match `settings`.
+ * Throws when they differ: a resumed report must not mix numbers made two ways.
+ */
+function previousImages(out: string, settings: ReportSettings): Map<string, ReportImage> {
+  const file = insideOutput(out, 'summary.json');
+  if (!existsSync(file)) return new Map();
+  let previous: ReportSummary;
+  try {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
+  } catch (err) {
+    throw new RangeError(`--resume: ${file} is not readable JSON (${(err as Error).message}); remove it or use another --out`);
+  }
+  if (!previous || !Array.isArray(previous.images)) throw new RangeError(`--resume: ${file} is not a segnet-uq summary`);
+  const before = previous.settings;
+  if (!before) throw new RangeError(`--resume: ${file} does not record its settings (made by an older version); use another --out`);
+  const differing = (Object.keys(settings) as (keyof ReportSettings)[])
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
+  if (differing.length > 0) {
+    const show = (v: unknown): string => { const t = JSON.stringify(v) ?? 'none'; return t.length > 80 ? `${t.slice(0, 77)}...` : t; };
+    throw new RangeError(`--resume: ${file} was made with other settings (${differing.map((k) => `${k} ${show(before[k])}, now ${show(settings[k])}`).join('; ')}); `
+      + 'rerun with the same settings or use another --out');
+  }
+  return new Map(previous.images.map((i) => [i.file, i]));
+}
+
+/** A previous entry is re-usable when its bytes, place in the run and files are the same. */
+function reusable(entry: ReportImage | undefined, digest: string, id: string, out: string, labelled: boolean): entry is ReportImage {
+  if (!entry || entry.sha256 !== digest || entry.id !== id) return false;
+  if (labelled && !entry.metrics?.confusion) return false;
+  return Object.values(entry.outputs).every((rel) => existsSync(insideOutput(out, rel)));
+}
+
+type Prepared = PreparedImage | ReportError | { readonly resumed: ReportImage };
 
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
   const samples = checkInteger('--samples', options.samples ?? DEFAULT_SAMPLES, 1, 100000);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
+  checkReportOptions(options);
+  const maxPixels = options.maxPixels ?? 40_000_000;
+  const maxBytes = maxImageBytes(maxPixels);
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   const listing = listInputs(options.inputs, { recursive: options.recursive });
   if (listing.files.length === 0 && listing.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
+  const resolved = resolveModel(options.model, options.card);
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
   const device = options.device ?? 'cpu';
+  const temperature = options.temperature ?? card.temperature ?? 1;
+  const dropoutPoints = segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate }));
+  const settings: ReportSettings = {
+    model: { path: resolved.modelPath, sha256: sha256File(resolved.modelPath) },
+    card: { path: resolved.cardPath, sha256: sha256File(resolved.cardPath) },
+    samples, seed, temperature, dropoutPoints, device,
+    labels: options.labels ? path.resolve(options.labels) : null, ignoreIndex: ignoreIndex ?? null,
+  };
+  let previous: Map<string, ReportImage>;
+  try {
+    previous = options.resume ? previousImages(out, settings) : new Map();
+  } catch (err) {
+    await segmenter.release();
+    throw err;
+  }
   const images: ReportImage[] = [];
   const errors: ReportError[] = [...listing.errors];
   const confusion = createConfusion(card.classes.length);
@@ -107,11 +211,10 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
     complete,
     model: {
       path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic,
-      dropoutPoints: segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })),
-      inputWidth: card.input.width, inputHeight: card.input.height, temperature: options.temperature ?? card.temperature ?? 1,
+      dropoutPoints, inputWidth: card.input.width, inputHeight: card.input.height, temperature,
     },
     samples, seed, batch: segmenter.sampler.batch, device,
-    images, errors, warnings: segmenter.warnings,
+    images, errors, warnings: segmenter.warnings, settings,
     ...(options.labels && images.some((i) => i.metrics) ? {
       metrics: {
         globalAccuracy: globalAccuracy(confusion), classAverageAccuracy: classAverageAccuracy(confusion), meanIoU: meanIoU(confusion),
@@ -119,33 +222,61 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
       },
     } : {}),
   });
+  // summary.json is rewritten after each image, but never spending more than about a tenth of
+  // the run on it (a long run's summary grows): at most the last few images are missing from it
+  // after a crash, and --resume redoes them.
+  let lastWrite = 0, lastWriteMs = 0;
   const writeSummary = (complete: boolean): ReportSummary => {
+    const t0 = performance.now();
     const s = summaryOf(complete);
     writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(s, null, 2) + '\n');
+    lastWrite = performance.now();
+    lastWriteMs = lastWrite - t0;
     return s;
   };
+  const progressSummary = (): void => {
+    if (performance.now() - lastWrite >= 10 * lastWriteMs) writeSummary(false);
+  };
 
-  const prepare = (index: number): PreparedImage | ReportError => {
+  const prepare = (index: number): Prepared => {
     const file = listing.files[index];
     try {
-      return segmenter.prepare(readFileSync(file), file);
+      const bytes = readInputFile(file, maxBytes);
+      if (options.resume) {
+        const digest = createHash('sha256').update(bytes).digest('hex');
+        const entry = previous.get(file);
+        if (reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels))) return { resumed: entry };
+      }
+      return segmenter.prepare(bytes, file);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      return { file, message: e.code ? `cannot read (${e.code === 'EISDIR' ? 'is a folder' : e.code})` : causeOf(e, file) };
+      if (err instanceof InputError) return { file, message: err.reason };
+      return { file, message: causeOf(err as Error, file) };
     }
   };
   // While image i samples (ONNX Runtime works off the main thread), image i+1 is decoded and
   // image i-1's files are written.
-  let next = listing.files.length > 0 ? prepare(0) : null;
+  let next: Prepared | null = listing.files.length > 0 ? prepare(0) : null;
   let finishPrevious: (() => void) | null = null;
+  let interrupted = false;
   try {
     for (let i = 0; i < listing.files.length; i++) {
-      const current = next as PreparedImage | ReportError;
-      if ('message' in current) {
-        errors.push(current);
-        emit({ type: 'image', index: i, file: current.file, ok: false, message: current.message });
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const current = next as Prepared;
+      if ('resumed' in current || 'message' in current) {
         finishPrevious?.();
         finishPrevious = null;
+        if ('resumed' in current) {
+          const entry = current.resumed;
+          images.push(entry);
+          if (entry.metrics?.confusion) addCounts(confusion, entry.metrics.confusion);
+          emit({ type: 'image', index: i, file: entry.file, ok: true, resumed: true });
+        } else {
+          errors.push(current);
+          emit({ type: 'image', index: i, file: current.file, ok: false, message: current.message });
+        }
         next = i + 1 < listing.files.length ? prepare(i + 1) : null;
         continue;
       }
@@ -156,6 +287,8 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
       next = i + 1 < listing.files.length ? prepare(i + 1) : null;
       const outcome = await running;
       if (!outcome.ok) {
+        // the model's output does not fit its card: every image would fail the same way
+        if (outcome.err instanceof ModelError) throw outcome.err;
         errors.push({ file: current.file, message: causeOf(outcome.err, current.file) });
         emit({ type: 'image', index: i, file: current.file, ok: false, message: outcome.err.message });
         finishPrevious = null;
@@ -169,7 +302,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
           let labelled: LabelledOutcome = {};
           if (options.labels) {
             const labelFile = labelPathFor(current.file, options.labels);
-            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, confusion)
+            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, maxPixels, confusion)
               : { error: { file: current.file, message: `no label named like it in ${options.labels}` } };
           }
           if (labelled.error) errors.push(labelled.error);
@@ -181,7 +314,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
             meanConfidence: meanOf(m.confidence), ms: result.ms, outputs, ranges,
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),
           });
-          writeSummary(false);
+          progressSummary();
           emit({ type: 'image', index: i, file: current.file, ok: true });
         } catch (err) {
           errors.push({ file: current.file, message: `writing outputs failed: ${(err as Error).message}` });
@@ -193,7 +326,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
   } finally {
     await segmenter.release();
   }
-  const summary = writeSummary(true);
+  const summary = writeSummary(!interrupted);
   writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar));
   return summary;
 }

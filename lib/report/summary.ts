@@ -6,6 +6,21 @@ export const SCHEMA_VERSION = 1;
 export interface ImageMetrics {
   readonly globalAccuracy: number;
   readonly meanIoU: number | null;
+  /** this image's confusion counts, flat [label * C + predicted]: lets --resume re-use the image exactly */
+  readonly confusion?: readonly number[];
+}
+
+/** What --resume compares: an image is re-used only when all of these match. */
+export interface ReportSettings {
+  readonly model: { readonly path: string; readonly sha256: string };
+  readonly card: { readonly path: string; readonly sha256: string };
+  readonly samples: number;
+  readonly seed: number;
+  readonly temperature: number;
+  readonly dropoutPoints: readonly { readonly tensor: string; readonly rate: number }[];
+  readonly device: string;
+  readonly labels: string | null;
+  readonly ignoreIndex: number | null;
 }
 
 export interface ReportImage {
@@ -55,6 +70,8 @@ export interface ReportSummary {
   readonly images: readonly ReportImage[];
   readonly errors: readonly ReportError[];
   readonly warnings: readonly string[];
+  /** the settings --resume checks before re-using finished images */
+  readonly settings?: ReportSettings;
   /** with --labels: streamed over every labelled image */
   readonly metrics?: { readonly globalAccuracy: number; readonly classAverageAccuracy: number; readonly meanIoU: number } & Record<string, unknown>;
 }
