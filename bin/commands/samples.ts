@@ -1,0 +1,36 @@
+import type { CommandModule } from 'yargs';
+import { DEFAULT_COUNTS, formatSamplesTable, parseCounts, runSamples } from '../../lib/commands/samples';
+import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { progressPrinter } from '../progress';
+
+export const samplesCommand: CommandModule = {
+  command: 'samples <inputs..>',
+  describe: 'metrics against the number of MC samples, from one nested sweep per image',
+  builder: (y) => engineFlags(y)
+    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
+    .option('counts', { type: 'string', default: DEFAULT_COUNTS.join(','), describe: 'sample counts to compare, comma-separated' })
+    .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (adds mIoU, accuracy, ECE)' })
+    .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+    .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
+    .option('out', { alias: 'o', type: 'string', describe: 'folder for samples.json and the charts' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
+    .check(checkNumbers),
+  handler: async (argv) => {
+    const progress = progressPrinter(process.stderr);
+    const result = await runSamples({
+      ...segmenterOptions(argv),
+      inputs: argv.inputs as string[], counts: parseCounts(String(argv.counts)), seed: argv.seed as number,
+      labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
+      bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean,
+      onEvent: (e) => progress(e),
+    });
+    progress({ type: 'done' });
+    if (argv.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else {
+      process.stdout.write(`${result.images} images (${result.labelledImages} labelled), seed ${result.seed}\n${formatSamplesTable(result)}`);
+      if (argv.out) process.stdout.write(`-> ${String(argv.out)}/samples.json, samples.png, samples-uncertainty.png\n`);
+    }
+    for (const e of result.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+    process.exitCode = result.errors.length > 0 ? 1 : 0;
+  },
+};

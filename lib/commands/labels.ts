@@ -1,0 +1,53 @@
+/**
+ * Labels for the commands that score against them: find the label of an image, decode it with
+ * the card's palette, check its size, and bring the uncertainty maps to its resolution.
+ */
+import { readFileSync } from 'fs';
+import type { GrayImage, MetricImageInput, ModelCard, UncertaintyMaps } from '../types';
+import { decodeLabel } from '../image';
+import { resizeMaps } from '../report/resize-maps';
+import { labelPathFor } from './inputs';
+import { causeOf } from './pipeline';
+
+export class LabelError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'LabelError';
+  }
+}
+
+/**
+ * The decoded label of `imageFile` from `labelDir`, which must be `width` x `height` (the
+ * image's size). Throws LabelError naming the label (or the image when no label exists).
+ */
+export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, width: number, height: number): GrayImage & { file: string } {
+  const file = labelPathFor(imageFile, labelDir);
+  if (!file) throw new LabelError(imageFile, `no label named like it in ${labelDir}`);
+  let label: GrayImage;
+  try {
+    label = decodeLabel(readFileSync(file), { file, palette: card.classes.map((c) => c.color) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new LabelError(file, e.code ? `cannot read (${e.code})` : causeOf(e, file));
+  }
+  if (label.width !== width || label.height !== height) {
+    throw new LabelError(file, `label is ${label.width}x${label.height}, its image is ${width}x${height}`);
+  }
+  return { ...label, file };
+}
+
+/**
+ * The metrics' view of one image at label resolution: maps resized bilinearly (argmax and
+ * confidence from the resized mean probabilities, which also give Brier, NLL and class-wise ECE).
+ */
+export function metricInput(maps: UncertaintyMaps, label: GrayImage): { input: MetricImageInput; maps: UncertaintyMaps } {
+  const full = resizeMaps(maps, label.width, label.height, { withVariance: false });
+  return {
+    maps: full,
+    input: {
+      width: label.width, height: label.height, labels: label.data, predicted: full.predicted, confidence: full.confidence,
+      probs: full.meanProbs,
+      uncertainties: { entropy: full.predictiveEntropy, mutualInformation: full.mutualInformation, variance: full.meanVariance },
+    },
+  };
+}

@@ -1,0 +1,303 @@
+/**
+ * `segnet-uq samples`: how many MC dropout samples are worth paying for. One nested sweep per
+ * image: masks are keyed by sample index (lib/engine/masks.ts), so the first k samples of the
+ * largest run are the N=k run, and a snapshot of the accumulator at each count gives every
+ * count for about the cost of the largest.
+ */
+import * as path from 'path';
+import type { CalibrationStats, ConfusionMatrix, UncertaintyMaps } from '../types';
+import { imageKeyFromDigest } from '../engine/masks';
+import { createAccumulator, mergeChunk, type ChunkAccumulator } from '../engine/sampler';
+import { Segmenter, type PreparedImage, type SegmenterOptions } from '../engine/segmenter';
+import { finishMaps } from '../engine/uncertainty-maps';
+import { expectedCalibrationError } from '../metrics/calibration';
+import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
+import { addToConfusion, createConfusion } from '../metrics/confusion';
+import { globalAccuracy, meanIoU } from '../metrics/segmentation';
+import { finiteOrNull } from '../metrics/summary';
+import { ModelError } from '../onnx/model';
+import { insideOutput, writeFileAtomic } from '../report/atomic';
+import { sampleCountChart } from '../report/charts';
+import type { ReportError } from '../report/summary';
+import { listInputs } from './inputs';
+import { loadLabel, metricInput } from './labels';
+import { runPipeline } from './pipeline';
+import { checkInteger, TOOL_VERSION } from './options';
+
+export const SAMPLES_SCHEMA_VERSION = 1;
+export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
+
+export interface SamplesOptions extends SegmenterOptions {
+  readonly inputs: readonly string[];
+  /** sample counts, each >= 1 [default: DEFAULT_COUNTS]; sorted and de-duplicated */
+  readonly counts?: readonly number[];
+  /** folder of label PNGs named like the images: adds mIoU, accuracy and ECE */
+  readonly labels?: string;
+  /** [0] seed of the dropout masks */
+  readonly seed?: number;
+  /** label value ignored in metrics [default: the card's ignoreIndex] */
+  readonly ignoreIndex?: number;
+  /** [15] equal-width ECE bins */
+  readonly bins?: number;
+  readonly recursive?: boolean;
+  /** output folder for samples.json and the charts (nothing is written without it) */
+  readonly out?: string;
+  readonly onEvent?: (event: SamplesEvent) => void;
+}
+
+export type SamplesEvent =
+  | { type: 'start'; total: number; warnings: readonly string[] }
+  | { type: 'sample'; index: number; file: string; done: number; total: number }
+  | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
+
+/** One sample count, over every image that sampled (label metrics: over the labelled ones). */
+export interface SampleCountRow {
+  readonly samples: number;
+  readonly meanIoU: number | null;
+  readonly globalAccuracy: number | null;
+  readonly ece: number | null;
+  /** mean over pixels (model resolution) of H[E p], nats */
+  readonly meanEntropy: number | null;
+  /** mean over pixels (model resolution) of the mutual information, nats */
+  readonly meanMutualInformation: number | null;
+  /** share of pixels (model resolution) whose argmax equals the largest count's */
+  readonly agreement: number | null;
+  /** mean per image of the sampling time (prefix + chunks) to reach this count */
+  readonly msPerImage: number | null;
+}
+
+export interface SamplesResult {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly createdAt: string;
+  readonly model: { readonly path: string; readonly name: string; readonly deterministic: boolean };
+  readonly counts: readonly number[];
+  readonly seed: number;
+  readonly batch: number;
+  readonly device: string;
+  readonly images: number;
+  readonly labelledImages: number;
+  readonly rows: readonly SampleCountRow[];
+  readonly errors: readonly ReportError[];
+  readonly warnings: readonly string[];
+  /** relative to the output folder, when one was given */
+  readonly charts?: { readonly quality: string; readonly uncertainty: string };
+}
+
+/** Sorted, unique counts; each an integer in 1..100000. */
+export function checkCounts(counts: readonly number[]): number[] {
+  if (!Array.isArray(counts) || counts.length === 0) throw new RangeError(`--counts must list at least one sample count, got ${JSON.stringify(counts)}`);
+  for (const c of counts) checkInteger('--counts', c, 1, 100000);
+  return [...new Set(counts)].sort((a, b) => a - b);
+}
+
+/** "1,2,5" -> [1, 2, 5]; throws naming the bad entry. */
+export function parseCounts(text: string): number[] {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
+    const v = Number(s);
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`--counts: '${s}' is not a positive integer (in '${text}')`);
+    return v;
+  });
+}
+
+export interface NestedSweep {
+  /** maps after counts[j] samples */
+  readonly maps: UncertaintyMaps[];
+  /** sampling milliseconds to reach counts[j] (prefix included) */
+  readonly ms: number[];
+}
+
+/**
+ * Samples one image once up to the largest count, snapshotting the maps at each count (sorted
+ * ascending). Chunks never straddle a count, and sample s always gets mask s, so the maps at
+ * count k equal an independent N=k run with the same seed.
+ */
+export async function nestedSweep(segmenter: Segmenter, prepared: PreparedImage, counts: readonly number[], seed: number,
+  onProgress?: (done: number, total: number) => void): Promise<NestedSweep> {
+  const sorted = checkCounts(counts);
+  const sampler = segmenter.sampler;
+  const imageKey = imageKeyFromDigest(prepared.digest);
+  const deterministic = segmenter.compiled.deterministic;
+  const total = deterministic ? 1 : sorted[sorted.length - 1];
+  const t0 = performance.now();
+  const shared = await sampler.runPrefix(prepared.input);
+  let elapsed = performance.now() - t0;
+  let acc: ChunkAccumulator | null = null;
+  let dims: readonly number[] = [];
+  let done = 0;
+  const maps: UncertaintyMaps[] = [];
+  const ms: number[] = [];
+  for (const count of sorted) {
+    const target = deterministic ? 1 : count;
+    while (done < target) {
+      const k = Math.min(sampler.batch, target - done);
+      const t = performance.now();
+      const chunk = await sampler.runChunk(shared, done, k, seed, imageKey);
+      if (!acc) {
+        dims = chunk.dims;
+        acc = createAccumulator(dims[1], dims[2] * dims[3]);
+      }
+      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+      elapsed += performance.now() - t;
+      done += k;
+      onProgress?.(done, total);
+    }
+    maps.push(finishMaps(acc as ChunkAccumulator, dims[1], dims[3], dims[2], count));
+    ms.push(elapsed);
+  }
+  if (dims[1] !== segmenter.card.classes.length) {
+    throw new ModelError(segmenter.modelPath, `the model outputs ${dims[1]} classes, its card lists ${segmenter.card.classes.length}`);
+  }
+  return { maps, ms };
+}
+
+interface CountAccumulator {
+  readonly confusion: ConfusionMatrix;
+  readonly calibration: CalibrationStats;
+  entropy: number;
+  mi: number;
+  agree: number;
+  pixels: number;
+  ms: number;
+}
+
+function sumOf(values: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s;
+}
+
+function agreementCount(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) n++;
+  return n;
+}
+
+/** The table the CLI prints. */
+export function formatSamplesTable(result: SamplesResult): string {
+  const f = (v: number | null, d = 4): string => (v === null ? '–' : v.toFixed(d));
+  const head = ['N', 'mIoU', 'accuracy', 'ECE', 'entropy', 'MI', 'agreement', 'ms/image'];
+  const rows = result.rows.map((r) => [String(r.samples), f(r.meanIoU), f(r.globalAccuracy), f(r.ece), f(r.meanEntropy),
+    f(r.meanMutualInformation, 5), f(r.agreement), f(r.msPerImage, 0)]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+export async function runSamples(options: SamplesOptions): Promise<SamplesResult> {
+  const counts = checkCounts(options.counts ?? DEFAULT_COUNTS);
+  const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
+  const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
+  const out = options.out === undefined ? null : path.resolve(options.out);
+  const listing = listInputs(options.inputs, { recursive: options.recursive });
+  if (listing.files.length === 0 && listing.errors.length === 0) {
+    throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
+  }
+  const segmenter = await Segmenter.create(options);
+  const card = segmenter.card;
+  const numClasses = card.classes.length;
+  const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
+  const errors: ReportError[] = listing.errors.map((e) => ({ file: e.file, message: e.message }));
+  const perCount: CountAccumulator[] = counts.map(() => ({
+    confusion: createConfusion(numClasses), calibration: createCalibrationStats(numClasses, { bins }),
+    entropy: 0, mi: 0, agree: 0, pixels: 0, ms: 0,
+  }));
+  let images = 0;
+  let labelledImages = 0;
+  const emit = options.onEvent ?? ((): void => undefined);
+  emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });
+  try {
+    await runPipeline(segmenter, listing.files, {
+      run: (prepared, i) => nestedSweep(segmenter, prepared, counts, seed, (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total })),
+      finish: (prepared, i, sweep) => {
+        const { width, height } = prepared.image;
+        let label = null;
+        if (options.labels) {
+          try {
+            label = loadLabel(prepared.file, options.labels, card, width, height);
+          } catch (err) {
+            errors.push({ file: (err as { file?: string }).file ?? prepared.file, message: causeOfLabel(err as Error) });
+          }
+        }
+        const last = sweep.maps[sweep.maps.length - 1].predicted;
+        // Score every count first, so a bad label leaves no count half-updated.
+        const scored = label ? sweep.maps.map((m) => {
+          const { input } = metricInput(m, label as NonNullable<typeof label>);
+          const one = createConfusion(numClasses);
+          addToConfusion(one, input.labels, input.predicted, ignoreIndex);
+          return input;
+        }) : null;
+        sweep.maps.forEach((m, j) => {
+          const acc = perCount[j];
+          acc.entropy += sumOf(m.predictiveEntropy);
+          acc.mi += sumOf(m.mutualInformation);
+          acc.agree += agreementCount(m.predicted, last);
+          acc.pixels += m.predicted.length;
+          acc.ms += sweep.ms[j];
+          if (scored) {
+            addToConfusion(acc.confusion, scored[j].labels, scored[j].predicted, ignoreIndex);
+            addToCalibration(acc.calibration, scored[j], ignoreIndex);
+          }
+        });
+        images++;
+        if (scored) labelledImages++;
+        emit({ type: 'image', index: i, file: prepared.file, ok: true });
+      },
+      onFailure: (f) => {
+        errors.push({ file: f.file, message: f.message });
+        emit({ type: 'image', index: f.index, file: f.file, ok: false, message: f.message });
+      },
+    });
+  } finally {
+    await segmenter.release();
+  }
+  const rows: SampleCountRow[] = counts.map((samples, j) => {
+    const acc = perCount[j];
+    const px = acc.pixels;
+    return {
+      samples,
+      meanIoU: labelledImages ? finiteOrNull(meanIoU(acc.confusion)) : null,
+      globalAccuracy: labelledImages ? finiteOrNull(globalAccuracy(acc.confusion)) : null,
+      ece: labelledImages ? finiteOrNull(expectedCalibrationError(acc.calibration)) : null,
+      meanEntropy: px ? acc.entropy / px : null,
+      meanMutualInformation: px ? acc.mi / px : null,
+      agreement: px ? acc.agree / px : null,
+      msPerImage: images ? acc.ms / images : null,
+    };
+  });
+  const result: SamplesResult = {
+    schemaVersion: SAMPLES_SCHEMA_VERSION,
+    tool: { name: 'segnet-uq', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic },
+    counts, seed, batch: segmenter.sampler.batch, device: options.device ?? 'cpu',
+    images, labelledImages, rows, errors, warnings: segmenter.warnings,
+    ...(out ? { charts: { quality: 'samples.png', uncertainty: 'samples-uncertainty.png' } } : {}),
+  };
+  if (out) writeSamplesOutputs(out, result);
+  return result;
+}
+
+function causeOfLabel(err: Error): string {
+  return 'reason' in err ? String((err as Error & { reason: string }).reason) : err.message;
+}
+
+/** OUT/samples.json and the two charts. */
+export function writeSamplesOutputs(out: string, result: SamplesResult): void {
+  const counts = result.rows.map((r) => r.samples);
+  const quality = [
+    ...(result.labelledImages ? [
+      { label: 'mIoU', values: result.rows.map((r) => r.meanIoU) },
+      { label: 'global accuracy', values: result.rows.map((r) => r.globalAccuracy) },
+      { label: 'ECE', values: result.rows.map((r) => r.ece) },
+    ] : []),
+    { label: `agreement with N=${counts[counts.length - 1]}`, values: result.rows.map((r) => r.agreement) },
+  ];
+  writeFileAtomic(insideOutput(out, 'samples.png'), sampleCountChart({ counts, series: quality, yLabel: 'fraction', title: 'Quality against the number of MC samples' }));
+  writeFileAtomic(insideOutput(out, 'samples-uncertainty.png'), sampleCountChart({
+    counts, yLabel: 'nats', title: 'Mean uncertainty against the number of MC samples',
+    series: [{ label: 'mean predictive entropy', values: result.rows.map((r) => r.meanEntropy) },
+      { label: 'mean mutual information', values: result.rows.map((r) => r.meanMutualInformation) }],
+  }));
+  writeFileAtomic(insideOutput(out, 'samples.json'), JSON.stringify(result, null, 2) + '\n');
+}

@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkCounts, formatSamplesTable, nestedSweep, parseCounts, runSamples } from '../lib/commands/samples';
+import { Segmenter } from '../lib/engine/segmenter';
+import type { UncertaintyMaps } from '../lib/types';
+import { makeCommandProject } from './fixtures/command-project';
+
+const project = makeCommandProject({ count: 3 });
+
+function maxDiff(a: UncertaintyMaps, b: UncertaintyMaps): number {
+  let d = 0;
+  for (const key of ['meanProbs', 'variance', 'predictiveEntropy', 'expectedEntropy', 'mutualInformation', 'meanVariance'] as const) {
+    const x = a[key], y = b[key];
+    assert.is(x.length, y.length, key);
+    for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+const counts = suite('parseCounts / checkCounts');
+
+counts('parses, sorts and de-duplicates', () => {
+  assert.equal(parseCounts('5, 1,2,5'), [5, 1, 2, 5]);
+  assert.equal(checkCounts([5, 1, 2, 5]), [1, 2, 5]);
+});
+
+counts('EXPECTED FAILURE: bad entries name the value', () => {
+  assert.throws(() => parseCounts('1,x,3'), /'x' is not a positive integer/);
+  assert.throws(() => parseCounts('0'), /'0'/);
+  assert.throws(() => checkCounts([]), /at least one/);
+  assert.throws(() => checkCounts([1.5]), /--counts must be an integer/);
+});
+
+counts.run();
+
+// ---------------------------------------------------------------------------------------------
+const nested = suite('nestedSweep: count k equals an independent N=k run');
+
+for (const batch of [1, 3]) {
+  nested(`batch ${batch}`, async () => {
+    const seg = await Segmenter.create({ model: project.model, card: project.card, batch });
+    try {
+      const prepared = seg.prepare(readFileSync(project.files[0]), project.files[0]);
+      const ks = [1, 2, 5, 7];
+      const sweep = await nestedSweep(seg, prepared, ks, 42);
+      assert.is(sweep.maps.length, ks.length);
+      for (let j = 0; j < ks.length; j++) {
+        const alone = await seg.sample(prepared, { samples: ks[j], seed: 42 });
+        assert.is(sweep.maps[j].samples, ks[j]);
+        assert.equal(Array.from(sweep.maps[j].predicted), Array.from(alone.maps.predicted), `argmax at N=${ks[j]}`);
+        const d = maxDiff(sweep.maps[j], alone.maps);
+        // batch 1: the same chunks in the same order, bit-identical; else chunk boundaries differ
+        if (batch === 1) assert.is(d, 0, `N=${ks[j]}`);
+        else assert.ok(d < 1e-6, `N=${ks[j]}: max diff ${d}`);
+        if (j > 0) assert.ok(sweep.ms[j] >= sweep.ms[j - 1], 'cumulative time');
+      }
+      // a different seed gives different samples
+      const other = await nestedSweep(seg, prepared, [5], 43);
+      assert.ok(maxDiff(other.maps[0], sweep.maps[2]) > 1e-4);
+    } finally {
+      await seg.release();
+    }
+  });
+}
+
+nested.run();
+
+// ---------------------------------------------------------------------------------------------
+const run = suite('runSamples');
+
+run('rows per count, label metrics, agreement 1 at the largest count, files written', async () => {
+  const out = path.join(project.dir, 'samples-out');
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.images], labels: project.labels, counts: [4, 1, 2], seed: 3, out });
+  assert.equal(result.counts, [1, 2, 4]);
+  assert.is(result.images, 3);
+  assert.is(result.labelledImages, 3);
+  assert.is(result.errors.length, 0);
+  assert.is(result.rows.length, 3);
+  for (const r of result.rows) {
+    for (const v of [r.meanIoU, r.globalAccuracy, r.ece, r.agreement]) assert.ok(v !== null && v >= 0 && v <= 1, String(v));
+    assert.ok((r.meanEntropy ?? -1) >= 0 && (r.meanMutualInformation ?? -1) >= 0);
+  }
+  assert.is(result.rows[2].agreement, 1);
+  assert.ok((result.rows[0].meanMutualInformation as number) < 1e-6, 'one sample has (almost) no mutual information');
+  for (const f of ['samples.json', 'samples.png', 'samples-uncertainty.png']) assert.ok(existsSync(path.join(out, f)), f);
+  const json = JSON.parse(readFileSync(path.join(out, 'samples.json'), 'utf8')) as { rows: unknown[] };
+  assert.equal(json.rows, JSON.parse(JSON.stringify(result.rows)));
+  const table = formatSamplesTable(result);
+  assert.match(table, /^\s*N\s+mIoU/);
+  assert.is(table.trim().split('\n').length, 4);
+});
+
+run('without labels: uncertainty rows only, no files without out', async () => {
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[1]], counts: [1, 3] });
+  assert.is(result.rows[0].meanIoU, null);
+  assert.is(result.rows[1].ece, null);
+  assert.ok(result.rows[1].agreement === 1);
+  assert.is(result.charts, undefined);
+});
+
+run('a missing label is an error entry; the image still counts for uncertainty', async () => {
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[0]], labels: project.images + '-none', counts: [1] });
+  assert.is(result.images, 1);
+  assert.is(result.labelledImages, 0);
+  assert.is(result.errors.length, 1);
+  assert.match(result.errors[0].message, /no label named like it/);
+});
+
+run('a missing input is an error entry, not a crash', async () => {
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [path.join(project.dir, 'none')], counts: [1] });
+  assert.is(result.images, 0);
+  assert.is(result.errors.length, 1);
+  assert.match(result.errors[0].message, /no such file or folder/);
+});
+
+run.after(() => project.cleanup());
+run.run();
