@@ -2,12 +2,11 @@
  * Labels for the commands that score against them: find the label of an image, decode it with
  * the card's palette, check its size, and bring the uncertainty maps to its resolution.
  */
-import { readFileSync } from 'fs';
 import type { GrayImage, MetricImageInput, ModelCard, UncertaintyMaps } from '../types';
 import { decodeLabel } from '../image';
 import { resizeMaps } from '../report/resize-maps';
-import { labelPathFor } from './inputs';
-import { causeOf } from './pipeline';
+import { InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
+import { causeOf } from './report';
 
 export class LabelError extends Error {
   constructor(readonly file: string, readonly reason: string) {
@@ -20,15 +19,15 @@ export class LabelError extends Error {
  * The decoded label of `imageFile` from `labelDir`, which must be `width` x `height` (the
  * image's size). Throws LabelError naming the label (or the image when no label exists).
  */
-export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, width: number, height: number): GrayImage & { file: string } {
+export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, width: number, height: number,
+  maxPixels = 40_000_000): GrayImage & { file: string } {
   const file = labelPathFor(imageFile, labelDir);
   if (!file) throw new LabelError(imageFile, `no label named like it in ${labelDir}`);
   let label: GrayImage;
   try {
-    label = decodeLabel(readFileSync(file), { file, palette: card.classes.map((c) => c.color) });
+    label = decodeLabel(readInputFile(file, maxImageBytes(maxPixels)), { file, maxPixels, palette: card.classes.map((c) => c.color) });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new LabelError(file, e.code ? `cannot read (${e.code})` : causeOf(e, file));
+    throw new LabelError(file, err instanceof InputError ? err.reason : causeOf(err as Error, file));
   }
   if (label.width !== width || label.height !== height) {
     throw new LabelError(file, `label is ${label.width}x${label.height}, its image is ${width}x${height}`);

@@ -1,10 +1,13 @@
 /**
  * The per-image loop the model-running commands share: while image i samples (ONNX Runtime
  * works off the main thread), image i+1 is decoded and image i-1's results are finished
- * (metrics, files). One bad image becomes an error entry and the loop goes on.
+ * (metrics, files). One bad image becomes an error entry and the loop goes on; a ModelError
+ * (the model does not fit its card) ends the run.
  */
-import { readFileSync } from 'fs';
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
+import { ModelError } from '../onnx/model';
+import { InputError, maxImageBytes, readInputFile } from './inputs';
+import { causeOf } from './report';
 
 export interface ImageFailure {
   readonly index: number;
@@ -21,26 +24,22 @@ export interface PipelineSteps<T> {
   readonly onFailure: (failure: ImageFailure) => void;
   /** stop before starting the next image when it returns true */
   readonly stop?: () => boolean;
-}
-
-/** The cause alone: errors of lib/ start with the file name, which the entry already holds. */
-export function causeOf(err: Error, file: string): string {
-  const m = err.message;
-  return m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
+  /** [40_000_000] the --max-pixels the segmenter was made with (bounds the bytes read) */
+  readonly maxPixels?: number;
 }
 
 /** Reads and decodes one file; errors become a failure entry. */
-export function prepareFile(segmenter: Segmenter, file: string, index: number): PreparedImage | ImageFailure {
+export function prepareFile(segmenter: Segmenter, file: string, index: number, maxPixels: number): PreparedImage | ImageFailure {
   try {
-    return segmenter.prepare(readFileSync(file), file);
+    return segmenter.prepare(readInputFile(file, maxImageBytes(maxPixels)), file);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return { index, file, message: e.code ? `cannot read (${e.code === 'EISDIR' ? 'is a folder' : e.code})` : causeOf(e, file) };
+    if (err instanceof InputError) return { index, file, message: err.reason };
+    return { index, file, message: causeOf(err as Error, file) };
   }
 }
 
 export async function runPipeline<T>(segmenter: Segmenter, files: readonly string[], steps: PipelineSteps<T>): Promise<void> {
-  const prepare = (i: number): PreparedImage | ImageFailure | null => (i < files.length ? prepareFile(segmenter, files[i], i) : null);
+  const prepare = (i: number): PreparedImage | ImageFailure | null => (i < files.length ? prepareFile(segmenter, files[i], i, steps.maxPixels ?? 40_000_000) : null);
   let next = prepare(0);
   let finishPrevious: (() => void) | null = null;
   const flush = (): void => {
@@ -62,6 +61,8 @@ export async function runPipeline<T>(segmenter: Segmenter, files: readonly strin
     next = prepare(i + 1);
     const outcome = await running;
     if (!outcome.ok) {
+      // the model's output does not fit its card: every image would fail the same way
+      if (outcome.err instanceof ModelError) throw outcome.err;
       steps.onFailure({ index: i, file: current.file, message: causeOf(outcome.err, current.file) });
       continue;
     }

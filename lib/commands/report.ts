@@ -7,7 +7,7 @@
 import { createHash } from 'crypto';
 import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
-import type { ConfusionMatrix, ModelCard } from '../types';
+import type { ConfusionMatrix, GrayImage, ModelCard, UncertaintyMaps } from '../types';
 import { DEFAULT_BATCH, PreparedImage, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
@@ -55,13 +55,36 @@ export type ReportEvent =
 
 export const DEFAULT_SAMPLES = 20;
 
+/** A labelled image as the report scored it, for commands built on the report (calibrate, audit). */
+export interface LabelledImage {
+  readonly file: string;
+  readonly labelFile: string;
+  readonly label: GrayImage;
+  /** the maps at the label's resolution (resizeMaps without per-class variance) */
+  readonly maps: UncertaintyMaps;
+  readonly result: SegmentResult;
+}
+
+/** Extension points of runReportWith; runReport uses none. */
+export interface ReportHooks {
+  /** before the first image */
+  readonly onStart?: (context: { readonly card: ModelCard; readonly ignoreIndex: number | undefined; readonly modelPath: string; readonly cardPath: string }) => void;
+  /**
+   * each labelled image, before its counts join the report's confusion matrix; a throw records
+   * an error for the label and leaves the image out of the label metrics
+   */
+  readonly onLabelled?: (image: LabelledImage) => void;
+  /** HTML sections after the image table, built once the run is over */
+  readonly sections?: (summary: ReportSummary) => readonly string[];
+}
+
 interface LabelledOutcome {
   readonly metrics?: ReportImage['metrics'];
   readonly error?: ReportError;
 }
 
 function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: ModelCard, ignoreIndex: number | undefined,
-  maxPixels: number, total: ConfusionMatrix): LabelledOutcome {
+  maxPixels: number, total: ConfusionMatrix, file: string, onLabelled?: ReportHooks['onLabelled']): LabelledOutcome {
   let label;
   try {
     label = decodeLabel(readInputFile(labelFile, maxImageBytes(maxPixels)), { file: labelFile, maxPixels, palette: card.classes.map((c) => c.color) });
@@ -72,12 +95,17 @@ function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: Model
   if (label.width !== width || label.height !== height) {
     return { error: { file: labelFile, message: `label is ${label.width}x${label.height}, its image is ${width}x${height}` } };
   }
-  const full = resizeMaps(result.maps, width, height);
+  const full = resizeMaps(result.maps, width, height, { withVariance: false });
   const one = createConfusion(card.classes.length);
   try {
     addToConfusion(one, label.data, full.predicted, ignoreIndex);
   } catch (err) {
     return { error: { file: labelFile, message: labelValueMessage(err as Error, label.width, card.classes.length, ignoreIndex) } };
+  }
+  try {
+    onLabelled?.({ file, labelFile, label, maps: full, result });
+  } catch (err) {
+    return { error: { file: labelFile, message: causeOf(err as Error, labelFile) } };
   }
   addCounts(total, one.counts);
   return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)), confusion: Array.from(one.counts) } };
@@ -167,6 +195,12 @@ function reusable(entry: ReportImage | undefined, digest: string, id: string, ou
 type Prepared = PreparedImage | ReportError | { readonly resumed: ReportImage };
 
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
+  return runReportWith(options, {});
+}
+
+/** runReport with extension points: the loop, files and summary of the report, plus the hooks' work. */
+export async function runReportWith(options: ReportOptions, hooks: ReportHooks): Promise<ReportSummary> {
+  if (options.resume && hooks.onLabelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
   const samples = checkInteger('--samples', options.samples ?? DEFAULT_SAMPLES, 1, 100000);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   checkReportOptions(options);
@@ -193,6 +227,12 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
   let previous: Map<string, ReportImage>;
   try {
     previous = options.resume ? previousImages(out, settings) : new Map();
+  } catch (err) {
+    await segmenter.release();
+    throw err;
+  }
+  try {
+    hooks.onStart?.({ card, ignoreIndex, modelPath: resolved.modelPath, cardPath: resolved.cardPath });
   } catch (err) {
     await segmenter.release();
     throw err;
@@ -302,7 +342,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
           let labelled: LabelledOutcome = {};
           if (options.labels) {
             const labelFile = labelPathFor(current.file, options.labels);
-            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, maxPixels, confusion)
+            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, maxPixels, confusion, current.file, hooks.onLabelled)
               : { error: { file: current.file, message: `no label named like it in ${options.labels}` } };
           }
           if (labelled.error) errors.push(labelled.error);
@@ -327,7 +367,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
     await segmenter.release();
   }
   const summary = writeSummary(!interrupted);
-  writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar));
+  writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar, hooks.sections?.(summary) ?? []));
   return summary;
 }
 

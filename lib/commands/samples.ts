@@ -214,7 +214,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
         let label = null;
         if (options.labels) {
           try {
-            label = loadLabel(prepared.file, options.labels, card, width, height);
+            label = loadLabel(prepared.file, options.labels, card, width, height, options.maxPixels);
           } catch (err) {
             errors.push({ file: (err as { file?: string }).file ?? prepared.file, message: causeOfLabel(err as Error) });
           }
@@ -243,6 +243,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
         if (scored) labelledImages++;
         emit({ type: 'image', index: i, file: prepared.file, ok: true });
       },
+      maxPixels: options.maxPixels,
       onFailure: (f) => {
         errors.push({ file: f.file, message: f.message });
         emit({ type: 'image', index: f.index, file: f.file, ok: false, message: f.message });
