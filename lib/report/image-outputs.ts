@@ -45,18 +45,31 @@ function maxOf(values: Float32Array): number {
   return m;
 }
 
+/** The images of one result, in memory (photo and maps at the display size). */
+export interface RenderedImages {
+  readonly photo: RgbImage;
+  readonly classMap: RgbImage;
+  readonly entropy: RgbImage;
+  readonly mutualInformation: RgbImage;
+  readonly variance: RgbImage;
+  readonly overlay: RgbImage;
+  readonly thumbnail: RgbImage;
+}
+
 /**
- * Writes the PNGs under OUT/images/NAME/. Entropy is drawn on [0, ln C] (its full range, so
- * images compare); mutual information and variance on [0, this image's max] (they are small
- * and an absolute scale would show nothing), with the range printed beside the colour bar.
+ * Renders the photo, class map, heatmaps and overlay at the display size (the image's, fitted
+ * into `maxSide`). Entropy is drawn on [0, ln C] (its full range, so images compare); mutual
+ * information and variance on [0, this image's max] (they are small and an absolute scale would
+ * show nothing), with the range returned for the colour bar's labels.
+ * @param maxSide [DISPLAY_MAX_SIDE] longest side of the rendered images
  */
-export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard)
-  : { outputs: ImageOutputs; ranges: HeatmapRanges } {
-  const size = fitSize(image.width, image.height, DISPLAY_MAX_SIDE);
+export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DISPLAY_MAX_SIDE)
+  : { images: RenderedImages; ranges: HeatmapRanges } {
+  const size = fitSize(image.width, image.height, maxSide);
   const display = resizeMaps(maps, size.width, size.height);
   const photo = resizeRgb(image, size.width, size.height);
   const colors = card.classes.map((c) => c.color);
-  const classes = classColorMap(display.predicted, size.width, size.height, colors);
+  const classMap = classColorMap(display.predicted, size.width, size.height, colors);
   const ranges: HeatmapRanges = {
     entropy: [0, Math.log(maps.numClasses)],
     mutualInformation: [0, Math.max(1e-6, maxOf(display.mutualInformation))],
@@ -64,29 +77,49 @@ export function writeImageOutputs(outRoot: string, name: string, image: RgbImage
   };
   const heat = (values: Float32Array, range: readonly [number, number]): RgbImage =>
     applyColormap(values, size.width, size.height, { min: range[0], max: range[1], name: 'viridis' });
-  const rel = (file: string): string => `images/${name}/${file}`;
-  const outputs: ImageOutputs = {
-    photo: rel('photo.png'), classMap: rel('classes.png'), entropy: rel('entropy.png'),
-    mutualInformation: rel('mutual-information.png'), variance: rel('variance.png'), overlay: rel('overlay.png'),
-    thumbnail: rel('thumbnail.png'),
-  };
-  const write = (relPath: string, img: RgbImage): void => writeFileAtomic(insideOutput(outRoot, relPath), encodePng(img));
-  write(outputs.photo, photo);
-  write(outputs.classMap, classes);
-  write(outputs.entropy, heat(display.predictiveEntropy, ranges.entropy));
-  write(outputs.mutualInformation, heat(display.mutualInformation, ranges.mutualInformation));
-  write(outputs.variance, heat(display.meanVariance, ranges.variance));
-  write(outputs.overlay, blend(photo, classes, 0.5));
+  const overlay = blend(photo, classMap, 0.5);
   const thumb = fitSize(size.width, size.height, THUMB_MAX_SIDE);
-  write(outputs.thumbnail, resizeRgb(blend(photo, classes, 0.5), thumb.width, thumb.height));
+  const images: RenderedImages = {
+    photo, classMap, overlay,
+    entropy: heat(display.predictiveEntropy, ranges.entropy),
+    mutualInformation: heat(display.mutualInformation, ranges.mutualInformation),
+    variance: heat(display.meanVariance, ranges.variance),
+    thumbnail: resizeRgb(overlay, thumb.width, thumb.height),
+  };
+  return { images, ranges };
+}
+
+/** File names of the rendered images inside an image's folder. */
+export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
+  photo: 'photo.png', classMap: 'classes.png', entropy: 'entropy.png', mutualInformation: 'mutual-information.png',
+  variance: 'variance.png', overlay: 'overlay.png', thumbnail: 'thumbnail.png',
+};
+
+/** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
+export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard)
+  : { outputs: ImageOutputs; ranges: HeatmapRanges } {
+  const { images, ranges } = renderImageOutputs(image, maps, card);
+  const rel = (key: keyof RenderedImages): string => `images/${name}/${IMAGE_FILES[key]}`;
+  const outputs: ImageOutputs = {
+    photo: rel('photo'), classMap: rel('classMap'), entropy: rel('entropy'), mutualInformation: rel('mutualInformation'),
+    variance: rel('variance'), overlay: rel('overlay'), thumbnail: rel('thumbnail'),
+  };
+  for (const key of Object.keys(IMAGE_FILES) as (keyof RenderedImages)[]) {
+    writeFileAtomic(insideOutput(outRoot, outputs[key]), encodePng(images[key]));
+  }
   return { outputs, ranges };
 }
 
-/** A horizontal colour bar (256 x 12) of the colormap, written once per report. */
-export function writeColorBar(outRoot: string): string {
+/** A horizontal colour bar (256 x 12) of the viridis colormap, low values on the left. */
+export function renderColorBar(): RgbImage {
   const values = new Float32Array(256 * 12);
   for (let y = 0; y < 12; y++) for (let x = 0; x < 256; x++) values[y * 256 + x] = x / 255;
+  return applyColormap(values, 256, 12, { min: 0, max: 1, name: 'viridis' });
+}
+
+/** Writes renderColorBar once per report; returns its relative path. */
+export function writeColorBar(outRoot: string): string {
   const rel = 'assets/colorbar-viridis.png';
-  writeFileAtomic(insideOutput(outRoot, rel), encodePng(applyColormap(values, 256, 12, { min: 0, max: 1, name: 'viridis' })));
+  writeFileAtomic(insideOutput(outRoot, rel), encodePng(renderColorBar()));
   return rel;
 }

@@ -1,0 +1,48 @@
+import type { CommandModule } from 'yargs';
+import type { ServeEvent } from '../../lib/server/app';
+import { parseByteSize } from '../../lib/server/options';
+import { startServer } from '../../lib/server/server';
+import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+
+function logLine(e: ServeEvent): string {
+  switch (e.type) {
+    case 'segment': return `segment ${e.width}x${e.height} N=${e.samples} ${e.ms} ms -> ${e.id}`;
+    case 'rejected': return `${e.status} ${e.path}: ${e.message}`;
+    case 'cancelled': return `cancelled ${e.path} (client went away)`;
+    case 'internal-error': return `error ${e.path}: ${e.message}`;
+  }
+}
+
+export const serveCommand: CommandModule = {
+  command: 'serve',
+  describe: 'web demo: upload a photo, see the segmentation and its uncertainty',
+  builder: (y) => engineFlags(y)
+    .option('samples', { alias: 'n', type: 'number', default: 10, describe: 'samples when a request names none (the page starts here)' })
+    .option('port', { alias: 'p', type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (other than loopback exposes the server)' })
+    .option('max-upload', { type: 'string', default: '20MB', describe: 'largest upload (e.g. 20MB, 512KB)' })
+    .option('concurrency', { type: 'number', default: 1, describe: 'images segmented at the same time' })
+    .option('queue', { type: 'number', default: 4, describe: 'requests waiting beyond --concurrency before 503' })
+    .option('max-samples', { type: 'number', default: 50, describe: 'most samples a request may ask for' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no log line per request' })
+    .hide('recursive').hide('seed')
+    .check(checkNumbers),
+  handler: async (argv) => {
+    const quiet = argv.quiet as boolean;
+    const running = await startServer({
+      ...segmenterOptions(argv),
+      port: argv.port as number, host: argv.host as string, maxUpload: parseByteSize('--max-upload', argv['max-upload'] as string),
+      concurrency: argv.concurrency as number, queue: argv.queue as number, samples: argv.samples as number,
+      maxSamples: argv['max-samples'] as number,
+      onEvent: (e) => { if (!quiet) process.stderr.write(`${new Date().toISOString()} ${logLine(e)}\n`); },
+    });
+    for (const w of running.app.segmenter.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`segnet-uq serve: ${running.url} (model ${running.app.card.name}; Ctrl-C to stop)\n`);
+    const stop = (): void => {
+      process.stderr.write('stopping...\n');
+      running.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+};

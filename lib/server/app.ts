@@ -1,0 +1,27 @@
+/** What every route reads: the model, limits, the queue, stored results and progress. */
+import type { Segmenter } from '../engine/segmenter';
+import type { ModelCard } from '../types';
+import type { ResolvedServeOptions } from './options';
+import type { ProgressRegistry } from './progress';
+import type { WorkQueue, Ticket } from './queue';
+import type { ResultStore } from './result-store';
+
+/** Events for a log; the library never prints. */
+export type ServeEvent =
+  | { type: 'segment'; id: string; samples: number; width: number; height: number; ms: number }
+  | { type: 'rejected'; status: number; path: string; message: string }
+  | { type: 'cancelled'; path: string }
+  | { type: 'internal-error'; path: string; message: string };
+
+export interface App {
+  readonly segmenter: Segmenter;
+  readonly card: ModelCard;
+  readonly options: ResolvedServeOptions;
+  readonly queue: WorkQueue;
+  readonly store: ResultStore;
+  readonly progress: ProgressRegistry;
+  /** tickets of queued requests by job token, for live queue positions */
+  readonly tickets: Map<string, Ticket>;
+  readonly colorBarPng: Buffer;
+  readonly emit: (event: ServeEvent) => void;
+}

@@ -1,0 +1,79 @@
+/** Options of `segnet-uq serve`, their defaults and the parsing of sizes such as "20MB". */
+import type { SegmenterOptions } from '../engine/segmenter';
+
+export interface ServeOptions extends SegmenterOptions {
+  /** [port=8080] TCP port; 0 picks a free one */
+  readonly port?: number;
+  /** [host='127.0.0.1'] address to bind; anything but loopback exposes the server to the network */
+  readonly host?: string;
+  /** [maxUpload=20 MiB] largest request body in bytes (413 above) */
+  readonly maxUpload?: number;
+  /** [concurrency=1] images segmented at the same time */
+  readonly concurrency?: number;
+  /** [queue=4] requests waiting beyond `concurrency` before answering 503 */
+  readonly queue?: number;
+  /** [samples=10] samples when a request names none */
+  readonly samples?: number;
+  /** [maxSamples=50] most samples a request may ask for */
+  readonly maxSamples?: number;
+  /** [keepResults=16] results kept in memory (least recently used go first) */
+  readonly keepResults?: number;
+  /** [keepBytes=256 MiB] memory the kept results may use */
+  readonly keepBytes?: number;
+  /** [displayMaxSide=960] longest side of the rendered maps */
+  readonly displayMaxSide?: number;
+  /** [uploadTimeoutMs=30000] an upload must arrive within this time (408 otherwise) */
+  readonly uploadTimeoutMs?: number;
+}
+
+export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' | 'maxUpload' | 'concurrency' | 'queue' | 'samples'
+  | 'maxSamples' | 'keepResults' | 'keepBytes' | 'displayMaxSide' | 'uploadTimeoutMs' | 'maxPixels'>>;
+
+export const SERVE_DEFAULTS: ResolvedServeOptions = {
+  port: 8080, host: '127.0.0.1', maxUpload: 20 * 1024 * 1024, concurrency: 1, queue: 4, samples: 10, maxSamples: 50,
+  keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: 960, uploadTimeoutMs: 30_000, maxPixels: 40_000_000,
+};
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** "20MB", "512k", "1.5 GiB" or a plain byte count to bytes (binary units). */
+export function parseByteSize(flag: string, value: string | number): number {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${flag} must be a positive byte count, got ${value}`);
+    return value;
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new RangeError(`${flag} must be a size such as 20MB, 512KB or 1048576, got '${value}'`);
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (bytes < 1) throw new RangeError(`${flag} must be at least 1 byte, got '${value}'`);
+  return bytes;
+}
+
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
+  return value;
+}
+
+/** Defaults filled in and every number checked; errors name the option and the value. */
+export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
+  const o = { ...SERVE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedServeOptions;
+  integerIn('--port', o.port, 0, 65535);
+  if (typeof o.host !== 'string' || o.host.length === 0) throw new RangeError(`--host must be an address, got '${String(o.host)}'`);
+  integerIn('--max-upload', o.maxUpload, 1, 2 ** 31 - 1);
+  integerIn('--concurrency', o.concurrency, 1, 64);
+  integerIn('--queue', o.queue, 0, 1024);
+  integerIn('--max-samples', o.maxSamples, 1, 10000);
+  integerIn('--samples', o.samples, 1, o.maxSamples);
+  integerIn('keepResults', o.keepResults, 1, 10000);
+  integerIn('keepBytes', o.keepBytes, 1, 2 ** 42);
+  integerIn('displayMaxSide', o.displayMaxSide, 16, 8192);
+  integerIn('uploadTimeoutMs', o.uploadTimeoutMs, 1, 3_600_000);
+  integerIn('--max-pixels', o.maxPixels, 1, 2 ** 40);
+  return o;
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

@@ -1,0 +1,122 @@
+/**
+ * The routes: a table of method + path pattern -> handler. Every answer is JSON except the page,
+ * the PNGs and the download; every error is `{error: message}` (lib/server/http-error.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import { randomBytes } from 'crypto';
+import type { App } from './app';
+import { HttpError, sendBytes, sendJson } from './http-error';
+import { pageHtml } from './page';
+import { pixelAt } from './pixel';
+import { JOB_TOKEN_PATTERN } from './progress';
+import { MAP_NAMES, MapName, RESULT_ID_PATTERN, StoredResult } from './result-store';
+import { handleSegment } from './segment-route';
+import { tarArchive } from './tar';
+
+export interface RouteContext {
+  readonly app: App;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** the pattern's capture groups */
+  readonly params: readonly string[];
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly pattern: RegExp;
+  readonly handle: (ctx: RouteContext) => void | Promise<void>;
+}
+
+const IMMUTABLE = { 'Cache-Control': 'private, max-age=3600, immutable' };
+
+function storedResult(ctx: RouteContext): StoredResult {
+  const id = ctx.params[0];
+  const stored = RESULT_ID_PATTERN.test(id) ? ctx.app.store.get(id) : undefined;
+  if (!stored) throw new HttpError(404, `no result '${id}' (results are kept in memory for the ${ctx.app.options.keepResults} most recent images)`);
+  return stored;
+}
+
+function servePage(ctx: RouteContext): void {
+  const nonce = randomBytes(16).toString('base64');
+  const html = Buffer.from(pageHtml(nonce));
+  sendBytes(ctx.res, 'text/html; charset=utf-8', html, {
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; `
+      + `img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  });
+}
+
+function serveModel(ctx: RouteContext): void {
+  const { app } = ctx;
+  const seg = app.segmenter;
+  sendJson(ctx.res, 200, {
+    card: app.card,
+    deterministic: seg.compiled.deterministic,
+    dropoutPoints: seg.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })),
+    limits: {
+      defaultSamples: app.options.samples, maxSamples: app.options.maxSamples, maxUpload: app.options.maxUpload,
+      maxPixels: app.options.maxPixels, concurrency: app.options.concurrency, queue: app.options.queue,
+    },
+    warnings: seg.warnings,
+  });
+}
+
+function serveHealth(ctx: RouteContext): void {
+  const { app } = ctx;
+  sendJson(ctx.res, 200, { ok: true, model: app.card.name, queue: app.queue.stats(), results: app.store.size, resultBytes: app.store.bytes });
+}
+
+function serveProgress(ctx: RouteContext): void {
+  const token = ctx.params[0];
+  if (!JOB_TOKEN_PATTERN.test(token)) throw new HttpError(400, `job token must be 8 to 64 characters of [A-Za-z0-9_-], got '${token}'`);
+  const state = ctx.app.progress.get(token);
+  if (!state) throw new HttpError(404, `no request with job token '${token}' (yet)`);
+  const ticket = ctx.app.tickets.get(token);
+  sendJson(ctx.res, 200, state.state === 'queued' && ticket ? { ...state, position: ticket.position() } : state);
+}
+
+function serveMap(ctx: RouteContext): void {
+  const stored = storedResult(ctx);
+  const name = ctx.params[1] as MapName;
+  if (!MAP_NAMES.includes(name)) throw new HttpError(404, `no map '${name}': maps are ${MAP_NAMES.join(', ')}`);
+  sendBytes(ctx.res, 'image/png', stored.pngs[name], IMMUTABLE);
+}
+
+function serveDownload(ctx: RouteContext): void {
+  const stored = storedResult(ctx);
+  const id = stored.response.id;
+  const entries = [
+    { name: `segnet-uq-${id}/result.json`, data: Buffer.from(JSON.stringify(stored.response, null, 2) + '\n') },
+    ...MAP_NAMES.map((name) => ({ name: `segnet-uq-${id}/${name}.png`, data: stored.pngs[name] })),
+  ];
+  sendBytes(ctx.res, 'application/x-tar', tarArchive(entries), {
+    ...IMMUTABLE, 'Content-Disposition': `attachment; filename="segnet-uq-${id}.tar"`,
+  });
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: /^\/$/, handle: servePage },
+  { method: 'GET', pattern: /^\/healthz$/, handle: serveHealth },
+  { method: 'GET', pattern: /^\/api\/model$/, handle: serveModel },
+  { method: 'POST', pattern: /^\/api\/segment$/, handle: handleSegment },
+  { method: 'GET', pattern: /^\/api\/progress\/([^/]+)$/, handle: serveProgress },
+  { method: 'GET', pattern: /^\/api\/result\/([^/]+)$/, handle: (ctx) => sendJson(ctx.res, 200, storedResult(ctx).response) },
+  { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/pixel$/, handle: (ctx) => sendJson(ctx.res, 200, pixelAt(storedResult(ctx), ctx.app.card, ctx.url.searchParams)) },
+  { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/download$/, handle: serveDownload },
+  { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/([a-z-]+)\.png$/, handle: serveMap },
+  { method: 'GET', pattern: /^\/assets\/colorbar\.png$/, handle: (ctx) => sendBytes(ctx.res, 'image/png', ctx.app.colorBarPng, IMMUTABLE) },
+];
+
+/** The route for a request: 404 for an unknown path, 405 (with Allow) for a known path and another method. */
+export function findRoute(method: string, pathname: string): { route: Route; params: string[] } {
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(pathname);
+    if (!m) continue;
+    if (route.method === method) return { route, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    allowed.push(route.method);
+  }
+  if (allowed.length) throw new HttpError(405, `${method} is not allowed on ${pathname} (use ${allowed.join(', ')})`, { Allow: allowed.join(', ') });
+  throw new HttpError(404, `no such endpoint: ${method} ${pathname}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * One segmentation for the server: decode, MC sampling (cancellable between chunks), rendering
+ * with the report's renderers, PNG encoding, and the JSON answer. Throws HttpError 400 for bad
+ * image data and ClientGoneError once `signal` aborts.
+ */
+import type { ModelCard, SegmentResponse } from '../types';
+import type { Segmenter } from '../engine/segmenter';
+import { encodePng, ImageError } from '../image';
+import { renderImageOutputs } from '../report/image-outputs';
+import { meanOf } from '../report/resize-maps';
+import { ClientGoneError, HttpError } from './http-error';
+import type { ProgressState } from './progress';
+import { newResultId, StoredResult } from './result-store';
+
+export interface SegmentJob {
+  readonly bytes: Uint8Array;
+  readonly samples: number;
+  readonly seed: number;
+  /** aborts between sampling chunks */
+  readonly signal: AbortSignal;
+  /** milliseconds spent waiting for a slot, reported in the answer */
+  readonly queueMs: number;
+  readonly displayMaxSide: number;
+  readonly onProgress?: (state: ProgressState) => void;
+}
+
+function classFractions(predicted: Uint8Array, numClasses: number): number[] {
+  const counts = new Float64Array(numClasses);
+  for (let i = 0; i < predicted.length; i++) counts[predicted[i]]++;
+  return Array.from(counts, (c) => c / Math.max(1, predicted.length));
+}
+
+const round = (v: number, digits = 6): number => Number(v.toFixed(digits));
+
+function checkAlive(signal: AbortSignal): void {
+  if (signal.aborted) throw new ClientGoneError('the client disconnected; the work was dropped');
+}
+
+export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Promise<StoredResult> {
+  const card: ModelCard = segmenter.card;
+  const report = job.onProgress ?? ((): void => undefined);
+  checkAlive(job.signal);
+  report({ state: 'decoding', done: 0, total: job.samples, position: 0 });
+  const t0 = performance.now();
+  let prepared;
+  try {
+    prepared = segmenter.prepare(job.bytes, 'upload');
+  } catch (err) {
+    if (err instanceof ImageError) throw new HttpError(400, err.message);
+    throw err;
+  }
+  const t1 = performance.now();
+  checkAlive(job.signal);
+  report({ state: 'sampling', done: 0, total: job.samples, position: 0 });
+  const result = await segmenter.sample(prepared, {
+    samples: job.samples, seed: job.seed,
+    onProgress: (done, total) => {
+      checkAlive(job.signal); // thrown here, the sampler stops before its next chunk
+      report({ state: 'sampling', done, total, position: 0 });
+    },
+  });
+  checkAlive(job.signal);
+  report({ state: 'rendering', done: job.samples, total: job.samples, position: 0 });
+  const t2 = performance.now();
+  const { images, ranges } = renderImageOutputs(result.image, result.maps, card, job.displayMaxSide);
+  const pngs = {
+    classes: encodePng(images.classMap), entropy: encodePng(images.entropy),
+    'mutual-information': encodePng(images.mutualInformation), variance: encodePng(images.variance), overlay: encodePng(images.overlay),
+  };
+  const t3 = performance.now();
+  const id = newResultId();
+  const base = `/api/result/${id}`;
+  const m = result.maps;
+  const response: SegmentResponse = {
+    id, model: card.name, width: result.image.width, height: result.image.height,
+    displayWidth: images.classMap.width, displayHeight: images.classMap.height,
+    samples: job.samples, seed: job.seed,
+    ms: Math.round(job.queueMs + t3 - t0),
+    timings: { queueMs: Math.round(job.queueMs), decodeMs: Math.round(t1 - t0), sampleMs: Math.round(t2 - t1), renderMs: Math.round(t3 - t2) },
+    summary: {
+      meanEntropy: round(meanOf(m.predictiveEntropy)), meanExpectedEntropy: round(meanOf(m.expectedEntropy)),
+      meanMutualInformation: round(meanOf(m.mutualInformation)), meanVariance: round(meanOf(m.meanVariance), 8),
+      meanConfidence: round(meanOf(m.confidence)),
+    },
+    classFractions: classFractions(m.predicted, m.numClasses).map((f) => round(f)),
+    ranges: {
+      entropy: [0, round(ranges.entropy[1])], mutualInformation: [0, round(ranges.mutualInformation[1])],
+      variance: [0, round(ranges.variance[1], 8)],
+    },
+    links: {
+      classMap: `${base}/classes.png`, entropy: `${base}/entropy.png`, mutualInformation: `${base}/mutual-information.png`,
+      variance: `${base}/variance.png`, overlay: `${base}/overlay.png`, pixel: `${base}/pixel`, json: base, download: `${base}/download`,
+    },
+    warnings: segmenter.warnings,
+  };
+  return {
+    response, pngs,
+    maps: {
+      width: m.width, height: m.height, numClasses: m.numClasses, meanProbs: m.meanProbs,
+      entropy: m.predictiveEntropy, mutualInformation: m.mutualInformation, variance: m.meanVariance,
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `segnet-uq serve`: an HTTP server on node:http for the web demo. One Segmenter is shared by
+ * every request; the queue bounds the work; any error becomes a JSON answer and the server goes
+ * on serving.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+import { Segmenter } from '../engine/segmenter';
+import { encodePng } from '../image';
+import { renderColorBar } from '../report/image-outputs';
+import type { App, ServeEvent } from './app';
+import { ClientGoneError, HttpError, sendError } from './http-error';
+import { isLoopback, resolveServeOptions, ServeOptions } from './options';
+import { ProgressRegistry } from './progress';
+import { WorkQueue } from './queue';
+import { ResultStore } from './result-store';
+import { findRoute } from './routes';
+import { discardBody } from './upload';
+
+export interface RunningServer {
+  /** http://HOST:PORT/ */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  readonly app: App;
+  /** Stops listening, cuts open connections and releases the model. */
+  close(): Promise<void>;
+}
+
+/** Host names a loopback-bound server answers to (a DNS-rebinding guard). */
+function hostAllowed(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0];
+  return isLoopback(name.toLowerCase());
+}
+
+async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let path = '?';
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    path = url.pathname;
+    if (isLoopback(app.options.host) && !hostAllowed(req.headers.host)) {
+      throw new HttpError(403, `this server only answers requests addressed to localhost or 127.0.0.1, got Host '${req.headers.host ?? ''}'`);
+    }
+    let found;
+    try {
+      found = findRoute(req.method ?? 'GET', url.pathname);
+    } catch (err) {
+      if (err instanceof URIError) throw new HttpError(400, `malformed URL escape in ${url.pathname}`);
+      throw err;
+    }
+    await found.route.handle({ app, req, res, url, params: found.params });
+  } catch (err) {
+    if (err instanceof ClientGoneError) {
+      app.emit({ type: 'cancelled', path });
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
+    if (err instanceof HttpError) app.emit({ type: 'rejected', status: err.status, path, message: err.message });
+    else app.emit({ type: 'internal-error', path, message: err instanceof Error ? err.message : String(err) });
+    sendError(res, err);
+    if (!req.complete) discardBody(req, app.options.maxUpload * 2 + 1024 * 1024);
+  }
+}
+
+/** Loads the model, then listens; resolves once the port is bound. */
+export async function startServer(options: ServeOptions & { onEvent?: (event: ServeEvent) => void } = {}): Promise<RunningServer> {
+  const o = resolveServeOptions(options);
+  const segmenter = await Segmenter.create({ ...options, maxPixels: o.maxPixels });
+  const app: App = {
+    segmenter, card: segmenter.card, options: o,
+    queue: new WorkQueue({ concurrency: o.concurrency, queue: o.queue }),
+    store: new ResultStore(o.keepResults, o.keepBytes),
+    progress: new ProgressRegistry(),
+    tickets: new Map(),
+    colorBarPng: encodePng(renderColorBar()),
+    emit: options.onEvent ?? ((): void => undefined),
+  };
+  const server = createServer((req, res) => { void dispatch(app, req, res); });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = o.uploadTimeoutMs + 10_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    await segmenter.release();
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new RangeError(`--port ${o.port}: the address ${o.host}:${o.port} is already in use`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new RangeError(`--host ${o.host}: not an address of this machine`);
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
+  return {
+    url: `http://${shownHost}:${port}/`, port, server, app,
+    close: async (): Promise<void> => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      app.store.clear();
+      // cut connections abort their jobs at the next chunk; wait for that before freeing the sessions
+      for (let i = 0; i < 200 && app.queue.stats().running > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await segmenter.release();
+    },
+  };
+}

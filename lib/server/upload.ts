@@ -1,0 +1,109 @@
+/**
+ * Request bodies: read into memory up to a byte limit (413 beyond it, checked against
+ * Content-Length first and against the bytes that actually arrive), within a time limit (408),
+ * then sniffed by their magic bytes (the name and Content-Type are never trusted).
+ */
+import type { IncomingMessage } from 'http';
+import type { ImageHeader } from '../types';
+import { readImageHeader } from '../image';
+import { ClientGoneError, HttpError } from './http-error';
+
+/** Content types an upload may declare: a cross-site form cannot send these without a CORS preflight. */
+const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'application/octet-stream'];
+
+export interface ReadBodyOptions {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  /** aborts the read (the client went away) */
+  readonly signal?: AbortSignal;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${n} bytes`;
+}
+
+function tooLarge(maxBytes: number, what: string): HttpError {
+  return new HttpError(413, `upload too large: ${what} exceeds the limit of ${formatBytes(maxBytes)} (--max-upload)`, { Connection: 'close' });
+}
+
+/** Checks the declared Content-Type (CSRF guard) and length before a byte is read. */
+export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!UPLOAD_TYPES.includes(type)) {
+    throw new HttpError(415, `send the image bytes as the request body with Content-Type image/png, image/jpeg or `
+      + `application/octet-stream, got '${type || 'none'}'`);
+  }
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes, `Content-Length ${declared}`);
+}
+
+/** The whole body, or an HttpError (408, 413) / ClientGoneError. */
+export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<Buffer> {
+  const { maxBytes, timeoutMs, signal } = options;
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let settled = false;
+    const finish = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        chunks.length = 0;
+        reject(err);
+      } else {
+        resolve(Buffer.concat(chunks, length));
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      length += chunk.length;
+      if (length > maxBytes) finish(tooLarge(maxBytes, `a body of more than ${length} bytes`));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(null);
+    const onError = (): void => finish(new ClientGoneError('the upload was cut off'));
+    const onAbort = (): void => finish(new ClientGoneError());
+    const timer = setTimeout(() => finish(new HttpError(408, `the upload did not arrive within ${timeoutMs / 1000} s`, { Connection: 'close' })), timeoutMs);
+    if (signal?.aborted) { onAbort(); return; }
+    signal?.addEventListener('abort', onAbort);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/**
+ * After an early answer (413, 408): discards what is left of the body so the client can read the
+ * answer, and cuts the connection if more than `capBytes` keep coming.
+ */
+export function discardBody(req: IncomingMessage, capBytes: number): void {
+  if (req.complete) return;
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > capBytes) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/** The image header from the bytes: 400 for anything not PNG/JPEG, 413 above the pixel limit. */
+export function sniffUpload(bytes: Uint8Array, maxPixels: number): ImageHeader {
+  if (bytes.length === 0) throw new HttpError(400, 'empty body: send the image bytes as the request body');
+  let header: ImageHeader;
+  try {
+    header = readImageHeader(bytes, 'upload');
+  } catch (err) {
+    throw new HttpError(400, `${(err as Error).message} (the content decides, not the file name)`);
+  }
+  if (header.width * header.height > maxPixels) {
+    throw new HttpError(413, `image too large: ${header.width}x${header.height} = ${header.width * header.height} pixels `
+      + `exceeds the limit of ${maxPixels} (--max-pixels)`);
+  }
+  return header;
+}
