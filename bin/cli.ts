@@ -7,8 +7,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { inspectCommand } from './commands/inspect';
 import { reportCommand } from './commands/report';
+import { serveCommand } from './commands/serve';
 
-const COMMANDS = [reportCommand, inspectCommand];
+const COMMANDS = [reportCommand, inspectCommand, serveCommand];
 
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv)).scriptName('segnet-uq').usage('$0 <command> [options]');
