@@ -1,0 +1,92 @@
+/**
+ * The report command as a process: exit codes (0 ok, 1 an image failed, 2 usage or input error,
+ * 130 interrupted by SIGINT) and an interrupted run that --resume completes. Few spawns: each
+ * costs about 1.5 s of TypeScript start-up.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ReportSummary } from '../lib/report/summary';
+import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
+
+const ROOT = path.join(__dirname, '..');
+const model = tinyModelDir();
+
+interface Exit { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Exit> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bin', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+const readSummary = (out: string): ReportSummary | null => {
+  try {
+    return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as ReportSummary;
+  } catch {
+    return null;
+  }
+};
+
+test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and value)', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'good.jpg'), buildJpeg(16, 12));
+  writeFileSync(path.join(dir, 'bad.png'), 'not an image');
+  const common = ['report', dir, '--model', model.model];
+  const [failed, rate, zero] = await Promise.all([
+    cli([...common, '-n', '2', '--out', tempDir()]),
+    cli([...common, '-n', '2', '--out', tempDir(), '--dropout-rate', '1.5']),
+    cli([...common, '--out', tempDir(), '--samples', '0']),
+  ]);
+  assert.is(failed.code, 1, failed.stderr);
+  assert.match(failed.stderr, /error: .*bad\.png: not a PNG or JPEG file/);
+  assert.match(failed.stdout, /1 images, 1 errors/);
+  assert.is(rate.code, 2, rate.stderr);
+  assert.match(rate.stderr, /--dropout-rate must be a number in \(0, 1\), got 1\.5/);
+  assert.is(zero.code, 2, zero.stderr);
+  assert.match(zero.stderr, /--samples must be an integer in 1\.\.100000, got 0/);
+});
+
+test('SIGINT after the first image: exit 130, summary.json parses with complete: false; --resume completes', async () => {
+  const dir = tempDir();
+  const photo = buildJpeg(160, 120, 9);
+  const total = 30;
+  for (let k = 0; k < total; k++) writeFileSync(path.join(dir, `p${String(k).padStart(2, '0')}.jpg`), photo);
+  const out = tempDir();
+  const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
+  const interrupted = await cli(args, (child) => {
+    const poll = setInterval(() => {
+      const s = readSummary(out);
+      if (s && s.images.length >= 1) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 10);
+    child.on('close', () => clearInterval(poll));
+  });
+  assert.is(interrupted.code, 130, interrupted.stderr);
+  assert.match(interrupted.stderr, /interrupted after \d+ images; run again with --resume/);
+  const partial = readSummary(out);
+  assert.ok(partial, 'summary.json parses');
+  assert.is(partial?.complete, false);
+  const done = partial?.images.length ?? 0;
+  assert.ok(done >= 1 && done < total, `${done} of ${total} finished`);
+  for (const image of partial?.images ?? []) assert.ok(existsSync(path.join(out, image.outputs.overlay)), image.id);
+
+  const resumed = await cli([...args, '--resume', '--json']);
+  assert.is(resumed.code, 0, resumed.stderr);
+  const final = JSON.parse(resumed.stdout) as ReportSummary;
+  assert.is(final.complete, true);
+  assert.is(final.images.length, total);
+  assert.equal(final.images.slice(0, done), partial?.images, 'finished entries re-used as they were');
+});
+
+test.run();
