@@ -1,0 +1,49 @@
+import type { CommandModule } from 'yargs';
+import { runCalibrate } from '../../lib/commands/calibrate';
+import type { ReportEvent } from '../../lib/commands/report';
+import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { progressPrinter } from '../progress';
+
+const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
+
+export const calibrateCommand: CommandModule = {
+  command: 'calibrate <inputs..>',
+  describe: 'calibration and uncertainty quality against labels: calibration.json, charts, index.html',
+  builder: (y) => engineFlags(y)
+    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
+    .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
+    .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
+    .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+    .option('fit-temperature', { type: 'boolean', default: false, describe: 'fit a softmax temperature on these images; report ECE and NLL before and after' })
+    .option('save-temperature', { type: 'boolean', default: false, describe: 'write the fitted temperature into the model card (implies --fit-temperature)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print calibration.json to stdout (without the statistics)' })
+    .check(checkNumbers),
+  handler: async (argv) => {
+    const progress = progressPrinter(process.stderr);
+    const { summary, calibration } = await runCalibrate({
+      ...segmenterOptions(argv),
+      inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
+      seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
+      recursive: argv.recursive as boolean, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
+      onEvent: (e: ReportEvent) => progress(e),
+    });
+    progress({ type: 'done' });
+    const m = calibration.metrics;
+    if (argv.json) process.stdout.write(JSON.stringify({ ...calibration, stats: undefined }, null, 2) + '\n');
+    else {
+      const c = m.calibration;
+      const t = calibration.temperature;
+      process.stdout.write(`${summary.images.length} images (${m.images} labelled), ${summary.errors.length} errors -> ${String(argv.out)}/index.html, calibration.json\n`
+        + `global accuracy ${f(m.globalAccuracy)}  mIoU ${f(m.meanIoU)}  ECE ${f(c.ece)}  MCE ${f(c.mce)}  adaptive ECE ${f(c.adaptiveEce)}  `
+        + `class-wise ECE ${f(c.classwiseEce)}  Brier ${f(c.brier)}  NLL ${f(c.nll)}\n`
+        + (t ? `temperature ${f(t.combined)} (x${f(t.fitted)} on ${t.pixels} pixels): ECE ${f(t.eceBefore)} -> ${f(t.eceAfter)}, NLL ${f(t.nllBefore)} -> ${f(t.nllAfter)}`
+          + `${t.savedTo ? `, saved to ${t.savedTo}` : ''}\n` : ''));
+    }
+    if ((argv['fit-temperature'] || argv['save-temperature']) && !calibration.temperature) {
+      process.stderr.write('warning: no labelled pixel: no temperature was fitted\n');
+    }
+    for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
+    process.exitCode = summary.errors.length > 0 ? 1 : 0;
+  },
+};
