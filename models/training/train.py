@@ -91,7 +91,14 @@ def main():
     last = os.path.join(args.out, "last.pt")
     if args.resume and os.path.exists(last):
         ck = torch.load(last)
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); sched.load_state_dict(ck["sched"])
+        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"])
+        if ck["args"]["epochs"] == args.epochs:
+            sched.load_state_dict(ck["sched"])
+        else:
+            # A changed --epochs re-plans the one-cycle schedule over the new length from here on.
+            for _ in range(ck["epoch"] * steps_per_epoch):
+                sched.step()
+            print(f"schedule re-planned: {ck['args']['epochs']} -> {args.epochs} epochs", flush=True)
         gen.set_state(ck["gen"]); torch.set_rng_state(ck["rng"])
         start, best, history, wall = ck["epoch"], ck["best"], ck["history"], ck.get("wall", 0.0)
         print(f"resumed at epoch {start}, best val mIoU {best:.4f}", flush=True)
