@@ -5,11 +5,14 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { auditCommand } from './commands/audit';
+import { calibrateCommand } from './commands/calibrate';
 import { inspectCommand } from './commands/inspect';
 import { reportCommand } from './commands/report';
+import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
 
-const COMMANDS = [reportCommand, inspectCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, inspectCommand, serveCommand];
 
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv)).scriptName('segnet-uq').usage('$0 <command> [options]');
