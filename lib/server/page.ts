@@ -40,9 +40,9 @@ figcaption label { font-weight: 400; color: var(--muted); }
 #legend { list-style: none; padding: 0; margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 12px; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px; vertical-align: -2px;
   box-shadow: inset 0 0 0 1px rgba(0, 0, 0, 0.3); }
-#hover { width: 280px; flex: none; background: var(--panel); border-radius: 8px; padding: 10px; position: sticky; top: 8px; font-size: 13px; }
+#hover { width: 320px; flex: none; background: var(--panel); border-radius: 8px; padding: 10px; position: sticky; top: 8px; font-size: 13px; }
 #hover h2 { font-size: 14px; margin: 0 0 6px; }
-#hover .row { display: grid; grid-template-columns: 110px 1fr 48px; gap: 6px; align-items: center; margin: 2px 0; }
+#hover .row { display: grid; grid-template-columns: minmax(0, 1.2fr) 1fr 44px; gap: 6px; align-items: center; margin: 2px 0; }
 #hover .row .fill { height: 10px; background: var(--accent); border-radius: 2px; }
 #hover .row .num { text-align: right; font-variant-numeric: tabular-nums; }
 #hover .row.top { font-weight: 600; }
@@ -310,7 +310,7 @@ export function pageHtml(nonce: string): string {
   if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new RangeError(`nonce must be base64, got '${nonce}'`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>segnet-uq: segmentation with uncertainty</title>
+<title>segnet-uq: segmentation with uncertainty</title><link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style></head>
 <body data-state="loading">${BODY}
 <script nonce="${nonce}">${SCRIPT}</script>

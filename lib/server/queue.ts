@@ -84,12 +84,14 @@ export class WorkQueue {
             waiter = null;
             this.running++;
             const t0 = performance.now();
-            task().then(resolve, reject).finally(() => {
+            const finish = (): void => {
               this.running--;
               const ms = performance.now() - t0;
               this.averageMs = this.averageMs === 0 ? ms : this.averageMs * 0.8 + ms * 0.2;
               this.pump();
-            });
+            };
+            // the slot is free before the caller sees the outcome
+            Promise.resolve().then(task).then((v) => { finish(); resolve(v); }, (err: unknown) => { finish(); reject(err); });
           };
           const onAbort = (): void => {
             const i = waiter ? this.waiting.indexOf(waiter) : -1;
