@@ -3,6 +3,8 @@ import * as http from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PixelResponse, SegmentResponse } from '../lib/types';
+import { ClientGoneError } from '../lib/server/http-error';
+import { runSegmentJob } from '../lib/server/segment-job';
 import { RunningServer, startServer } from '../lib/server/server';
 import { testPhotoPng, TINY_CLASSES, writeTinyModel } from './fixtures/serve-fixture';
 
@@ -186,6 +188,22 @@ test('overload -> 503 with Retry-After; cut-off uploads free their place; the se
   const ok = await segment(photo);
   assert.is(ok.status, 200);
   assert.is(((await ok.json()) as SegmentResponse).width, 48);
+});
+
+test('a running job whose client left stops at the next sampling chunk', async () => {
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const job = runSegmentJob(running.app.segmenter, {
+    bytes: photo, samples: 50, seed: 0, signal: controller.signal, queueMs: 0, displayMaxSide: 960,
+    onProgress: (p) => {
+      if (p.state !== 'sampling' || p.done === 0) return;
+      seen.push(p.done);
+      controller.abort();
+    },
+  });
+  await job.then(() => assert.unreachable('finished'), (err: unknown) => assert.instance(err, ClientGoneError));
+  assert.is(seen.length, 1, 'no chunk ran after the abort');
+  assert.ok(seen[0] < 50);
 });
 
 test('progress by job token', async () => {

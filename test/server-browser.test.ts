@@ -38,29 +38,29 @@ test('upload, maps, legend, overlay, hover, download link, screenshot', async ()
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     page.on('request', (r) => requests.push(r.url()));
 
+    // expressions as strings: the project's tsconfig has no DOM types
+    const inPage = async <T>(expression: string): Promise<T> => (await page.evaluate(expression)) as T;
     await page.goto(base, { waitUntil: 'load' });
     await page.waitForSelector('body[data-state="ready"]', { timeout: 10_000 });
     await page.setInputFiles('#file', { name: 'x"<img src=y onerror=alert(1)>.png', mimeType: 'image/png', buffer: testPhotoPng(320, 240) });
     await page.waitForSelector('body[data-state="done"]', { timeout: 15_000 });
 
-    const widths = await page.evaluate(() => ['photo', 'overlay', 'classMap', 'entropy', 'mutualInformation', 'variance']
-      .map((id) => (document.getElementById(id) as HTMLImageElement).naturalWidth));
+    const widths = await inPage<number[]>(`['photo', 'overlay', 'classMap', 'entropy', 'mutualInformation', 'variance']
+      .map((id) => document.getElementById(id).naturalWidth)`);
     assert.equal(widths, [320, 320, 320, 320, 320, 320], 'photo, overlay and maps rendered');
-    const bars = await page.evaluate(() => Array.from(document.querySelectorAll('.bar img')).map((i) => (i as HTMLImageElement).naturalWidth));
+    const bars = await inPage<number[]>(`Array.from(document.querySelectorAll('.bar img')).map((i) => i.naturalWidth)`);
     assert.equal(bars, [256, 256, 256], 'colour bars rendered');
-    const legend = await page.evaluate(() => Array.from(document.querySelectorAll('#legend li')).map((li) => li.textContent));
+    const legend = await inPage<string[]>(`Array.from(document.querySelectorAll('#legend li')).map((li) => li.textContent)`);
     assert.equal(legend, TINY_CLASSES.map((c) => c.name), 'class names shown as text');
-    assert.is(await page.evaluate(() => document.querySelectorAll('#legend b, #legend script, img[src="y"]').length), 0, 'no element came from a name');
+    assert.is(await inPage<number>(`document.querySelectorAll('#legend b, #legend script, img[src="y"]').length`), 0, 'no element came from a name');
     assert.match(await page.textContent('#summary') ?? '', /mean entropy \d/);
     assert.match(await page.getAttribute('#download', 'href') ?? '', /^\/api\/result\/[A-Za-z0-9_-]{22}\/download$/);
 
     await page.selectOption('#overlayMap', 'entropy');
     await page.fill('#opacity', '80');
     await page.dispatchEvent('#opacity', 'input');
-    const overlay = await page.evaluate(() => {
-      const o = document.getElementById('overlay') as HTMLImageElement;
-      return { src: o.getAttribute('src'), opacity: o.style.opacity };
-    });
+    const overlay = await inPage<{ src: string | null; opacity: string }>(
+      `({ src: document.getElementById('overlay').getAttribute('src'), opacity: document.getElementById('overlay').style.opacity })`);
     assert.match(overlay.src ?? '', /\/entropy\.png$/);
     assert.is(overlay.opacity, '0.8');
 
@@ -68,11 +68,11 @@ test('upload, maps, legend, overlay, hover, download link, screenshot', async ()
     assert.ok(box, 'class map laid out');
     if (!box) return;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
-    await page.waitForFunction(() => document.querySelectorAll('#hoverBody .row').length === 4, undefined, { timeout: 5000 });
-    const hover = await page.evaluate(() => ({
+    await page.waitForFunction(`document.querySelectorAll('#hoverBody .row').length === 4`, undefined, { timeout: 5000 });
+    const hover = await inPage<{ rows: number[]; text: string }>(`({
       rows: Array.from(document.querySelectorAll('#hoverBody .row .num')).map((n) => Number(n.textContent)),
-      text: document.getElementById('hoverBody')?.textContent ?? '',
-    }));
+      text: document.getElementById('hoverBody').textContent,
+    })`);
     const sum = hover.rows.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - 1) < 0.01, `distribution sums to ${sum}`);
     assert.ok(hover.rows.every((v, i) => i === 0 || v <= hover.rows[i - 1]), 'sorted, most likely first');
