@@ -93,22 +93,19 @@ test('index.html in headless Chromium: names render as text, no dialog, no scrip
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(path.join(out, 'index.html')).href, { waitUntil: 'load' });
     // scroll through so lazy images load too, then let any handler fire
-    await page.evaluate(() => new Promise<void>((resolve) => {
-      window.scrollTo(0, document.body.scrollHeight);
-      setTimeout(resolve, 300);
-    }));
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight); new Promise((resolve) => setTimeout(resolve, 300))');
     await page.mouse.move(10, 10);
     assert.equal(dialogs, [], 'no alert ran');
     assert.equal(problems, []);
     assert.ok(requests.length > HOSTILE.length, `${requests.length} requests`);
     for (const url of requests) assert.match(url, /^(file|data):/, url);
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = String(await page.evaluate('document.body.innerText'));
     assert.ok(text.includes(path.join(inputs, '<img src=x onerror=alert(1)>.png')), 'hostile file name visible as text');
     assert.ok(text.includes('<svg onload=alert(7)>.png'), 'hostile name in errors visible as text');
     assert.ok(text.includes('<script>alert(4)</script>'), 'hostile class name visible as text');
-    const injected = await page.evaluate(() => document.querySelectorAll('img[src="x"], svg, iframe, script:not(:last-of-type), b').length);
+    const injected = Number(await page.evaluate(`document.querySelectorAll('img[src="x"], svg, iframe, script:not(:last-of-type), b').length`));
     assert.is(injected, 0, 'no element came from a name');
-    const broken = await page.evaluate(() => Array.from(document.images).filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.src));
+    const broken = await page.evaluate('Array.from(document.images).filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.src)') as string[];
     assert.equal(broken, [], 'every image of the report loads');
   } finally {
     await context.close();
