@@ -6,6 +6,7 @@ import type { PixelResponse, SegmentResponse } from '../lib/types';
 import { ClientGoneError } from '../lib/server/http-error';
 import { runSegmentJob } from '../lib/server/segment-job';
 import { RunningServer, startServer } from '../lib/server/server';
+import { buildJpeg } from './fixtures/report-inputs';
 import { testPhotoPng, TINY_CLASSES, writeTinyModel } from './fixtures/serve-fixture';
 
 const MAX_UPLOAD = 64 * 1024;
@@ -124,6 +125,13 @@ test('POST /api/segment: summary, maps, pixel, per-image JSON and download', asy
   assert.is(tar.subarray(0, 100).toString().replace(/\0+$/, ''), `segnet-uq-${r.id}/result.json`);
   assert.is(tar.subarray(257, 262).toString(), 'ustar');
   assert.ok(tar.includes(`segnet-uq-${r.id}/entropy.png`));
+});
+
+test('a JPEG sent as application/octet-stream is sniffed and segmented', async () => {
+  const res = await segment(buildJpeg(40, 30, 4), 'samples=2', 'application/octet-stream');
+  assert.is(res.status, 200);
+  const r = (await res.json()) as SegmentResponse;
+  assert.equal([r.width, r.height, r.samples], [40, 30, 2]);
 });
 
 test('same image, samples and seed: same numbers', async () => {
