@@ -40,7 +40,11 @@ export const calibrateCommand: CommandModule = {
         + (t ? `temperature ${f(t.combined)} (x${f(t.fitted)} on ${t.pixels} pixels): ECE ${f(t.eceBefore)} -> ${f(t.eceAfter)}, NLL ${f(t.nllBefore)} -> ${f(t.nllAfter)}`
           + `${t.savedTo ? `, saved to ${t.savedTo}` : ''}\n` : ''));
     }
-    if ((argv['fit-temperature'] || argv['save-temperature']) && !calibration.temperature) {
+    const t = calibration.temperature;
+    if (t && (t.fitted <= 0.0501 || t.fitted >= 19.99)) {
+      process.stderr.write(`warning: the fitted temperature factor ${t.fitted.toFixed(4)} is at the end of the searched range [0.05, 20]: the model's probabilities are far from calibrated (or nearly uniform)\n`);
+    }
+    if ((argv['fit-temperature'] || argv['save-temperature']) && !t) {
       process.stderr.write('warning: no labelled pixel: no temperature was fitted\n');
     }
     for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
