@@ -68,7 +68,9 @@ test('upload, maps, legend, overlay, hover, download link, screenshot', async ()
     assert.ok(box, 'class map laid out');
     if (!box) return;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.6);
-    await page.waitForFunction(`document.querySelectorAll('#hoverBody .row').length === 4`, undefined, { timeout: 5000 });
+    // (waitForFunction would eval in the page, which the page's CSP forbids)
+    await page.locator('#hoverBody .row').nth(3).waitFor({ timeout: 5000 });
+    assert.is(await page.locator('#hoverBody .row').count(), 4);
     const hover = await inPage<{ rows: number[]; text: string }>(`({
       rows: Array.from(document.querySelectorAll('#hoverBody .row .num')).map((n) => Number(n.textContent)),
       text: document.getElementById('hoverBody').textContent,
