@@ -17,7 +17,7 @@ export const serveCommand: CommandModule = {
   command: 'serve',
   describe: 'web demo: upload a photo, see the segmentation and its uncertainty',
   builder: (y) => engineFlags(y)
-    .option('samples', { alias: 'n', type: 'number', default: 10, describe: 'samples when a request names none (the page starts here)' })
+    .option('samples', { type: 'number', default: 10, describe: 'samples when a request names none (the page starts here)' })
     .option('port', { alias: 'p', type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (other than loopback exposes the server)' })
     .option('max-upload', { type: 'string', default: '20MB', describe: 'largest upload (e.g. 20MB, 512KB)' })
