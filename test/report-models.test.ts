@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport, type ReportOptions } from '../lib/commands/report';
-import { encodeModel, makeNode, onnx, valueInfo } from '../lib/onnx/model';
+import { decodeModel, encodeModel, makeNode, onnx, valueInfo } from '../lib/onnx/model';
 import { buildPng, rejects, tempDir, TINY_CLASSES, tinyModelDir } from './fixtures/report-inputs';
 import { identityDropout } from './fixtures/tiny-models';
 
@@ -52,6 +52,16 @@ test('unexpected input shapes and outputs that are not class scores are refused'
   await rejects(() => run({ model: flat.model }), /output 'out' has dims \[1, 192\]; expected class scores \[1, C, H, W\]/);
   const four = tinyModelDir({ card: { classes: [...TINY_CLASSES, { name: 'car', color: [64, 0, 128] }] } });
   await rejects(() => run({ model: four.model }), /the model outputs 3 classes, its card lists 4/);
+});
+
+test('dynamic input dims (N, H, W symbolic) take the card size', async () => {
+  const m = decodeModel(identityDropout({ classes: 3, height: 8, width: 8 }));
+  const dims = m.graph?.input?.[0].type?.tensorType?.shape?.dim ?? [];
+  [0, 2, 3].forEach((k, j) => { dims[k] = { dimParam: ['N', 'H', 'W'][j] }; });
+  const dynamic = tinyModelDir({ bytes: encodeModel(m) });
+  const s = await run({ model: dynamic.model });
+  assert.is(s.images.length, 1);
+  assert.equal(s.errors, []);
 });
 
 test('numbers out of range name the flag and the value', async () => {
