@@ -13,8 +13,15 @@ import { compileModel, CompiledModel } from './compile';
 import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
 
-/** Default samples per suffix run by device (from bench/: on 2 CPU cores small chunks win). */
-export const DEFAULT_BATCH: Record<Device, number> = { cpu: 1, cuda: 16, webgpu: 8 };
+/**
+ * Default samples per suffix run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
+ * (N=50, the shipped 192x256 model, 2 cores under load; bench/RESULTS.md): K=8 took 0.61x and
+ * 0.69x the time of K=1 in two sweeps, the fastest size tried in both (K=2/4/5: 0.71-0.90x);
+ * batching amortises the small low-resolution convolutions of the suffix. Memory grows with K: peak
+ * RSS at N=100 on the 352x480 SegNet-shaped model was 1.40 GB with K=8 (the issue's limit is
+ * 1.5 GB), so do not raise it without measuring. cuda/webgpu: not measured (no GPU was lent).
+ */
+export const DEFAULT_BATCH: Record<Device, number> = { cpu: 8, cuda: 16, webgpu: 8 };
 
 export interface SegmenterOptions {
   /** .onnx path [default: the shipped Bayesian SegNet] */
