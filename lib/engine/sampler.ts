@@ -68,6 +68,14 @@ function checkUint32(value: number, name: string): void {
   }
 }
 
+/** One suffix run's aggregates: chunk mean and M2 [1, C, H, W], entropy sum [1, 1, H, W]. */
+export interface ChunkResult {
+  readonly mean: Float32Array;
+  readonly m2: Float32Array;
+  readonly entropySum: Float32Array;
+  readonly dims: readonly number[];
+}
+
 export class McSampler {
   private constructor(
     readonly compiled: CompiledModel,
@@ -95,19 +103,24 @@ export class McSampler {
     return feeds;
   }
 
-  /** Runs samples [first, first+k) in one suffix run and returns its aggregates. */
-  async runChunk(shared: Record<string, ort.Tensor>, first: number, k: number, seed: number, imageKey: number)
-    : Promise<{ mean: Float32Array; m2: Float32Array; entropySum: Float32Array; dims: readonly number[] }> {
+  /**
+   * Suffix feeds for samples [first, first+k): the shared prefix outputs plus fresh masks.
+   * A fresh buffer per run: ORT reads it while the run is in flight, and sample() calls on one
+   * sampler may overlap (a shared buffer gave them each other's masks).
+   */
+  chunkFeeds(shared: Record<string, ort.Tensor>, first: number, k: number, seed: number, imageKey: number): Record<string, ort.Tensor> {
     const c = this.compiled;
     const feeds: Record<string, ort.Tensor> = { ...shared };
     for (let p = 0; p < c.points.length; p++) {
       const point = c.points[p];
-      // A fresh buffer per run: ORT reads it while the run is in flight, and sample() calls on
-      // one sampler may overlap (a shared buffer gave them each other's masks).
       const buffer = new Float32Array(point.size * k);
       for (let s = 0; s < k; s++) fillDropoutMask(buffer, s * point.size, point.size, point.rate, seed, imageKey, first + s, p);
       feeds[point.maskInput] = new ort.Tensor('float32', buffer, [k, ...point.dims.slice(1)]);
     }
+    return feeds;
+  }
+
+  private async runFeeds(feeds: Record<string, ort.Tensor>): Promise<ChunkResult> {
     const out = await this.suffix.run(feeds);
     return {
       mean: out[AGG_MEAN].data as Float32Array,
@@ -115,6 +128,11 @@ export class McSampler {
       entropySum: out[AGG_ENTROPY_SUM].data as Float32Array,
       dims: out[AGG_MEAN].dims,
     };
+  }
+
+  /** Runs samples [first, first+k) in one suffix run and returns its aggregates. */
+  async runChunk(shared: Record<string, ort.Tensor>, first: number, k: number, seed: number, imageKey: number): Promise<ChunkResult> {
+    return this.runFeeds(this.chunkFeeds(shared, first, k, seed, imageKey));
   }
 
   /** N MC samples of one preprocessed image tensor ([1, 3, H, W], normalised). */
@@ -128,11 +146,17 @@ export class McSampler {
     checkCount(first, 'firstSample', 0);
     const shared = await this.runPrefix(input);
     const total = this.compiled.deterministic ? 1 : options.samples;
+    const sizeAt = (done: number): number => Math.min(batch, total - done);
     let acc: ChunkAccumulator | null = null;
     let dims: readonly number[] = [];
+    // The next chunk's masks are made, and this chunk is merged, while ONNX Runtime runs the
+    // next chunk off the main thread.
+    let running = this.runFeeds(this.chunkFeeds(shared, first, sizeAt(0), options.seed, options.imageKey));
     for (let done = 0; done < total;) {
-      const k = Math.min(batch, total - done);
-      const chunk = await this.runChunk(shared, first + done, k, options.seed, options.imageKey);
+      const k = sizeAt(done);
+      const nextFeeds = done + k < total ? this.chunkFeeds(shared, first + done + k, sizeAt(done + k), options.seed, options.imageKey) : null;
+      const chunk = await running;
+      if (nextFeeds) running = this.runFeeds(nextFeeds);
       if (!acc) {
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);
