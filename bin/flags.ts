@@ -15,7 +15,7 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('seed', { type: 'number', default: 0, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
     .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
-    .option('batch', { type: 'number', describe: 'samples per session run [default: 1 on cpu, 16 on cuda, 8 on webgpu]' })
+    .option('batch', { type: 'number', describe: 'samples per session run [default: 8 on cpu (measured, bench/RESULTS.md), 16 on cuda, 8 on webgpu]' })
     .option('dropout-rate', { type: 'number', describe: 'override every dropout rate, in (0, 1)' })
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
     .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
