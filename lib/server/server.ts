@@ -15,7 +15,7 @@ import { ProgressRegistry } from './progress';
 import { WorkQueue } from './queue';
 import { ResultStore } from './result-store';
 import { findRoute } from './routes';
-import { discardBody } from './upload';
+import { discardBody, drainBody } from './upload';
 
 export interface RunningServer {
   /** http://HOST:PORT/ */
@@ -58,6 +58,10 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Pr
     }
     if (err instanceof HttpError) app.emit({ type: 'rejected', status: err.status, path, message: err.message });
     else app.emit({ type: 'internal-error', path, message: err instanceof Error ? err.message : String(err) });
+    // 413 and 408 answer a body that is too big or too slow: answer now and cut it off. Any other
+    // early answer waits for the (bounded) body so the client can read it.
+    const cutOff = err instanceof HttpError && (err.status === 413 || err.status === 408);
+    if (!cutOff && !req.complete) await drainBody(req, app.options.maxUpload + 1024 * 1024, 5000);
     sendError(res, err);
     if (!req.complete) discardBody(req, app.options.maxUpload * 2 + 1024 * 1024);
   }
