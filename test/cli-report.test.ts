@@ -4,7 +4,8 @@
  * costs about 1.5 s of TypeScript start-up.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +15,7 @@ import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
 const ROOT = path.join(__dirname, '..');
 const model = tinyModelDir();
 
-interface Exit { code: number | null; stdout: string; stderr: string }
+interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
 function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Exit> {
   return new Promise((resolve, reject) => {
@@ -23,7 +24,7 @@ function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     onStart?.(child);
   });
 }
@@ -87,6 +88,40 @@ test('SIGINT after the first image: exit 130, summary.json parses with complete:
   assert.is(final.complete, true);
   assert.is(final.images.length, total);
   assert.equal(final.images.slice(0, done), partial?.images, 'finished entries re-used as they were');
+});
+
+test('SIGKILL mid-run (a crash): no result file is truncated, and --resume completes and clears temporaries', async () => {
+  const dir = tempDir();
+  const photo = buildJpeg(160, 120, 11);
+  const total = 30;
+  for (let k = 0; k < total; k++) writeFileSync(path.join(dir, `k${String(k).padStart(2, '0')}.jpg`), photo);
+  const out = tempDir();
+  const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
+  const killed = await cli(args, (child) => {
+    const poll = setInterval(() => {
+      const s = readSummary(out);
+      if (s && s.images.length >= 2) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('close', () => clearInterval(poll));
+  });
+  assert.is(killed.signal, 'SIGKILL');
+  const partial = readSummary(out);
+  assert.ok(partial, 'summary.json parses after a crash');
+  for (const image of partial?.images ?? []) {
+    assert.not.throws(() => PNG.sync.read(readFileSync(path.join(out, image.outputs.overlay))), `${image.id} overlay is whole`);
+  }
+  // A write cut off by the kill leaves a temporary; plant one as well so the clean-up is always exercised.
+  writeFileSync(path.join(out, 'summary.json.999999.0.tmp'), '{"trunc');
+  const resumed = await cli([...args, '--resume', '--json']);
+  assert.is(resumed.code, 0, resumed.stderr);
+  const final = JSON.parse(resumed.stdout) as ReportSummary;
+  assert.is(final.complete, true);
+  assert.is(final.images.length, total);
+  const leftovers = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+  assert.equal(leftovers, []);
 });
 
 test.run();

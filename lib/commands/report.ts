@@ -15,7 +15,7 @@ import { resolveModel } from '../model/card';
 import { ModelError } from '../onnx/model';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
-import { writeFileAtomic, safeOutputName, insideOutput } from '../report/atomic';
+import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../report/atomic';
 import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
@@ -240,6 +240,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   const images: ReportImage[] = [];
   const errors: ReportError[] = [...listing.errors];
   const confusion = createConfusion(card.classes.length);
+  removeStaleTemporaries(out);
   const colorBar = writeColorBar(out);
   const emit = options.onEvent ?? ((): void => undefined);
   emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });

@@ -1,8 +1,9 @@
 /** Output files are written to a temporary name and renamed, so a crash never leaves half a file. */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 let counter = 0;
+const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -33,4 +34,33 @@ export function insideOutput(root: string, ...parts: string[]): string {
     throw new RangeError(`output path '${parts.join('/')}' escapes the output folder ${resolvedRoot}`);
   }
   return target;
+}
+
+/**
+ * Deletes the temporary files a killed run (SIGKILL, power loss) left under `root` before their
+ * rename: they are never results. Files of this process are kept. Returns how many went.
+ */
+export function removeStaleTemporaries(root: string): number {
+  let removed = 0;
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && depth < 4) walk(full, depth + 1);
+      else if (entry.isFile()) {
+        const m = TEMPORARY.exec(entry.name);
+        if (m && Number(m[1]) !== process.pid) {
+          rmSync(full, { force: true });
+          removed++;
+        }
+      }
+    }
+  };
+  walk(root, 0);
+  return removed;
 }
