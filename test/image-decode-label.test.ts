@@ -1,93 +1,10 @@
-import * as zlib from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeLabel } from '../lib/image/decode-label';
 import { ImageError } from '../lib/image/errors';
 
-// ---- hand-built PNGs (zlib + CRC32), every colour type / bit depth / interlace ----------------
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), Buffer.from(data)]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(zlib.crc32(body), body.length + 4);
-  return out;
-}
-
-interface PngSpec {
-  width: number;
-  height: number;
-  depth: 1 | 2 | 4 | 8 | 16;
-  colorType: 0 | 2 | 3 | 4 | 6;
-  /** row-major samples, CHANNELS[colorType] per pixel */
-  samples: number[];
-  plte?: number[];
-  trns?: number[];
-  interlace?: boolean;
-}
-
-/** one scanline (filter byte 0 + packed samples) of the given pixels */
-function scanline(spec: PngSpec, pixels: number[]): number[] {
-  const ch = CHANNELS[spec.colorType];
-  const bytes: number[] = [0];
-  let acc = 0;
-  let bits = 0;
-  for (const p of pixels) {
-    for (let c = 0; c < ch; c++) {
-      const v = spec.samples[p * ch + c];
-      if (spec.depth === 16) bytes.push(v >> 8, v & 255);
-      else if (spec.depth === 8) bytes.push(v);
-      else {
-        acc = (acc << spec.depth) | v;
-        bits += spec.depth;
-        if (bits === 8) { bytes.push(acc); acc = 0; bits = 0; }
-      }
-    }
-  }
-  if (bits > 0) bytes.push(acc << (8 - bits));
-  return bytes;
-}
-
-function buildPng(spec: PngSpec): Buffer {
-  const { width, height } = spec;
-  const raw: number[] = [];
-  const passes = spec.interlace ? ADAM7 : [[0, 0, 1, 1]];
-  for (const [x0, y0, dx, dy] of passes) {
-    for (let y = y0; y < height; y += dy) {
-      const row: number[] = [];
-      for (let x = x0; x < width; x += dx) row.push(y * width + x);
-      if (row.length > 0) raw.push(...scanline(spec, row));
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = spec.depth;
-  ihdr[9] = spec.colorType;
-  ihdr[12] = spec.interlace ? 1 : 0;
-  const parts = [Buffer.from(SIGNATURE), chunk('IHDR', ihdr)];
-  if (spec.plte) parts.push(chunk('PLTE', Uint8Array.from(spec.plte)));
-  if (spec.trns) parts.push(chunk('tRNS', Uint8Array.from(spec.trns)));
-  parts.push(chunk('IDAT', zlib.deflateSync(Uint8Array.from(raw))));
-  parts.push(chunk('IEND', new Uint8Array(0)));
-  return Buffer.concat(parts);
-}
-
-/** a PNG with only a header declaring width x height (no pixel data at all) */
-function headerOnlyPng(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IEND', new Uint8Array(0))]);
-}
-// ------------------------------------------------------------------------------------------------
+import { buildPng, headerOnlyPng } from './fixtures/hand-png';
 
 function throwsImageError(fn: () => unknown, pattern: RegExp): ImageError {
   try {
