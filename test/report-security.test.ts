@@ -3,7 +3,8 @@
  * index.html renders hostile file and class names as text and loads nothing remote (checked in
  * headless Chromium when /usr/bin/chromium is installed).
  */
-import { existsSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -28,6 +29,15 @@ test('safeOutputName: only [A-Za-z0-9._-], never "." or "..", unique by index', 
     assert.is(path.basename(n), n);
   }
   assert.is(new Set(names).size, names.length);
+});
+
+test('insideOutput: refuses a folder inside the output that links outside it', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'segnet-uq-out-'));
+  const elsewhere = mkdtempSync(path.join(tmpdir(), 'segnet-uq-elsewhere-'));
+  mkdirSync(path.join(root, 'images'));
+  symlinkSync(elsewhere, path.join(root, 'images', '00000-a.png'));
+  assert.throws(() => insideOutput(root, 'images', '00000-a.png', 'photo.png'), /through a symlink/);
+  assert.is(insideOutput(root, 'images', '00001-b.png', 'photo.png'), path.join(root, 'images', '00001-b.png', 'photo.png'));
 });
 
 test('insideOutput: refuses every path that resolves outside the root', () => {

@@ -1,5 +1,5 @@
 /** Output files are written to a temporary name and renamed, so a crash never leaves half a file. */
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 let counter = 0;
@@ -26,12 +26,24 @@ export function safeOutputName(index: number, inputPath: string): string {
   return `${String(index).padStart(5, '0')}-${base || 'image'}`;
 }
 
-/** Joins under `root` and refuses anything that would resolve outside it. */
+/**
+ * Joins under `root` and refuses anything that would resolve outside it: by the path's text, and
+ * through symlinks already on disk (a folder inside the output that links elsewhere).
+ */
 export function insideOutput(root: string, ...parts: string[]): string {
   const resolvedRoot = path.resolve(root);
   const target = path.resolve(resolvedRoot, ...parts);
-  if (target !== resolvedRoot && !target.startsWith(resolvedRoot + path.sep)) {
+  const within = (base: string, p: string): boolean => p === base || p.startsWith(base + path.sep);
+  if (!within(resolvedRoot, target)) {
     throw new RangeError(`output path '${parts.join('/')}' escapes the output folder ${resolvedRoot}`);
+  }
+  if (existsSync(resolvedRoot)) {
+    let dir = path.dirname(target);
+    while (!existsSync(dir) && within(resolvedRoot, dir) && dir !== resolvedRoot) dir = path.dirname(dir);
+    const realRoot = realpathSync(resolvedRoot);
+    if (within(resolvedRoot, dir) && !within(realRoot, realpathSync(dir))) {
+      throw new RangeError(`output path '${parts.join('/')}' escapes the output folder ${resolvedRoot} through a symlink`);
+    }
   }
   return target;
 }
