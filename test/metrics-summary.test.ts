@@ -1,45 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { C, randomImage } from './fixtures/random-metric-image';
 import { expectedCalibrationError } from '../lib/metrics/calibration';
 import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
 import { finiteOrNull, summarizeMetrics } from '../lib/metrics/summary';
 import { misclassificationAUROC } from '../lib/metrics/uncertainty';
-import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
-import type { MetricImageInput } from '../lib/types';
-
-const C = 5;
-const IGNORE = 11;
-
-/** a random image with consistent probs / predicted / confidence / entropy */
-function randomImage(seed: number, width: number, height: number): MetricImageInput {
-  const r = createRandom(seed);
-  const n = width * height;
-  const labels = new Uint8Array(n);
-  const predicted = new Uint8Array(n);
-  const confidence = new Float32Array(n);
-  const probs = new Float32Array(C * n);
-  const entropy = new Float32Array(n);
-  const mutualInformation = new Float32Array(n);
-  const variance = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let total = 0;
-    for (let k = 0; k < C; k++) total += probs[k * n + i] = nextRandom(r) ** 4 + 1e-3;
-    let best = 0;
-    let h = 0;
-    for (let k = 0; k < C; k++) {
-      const p = (probs[k * n + i] /= total);
-      h -= p * Math.log(p);
-      if (p > probs[best * n + i]) best = k;
-    }
-    predicted[i] = best;
-    confidence[i] = probs[best * n + i];
-    labels[i] = nextInt(r, 20) === 0 ? IGNORE : nextRandom(r) < confidence[i] ? best : nextInt(r, C);
-    entropy[i] = h;
-    mutualInformation[i] = h * nextRandom(r) * 0.3;
-    variance[i] = (h / Math.log(C)) * 0.02 * nextRandom(r);
-  }
-  return { width, height, labels, predicted, confidence, probs, uncertainties: { entropy, mutualInformation, variance } };
-}
 
 const images = [randomImage(11, 48, 32), randomImage(12, 32, 24)];
 const stats = createMetricStats({ numClasses: C, ignoreIndex: 11 });
