@@ -169,3 +169,10 @@ export function labelPathFor(imagePath: string, labelDir: string): string | null
   }
   return null;
 }
+
+/** The cause alone: errors of lib/ start with the file name, which the entry already holds. */
+export function causeOf(err: Error, file: string): string {
+  const m = err.message;
+  const cause = m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
+  return /exceeds maxPixels/.test(cause) ? `${cause} (raise --max-pixels to allow it)` : cause;
+}

@@ -6,7 +6,7 @@ import type { GrayImage, MetricImageInput, ModelCard, UncertaintyMaps } from '..
 import { decodeLabel } from '../image';
 import { resizeMaps } from '../report/resize-maps';
 import { InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
-import { causeOf } from './report';
+import { causeOf } from './inputs';
 
 export class LabelError extends Error {
   constructor(readonly file: string, readonly reason: string) {

@@ -1,13 +1,12 @@
 /**
- * The per-image loop the model-running commands share: while image i samples (ONNX Runtime
- * works off the main thread), image i+1 is decoded and image i-1's results are finished
- * (metrics, files). One bad image becomes an error entry and the loop goes on; a ModelError
- * (the model does not fit its card) ends the run.
+ * The per-image loop every model-running command shares: while image i samples (ONNX Runtime
+ * works off the main thread), image i+1 is read and decoded and image i-1's results are
+ * finished (metrics, files). One bad image becomes a failure entry and the loop goes on; a
+ * ModelError (the model does not fit its card) ends the run.
  */
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
 import { ModelError } from '../onnx/model';
-import { InputError, maxImageBytes, readInputFile } from './inputs';
-import { causeOf } from './report';
+import { causeOf, InputError, maxImageBytes, readInputFile } from './inputs';
 
 export interface ImageFailure {
   readonly index: number;
@@ -16,30 +15,44 @@ export interface ImageFailure {
   readonly message: string;
 }
 
-export interface PipelineSteps<T> {
+export interface PipelineSteps<T, R = never> {
   /** async work per image (the sampling); a rejection records a failure */
   readonly run: (prepared: PreparedImage, index: number) => Promise<T>;
   /** synchronous work on the result, overlapped with the next image's run; a throw records a failure */
   readonly finish: (prepared: PreparedImage, index: number, value: T) => void;
   readonly onFailure: (failure: ImageFailure) => void;
+  /**
+   * Looks at the file's bytes before they are decoded; a value other than undefined means an
+   * earlier run's result is reused (`--resume`): no decoding, no sampling, and `onReused` gets
+   * the value in listing order.
+   */
+  readonly reuse?: (file: string, index: number, bytes: Uint8Array) => R | undefined;
+  readonly onReused?: (value: R, index: number) => void;
   /** stop before starting the next image when it returns true */
   readonly stop?: () => boolean;
   /** [40_000_000] the --max-pixels the segmenter was made with (bounds the bytes read) */
   readonly maxPixels?: number;
 }
 
-/** Reads and decodes one file; errors become a failure entry. */
-export function prepareFile(segmenter: Segmenter, file: string, index: number, maxPixels: number): PreparedImage | ImageFailure {
+type Prepared<R> = PreparedImage | ImageFailure | { readonly reused: R };
+
+function prepareFile<R>(segmenter: Segmenter, file: string, index: number, maxBytes: number,
+  reuse: PipelineSteps<unknown, R>['reuse']): Prepared<R> {
   try {
-    return segmenter.prepare(readInputFile(file, maxImageBytes(maxPixels)), file);
+    const bytes = readInputFile(file, maxBytes);
+    const reused = reuse?.(file, index, bytes);
+    if (reused !== undefined) return { reused };
+    return segmenter.prepare(bytes, file);
   } catch (err) {
     if (err instanceof InputError) return { index, file, message: err.reason };
     return { index, file, message: causeOf(err as Error, file) };
   }
 }
 
-export async function runPipeline<T>(segmenter: Segmenter, files: readonly string[], steps: PipelineSteps<T>): Promise<void> {
-  const prepare = (i: number): PreparedImage | ImageFailure | null => (i < files.length ? prepareFile(segmenter, files[i], i, steps.maxPixels ?? 40_000_000) : null);
+/** Runs the steps over `files` in order; resolves to false when `stop` ended it early. */
+export async function runPipeline<T, R = never>(segmenter: Segmenter, files: readonly string[], steps: PipelineSteps<T, R>): Promise<boolean> {
+  const maxBytes = maxImageBytes(steps.maxPixels ?? 40_000_000);
+  const prepare = (i: number): Prepared<R> | null => (i < files.length ? prepareFile(segmenter, files[i], i, maxBytes, steps.reuse) : null);
   let next = prepare(0);
   let finishPrevious: (() => void) | null = null;
   const flush = (): void => {
@@ -48,11 +61,15 @@ export async function runPipeline<T>(segmenter: Segmenter, files: readonly strin
     f?.();
   };
   for (let i = 0; i < files.length; i++) {
-    if (steps.stop?.()) break;
-    const current = next as PreparedImage | ImageFailure;
-    if ('message' in current) {
-      steps.onFailure(current);
+    if (steps.stop?.()) {
       flush();
+      return false;
+    }
+    const current = next as Prepared<R>;
+    if ('reused' in current || 'message' in current) {
+      flush();
+      if ('reused' in current) steps.onReused?.(current.reused, i);
+      else steps.onFailure(current);
       next = prepare(i + 1);
       continue;
     }
@@ -75,4 +92,5 @@ export async function runPipeline<T>(segmenter: Segmenter, files: readonly strin
     };
   }
   flush();
+  return true;
 }

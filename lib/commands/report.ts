@@ -8,11 +8,10 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { ConfusionMatrix, GrayImage, ModelCard, UncertaintyMaps } from '../types';
-import { DEFAULT_BATCH, PreparedImage, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
+import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
 import { resolveModel } from '../model/card';
-import { ModelError } from '../onnx/model';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
 import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../report/atomic';
@@ -20,7 +19,8 @@ import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
 import { ReportError, ReportImage, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
-import { describeFsError, InputError, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { causeOf, describeFsError, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { runPipeline } from './pipeline';
 import { checkInteger, checkRate, TOOL_VERSION } from './options';
 
 export interface ReportOptions extends SegmenterOptions {
@@ -127,13 +127,6 @@ function addCounts(total: ConfusionMatrix, counts: ArrayLike<number>): void {
 
 const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** The cause alone: errors of lib/ start with the file name, which the entry already holds. */
-export function causeOf(err: Error, file: string): string {
-  const m = err.message;
-  const cause = m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
-  return /exceeds maxPixels/.test(cause) ? `${cause} (raise --max-pixels to allow it)` : cause;
-}
-
 /** Checks every number and name of the options before any work, naming the flag and the value. */
 function checkReportOptions(options: ReportOptions): void {
   if (options.dropoutRate !== undefined) checkRate('--dropout-rate', options.dropoutRate);
@@ -192,8 +185,6 @@ function reusable(entry: ReportImage | undefined, digest: string, id: string, ou
   return Object.values(entry.outputs).every((rel) => existsSync(insideOutput(out, rel)));
 }
 
-type Prepared = PreparedImage | ReportError | { readonly resumed: ReportImage };
-
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
   return runReportWith(options, {});
 }
@@ -205,7 +196,6 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   checkReportOptions(options);
   const maxPixels = options.maxPixels ?? 40_000_000;
-  const maxBytes = maxImageBytes(maxPixels);
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   const listing = listInputs(options.inputs, { recursive: options.recursive });
   if (listing.files.length === 0 && listing.errors.length === 0) {
@@ -279,95 +269,59 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
     if (performance.now() - lastWrite >= 10 * lastWriteMs) writeSummary(false);
   };
 
-  const prepare = (index: number): Prepared => {
-    const file = listing.files[index];
-    try {
-      const bytes = readInputFile(file, maxBytes);
-      if (options.resume) {
-        const digest = createHash('sha256').update(bytes).digest('hex');
-        const entry = previous.get(file);
-        if (reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels))) return { resumed: entry };
-      }
-      return segmenter.prepare(bytes, file);
-    } catch (err) {
-      if (err instanceof InputError) return { file, message: err.reason };
-      return { file, message: causeOf(err as Error, file) };
-    }
-  };
-  // While image i samples (ONNX Runtime works off the main thread), image i+1 is decoded and
-  // image i-1's files are written.
-  let next: Prepared | null = listing.files.length > 0 ? prepare(0) : null;
-  let finishPrevious: (() => void) | null = null;
-  let interrupted = false;
+  let completed = false;
   try {
-    for (let i = 0; i < listing.files.length; i++) {
-      if (options.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const current = next as Prepared;
-      if ('resumed' in current || 'message' in current) {
-        finishPrevious?.();
-        finishPrevious = null;
-        if ('resumed' in current) {
-          const entry = current.resumed;
-          images.push(entry);
-          if (entry.metrics?.confusion) addCounts(confusion, entry.metrics.confusion);
-          emit({ type: 'image', index: i, file: entry.file, ok: true, resumed: true });
-        } else {
-          errors.push(current);
-          emit({ type: 'image', index: i, file: current.file, ok: false, message: current.message });
-        }
-        next = i + 1 < listing.files.length ? prepare(i + 1) : null;
-        continue;
-      }
-      const running = segmenter.sample(current, {
-        samples, seed, onProgress: (done, total) => emit({ type: 'sample', index: i, file: current.file, done, total }),
-      }).then((r) => ({ ok: true as const, r }), (err: Error) => ({ ok: false as const, err }));
-      finishPrevious?.();
-      next = i + 1 < listing.files.length ? prepare(i + 1) : null;
-      const outcome = await running;
-      if (!outcome.ok) {
-        // the model's output does not fit its card: every image would fail the same way
-        if (outcome.err instanceof ModelError) throw outcome.err;
-        errors.push({ file: current.file, message: causeOf(outcome.err, current.file) });
-        emit({ type: 'image', index: i, file: current.file, ok: false, message: outcome.err.message });
-        finishPrevious = null;
-        continue;
-      }
-      const result = outcome.r;
-      finishPrevious = (): void => {
+    completed = await runPipeline(segmenter, listing.files, {
+      maxPixels,
+      stop: () => Boolean(options.signal?.aborted),
+      reuse: options.resume ? (file, index, bytes) => {
+        const entry = previous.get(file);
+        const digest = createHash('sha256').update(bytes).digest('hex');
+        return reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels)) ? entry : undefined;
+      } : undefined,
+      onReused: (entry, i) => {
+        images.push(entry);
+        if (entry.metrics?.confusion) addCounts(confusion, entry.metrics.confusion);
+        emit({ type: 'image', index: i, file: entry.file, ok: true, resumed: true });
+      },
+      onFailure: ({ index, file, message }) => {
+        errors.push({ file, message });
+        emit({ type: 'image', index, file, ok: false, message });
+      },
+      run: (prepared, i) => segmenter.sample(prepared, {
+        samples, seed, onProgress: (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total }),
+      }),
+      finish: (prepared, i, result) => {
         try {
-          const id = safeOutputName(i, current.file);
+          const id = safeOutputName(i, prepared.file);
           const { outputs, ranges } = writeImageOutputs(out, id, result.image, result.maps, card);
           let labelled: LabelledOutcome = {};
           if (options.labels) {
-            const labelFile = labelPathFor(current.file, options.labels);
-            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, maxPixels, confusion, current.file, hooks.onLabelled)
-              : { error: { file: current.file, message: `no label named like it in ${options.labels}` } };
+            const labelFile = labelPathFor(prepared.file, options.labels);
+            labelled = labelFile ? scoreAgainstLabel(result, labelFile, card, ignoreIndex, maxPixels, confusion, prepared.file, hooks.onLabelled)
+              : { error: { file: prepared.file, message: `no label named like it in ${options.labels}` } };
           }
           if (labelled.error) errors.push(labelled.error);
           const m = result.maps;
           images.push({
-            id, file: current.file, sha256: result.digest, width: result.image.width, height: result.image.height,
+            id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
             meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
             meanMutualInformation: meanOf(m.mutualInformation), meanVariance: meanOf(m.meanVariance),
             meanConfidence: meanOf(m.confidence), ms: result.ms, outputs, ranges,
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),
           });
           progressSummary();
-          emit({ type: 'image', index: i, file: current.file, ok: true });
+          emit({ type: 'image', index: i, file: prepared.file, ok: true });
         } catch (err) {
-          errors.push({ file: current.file, message: `writing outputs failed: ${(err as Error).message}` });
-          emit({ type: 'image', index: i, file: current.file, ok: false, message: (err as Error).message });
+          errors.push({ file: prepared.file, message: `writing outputs failed: ${(err as Error).message}` });
+          emit({ type: 'image', index: i, file: prepared.file, ok: false, message: (err as Error).message });
         }
-      };
-    }
-    finishPrevious?.();
+      },
+    });
   } finally {
     await segmenter.release();
   }
-  const summary = writeSummary(!interrupted);
+  const summary = writeSummary(completed);
   writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar, hooks.sections?.(summary) ?? []));
   return summary;
 }
