@@ -91,4 +91,22 @@ test('--resume refuses a summary made with other settings, naming them', async (
   await rejects(() => runReport(base(out, { resume: true })), /--resume: .*summary\.json is not readable JSON/);
 });
 
+
+test('images: false writes no per-image files, gives the same numbers, and --resume with images redoes them', async () => {
+  const out = tempDir();
+  const bare = await runReport(base(out, { images: false }));
+  assert.equal(readdirSync(out).filter((f) => f === 'images'), [], 'no images folder');
+  assert.ok(bare.images.every((i) => i.outputs === undefined && i.ranges === undefined));
+  const withoutFiles = (i: ReportImage): unknown => ({ ...i, ms: 0, outputs: undefined, ranges: undefined });
+  assert.equal(bare.images.map(withoutFiles), fresh.images.map(withoutFiles));
+  assert.equal(bare.metrics, fresh.metrics);
+  const html = readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.not.match(html, /<section id=/, 'no per-image sections');
+  const resumedWithout = await runReport(base(out, { images: false, resume: true }));
+  assert.equal(resumedWithout.images.map((i) => i.ms), bare.images.map((i) => i.ms), 'numbers-only entries are re-used');
+  const withImages = await runReport(base(out, { resume: true }));
+  assert.ok(withImages.images.every((i) => i.outputs !== undefined), 'entries without files are sampled again');
+  assert.equal(withImages.images.map(numbers), fresh.images.map(numbers));
+});
+
 test.run();

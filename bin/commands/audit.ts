@@ -35,6 +35,7 @@ export const auditCommand: CommandModule = {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, calibration report)' })
+    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
     .option('config', { type: 'string', describe: 'JSON file of thresholds, keys as the flags ("min-class-iou": {"Road": 0.8})' })
     .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
     .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
@@ -54,7 +55,7 @@ export const auditCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, thresholds, pavpuKind: argv['pavpu-kind'] as UncertaintyKind,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, thresholds, pavpuKind: argv['pavpu-kind'] as UncertaintyKind,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

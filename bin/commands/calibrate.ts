@@ -13,6 +13,7 @@ export const calibrateCommand: CommandModule = {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
     .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('fit-temperature', { type: 'boolean', default: false, describe: 'fit a softmax temperature on these images; report ECE and NLL before and after' })
@@ -25,7 +26,7 @@ export const calibrateCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -11,6 +11,7 @@ export const reportCommand: CommandModule = {
   builder: (y) => engineFlags(y)
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
@@ -35,7 +36,7 @@ export const reportCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, samples: argv.samples as number, seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean,
+      recursive: argv.recursive as boolean, images: argv.images as boolean,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -37,6 +37,8 @@ export interface ReportOptions extends SegmenterOptions {
   /** label value ignored in metrics [default: the card's ignoreIndex] */
   readonly ignoreIndex?: number;
   readonly recursive?: boolean;
+  /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
+  readonly images?: boolean;
   /**
    * [false] re-use the images OUT/summary.json lists as finished when their content hash and the
    * settings (model and card hashes, samples, seed, temperature, dropout, device, labels) match
@@ -179,10 +181,11 @@ function previousImages(out: string, settings: ReportSettings): Map<string, Repo
 }
 
 /** A previous entry is re-usable when its bytes, place in the run and files are the same. */
-function reusable(entry: ReportImage | undefined, digest: string, id: string, out: string, labelled: boolean): entry is ReportImage {
+function reusable(entry: ReportImage | undefined, digest: string, id: string, out: string, labelled: boolean, images: boolean): entry is ReportImage {
   if (!entry || entry.sha256 !== digest || entry.id !== id) return false;
   if (labelled && !entry.metrics?.confusion) return false;
-  return Object.values(entry.outputs).every((rel) => existsSync(insideOutput(out, rel)));
+  if (images && !entry.outputs) return false;
+  return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
 }
 
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
@@ -196,6 +199,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   checkReportOptions(options);
   const maxPixels = options.maxPixels ?? 40_000_000;
+  const writeImages = options.images ?? true;
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   const listing = listInputs(options.inputs, { recursive: options.recursive });
   if (listing.files.length === 0 && listing.errors.length === 0) {
@@ -277,7 +281,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       reuse: options.resume ? (file, index, bytes) => {
         const entry = previous.get(file);
         const digest = createHash('sha256').update(bytes).digest('hex');
-        return reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels)) ? entry : undefined;
+        return reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels), writeImages) ? entry : undefined;
       } : undefined,
       onReused: (entry, i) => {
         images.push(entry);
@@ -294,7 +298,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       finish: (prepared, i, result) => {
         try {
           const id = safeOutputName(i, prepared.file);
-          const { outputs, ranges } = writeImageOutputs(out, id, result.image, result.maps, card);
+          const files = writeImages ? writeImageOutputs(out, id, result.image, result.maps, card) : {};
           let labelled: LabelledOutcome = {};
           if (options.labels) {
             const labelFile = labelPathFor(prepared.file, options.labels);
@@ -307,7 +311,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
             id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
             meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
             meanMutualInformation: meanOf(m.mutualInformation), meanVariance: meanOf(m.meanVariance),
-            meanConfidence: meanOf(m.confidence), ms: result.ms, outputs, ranges,
+            meanConfidence: meanOf(m.confidence), ms: result.ms, ...files,
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),
           });
           progressSummary();

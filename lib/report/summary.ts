@@ -38,8 +38,9 @@ export interface ReportImage {
   readonly meanConfidence: number;
   /** sampling time (session runs and aggregation) */
   readonly ms: number;
-  readonly outputs: ImageOutputs;
-  readonly ranges: HeatmapRanges;
+  /** the image's files, relative to the report; absent when the run was made with `images: false` */
+  readonly outputs?: ImageOutputs;
+  readonly ranges?: HeatmapRanges;
   readonly metrics?: ImageMetrics;
 }
 
