@@ -8,11 +8,12 @@ import { hideBin } from 'yargs/helpers';
 import { auditCommand } from './commands/audit';
 import { calibrateCommand } from './commands/calibrate';
 import { inspectCommand } from './commands/inspect';
+import { mergeCommand } from './commands/merge';
 import { reportCommand } from './commands/report';
 import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
 
-const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, inspectCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, mergeCommand, inspectCommand, serveCommand];
 
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv)).scriptName('segnet-uq').usage('$0 <command> [options]');

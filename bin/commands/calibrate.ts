@@ -1,10 +1,18 @@
 import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
+import type { MetricSummary } from '../../lib/types';
 import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
+
+/** The headline numbers of a calibration run, one line. */
+export function metricsLine(m: MetricSummary): string {
+  const c = m.calibration;
+  return `global accuracy ${f(m.globalAccuracy)}  mIoU ${f(m.meanIoU)}  ECE ${f(c.ece)}  MCE ${f(c.mce)}  adaptive ECE ${f(c.adaptiveEce)}  `
+    + `class-wise ECE ${f(c.classwiseEce)}  Brier ${f(c.brier)}  NLL ${f(c.nll)}\n`;
+}
 
 export const calibrateCommand: CommandModule = {
   command: 'calibrate <inputs..>',
@@ -33,11 +41,9 @@ export const calibrateCommand: CommandModule = {
     const m = calibration.metrics;
     if (argv.json) process.stdout.write(JSON.stringify({ ...calibration, stats: undefined }, null, 2) + '\n');
     else {
-      const c = m.calibration;
       const t = calibration.temperature;
       process.stdout.write(`${summary.images.length} images (${m.images} labelled), ${summary.errors.length} errors -> ${String(argv.out)}/index.html, calibration.json\n`
-        + `global accuracy ${f(m.globalAccuracy)}  mIoU ${f(m.meanIoU)}  ECE ${f(c.ece)}  MCE ${f(c.mce)}  adaptive ECE ${f(c.adaptiveEce)}  `
-        + `class-wise ECE ${f(c.classwiseEce)}  Brier ${f(c.brier)}  NLL ${f(c.nll)}\n`
+        + metricsLine(m)
         + (t ? `temperature ${f(t.combined)} (x${f(t.fitted)} on ${t.pixels} pixels): ECE ${f(t.eceBefore)} -> ${f(t.eceAfter)}, NLL ${f(t.nllBefore)} -> ${f(t.nllAfter)}`
           + `${t.savedTo ? `, saved to ${t.savedTo}` : ''}\n` : ''));
     }

@@ -88,6 +88,8 @@ export interface CalibrationReport {
   readonly stats: MetricStatsJSON;
   /** the report's errors (images or labels that failed) */
   readonly errors: ReportSummary['errors'];
+  /** `segnet-uq merge` only: the calibration.json files merged into this one */
+  readonly mergedFrom?: readonly string[];
 }
 
 export interface CalibrateResult {

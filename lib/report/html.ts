@@ -37,6 +37,15 @@ const SORT_SCRIPT = `document.querySelectorAll('table.sortable').forEach(functio
       var nx=parseFloat(x),ny=parseFloat(y);var c=(isNaN(nx)||isNaN(ny))?String(x).localeCompare(String(y)):nx-ny;return desc?-c:c});
     rows.forEach(function(r){body.appendChild(r)});});});});`;
 
+/** A standalone page in the report's style around `body` (already escaped HTML). */
+export function pageHtml(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head><body>
+${body}
+</body></html>
+`;
+}
+
 export function legendHtml(card: ModelCard): string {
   return `<div class="legend">${card.classes.map((c) =>
     `<span><i class="swatch" style="background:rgb(${c.color.map((v) => Math.round(v)).join(',')})"></i>${escapeHtml(c.name)}</span>`).join('')}</div>`;
@@ -75,9 +84,7 @@ export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath
 ${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.globalAccuracy)}</td>` : ''}<td data-v="${i.ms}">${fmt(i.ms, 0)}</td></tr>`).join('\n');
   const errors = summary.errors.length
     ? `<h2>Errors (${summary.errors.length})</h2><ul class="errors">${summary.errors.map((e) => `<li><code>${escapeHtml(e.file)}</code>: ${escapeHtml(e.message)}</li>`).join('')}</ul>` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>segnet-uq report</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head><body>
-<h1>segnet-uq uncertainty report</h1>
+  return pageHtml('segnet-uq report', `<h1>segnet-uq uncertainty report</h1>
 <p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${summary.samples} MC dropout samples · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
 ${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
 ${legendHtml(card)}${metricsBlock}
@@ -87,6 +94,5 @@ ${legendHtml(card)}${metricsBlock}
 ${extraSections.join('\n')}
 ${errors}
 ${summary.images.map((i) => imageSection(i, card, colorBarPath)).join('\n')}
-<script>${SORT_SCRIPT}</script></body></html>
-`;
+<script>${SORT_SCRIPT}</script>`);
 }
