@@ -3,6 +3,7 @@ import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  auditCalibrationFile,
   auditExitCode,
   checkThresholds,
   escapeXml,
@@ -148,6 +149,19 @@ audit('an image without a label is an input error: exit 2 and an erroring test c
   assertWellFormedXml(xml);
   assert.match(xml, /errors="1"/);
   assert.match(xml, /unlabelled.png/);
+});
+
+audit('--from: a finished run\'s calibration.json is audited without the model, with the same checks', async () => {
+  const fromOut = path.join(project.dir, 'audit-from');
+  const thresholds = { minMiou: 0, minGlobalAccuracy: 0, maxEce: 1, minPavpu: 0, minClassIou: { [CLASS_NAMES[0]]: 0 } };
+  const ran = await runAudit(base(thresholds));
+  const fromFile = auditCalibrationFile({ from: out, thresholds, out: fromOut });
+  assert.equal(fromFile.checks, ran.checks);
+  assert.is(fromFile.labelledImages, ran.labelledImages);
+  assert.is(auditExitCode(fromFile), 0);
+  assert.equal(JSON.parse(readFileSync(path.join(fromOut, 'audit.json'), 'utf8')).checks, JSON.parse(JSON.stringify(ran.checks)));
+  assert.throws(() => auditCalibrationFile({ from: out, thresholds: { maxMsPerImage: 1 }, out: fromOut }), /--max-ms-per-image needs sampling times/);
+  assert.throws(() => auditCalibrationFile({ from: path.join(project.dir, 'none'), thresholds, out: fromOut }), /none.calibration\.json: no such file/);
 });
 
 audit('EXPECTED FAILURE: usage errors throw before sampling', async () => {

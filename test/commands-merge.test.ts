@@ -49,6 +49,7 @@ test('runs made with other settings, damaged files and too few inputs are refuse
   assert.throws(() => runMerge({ inputs: [a, dir('bins5')], out: dir('x') }), (e: Error) => /bins5.calibration\.json: bins 5 differs from 15 in .*a.calibration\.json/.test(e.message));
   assert.throws(() => runMerge({ inputs: [a, dir('seed8')], out: dir('x') }), (e: Error) => /seed 8 differs from 7/.test(e.message));
   assert.throws(() => runMerge({ inputs: [a], out: dir('x') }), (e: Error) => e instanceof RangeError && /two or more/.test(e.message));
+  assert.throws(() => runMerge({ inputs: [a, dir('a')], out: dir('x') }), (e: Error) => /a.calibration\.json is given twice/.test(e.message));
   mkdirSync(dir('junk'));
   writeFileSync(path.join(dir('junk'), 'calibration.json'), '{"schemaVersion": 1');
   assert.throws(() => runMerge({ inputs: [a, dir('junk')], out: dir('x') }), (e: Error) => /junk.calibration\.json: not JSON/.test(e.message));

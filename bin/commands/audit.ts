@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { auditExitCode, loadAuditConfig, parseClassIou, runAudit, type AuditThresholds } from '../../lib/commands/audit';
+import { auditCalibrationFile, auditExitCode, loadAuditConfig, parseClassIou, runAudit, type AuditResult, type AuditThresholds } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { UncertaintyKind } from '../../lib/types';
 import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
@@ -29,11 +29,12 @@ function thresholdsOf(argv: Record<string, unknown>): AuditThresholds {
 }
 
 export const auditCommand: CommandModule = {
-  command: 'audit <inputs..>',
+  command: 'audit [inputs..]',
   describe: 'CI gate: exit 0 when every threshold holds, 1 when one fails, 2 on usage or input errors (audit.json, junit.xml)',
   builder: (y) => engineFlags(y)
-    .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
-    .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images' })
+    .positional('inputs', { type: 'string', array: true, describe: 'image files or folders' })
+    .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
+    .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
     .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, calibration report)' })
     .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
     .option('config', { type: 'string', describe: 'JSON file of thresholds, keys as the flags ("min-class-iou": {"Road": 0.8})' })
@@ -47,11 +48,20 @@ export const auditCommand: CommandModule = {
     .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })
-    .check(checkNumbers),
+    .check(checkNumbers)
+    .check((argv) => {
+      const inputs = (argv.inputs as string[] | undefined) ?? [];
+      if (argv.from !== undefined && inputs.length > 0) throw new Error('give images to audit or --from, not both');
+      if (argv.from === undefined && inputs.length === 0) throw new Error('name the images or folders to audit (or --from calibration.json)');
+      if (argv.from === undefined && argv.labels === undefined) throw new Error('Missing required argument: labels');
+      return true;
+    }),
   handler: async (argv) => {
     const thresholds = thresholdsOf(argv);
     const progress = progressPrinter(process.stderr);
-    const result = await runAudit({
+    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({
+      from: String(argv.from), thresholds, pavpuKind: argv['pavpu-kind'] as UncertaintyKind, out: argv.out as string,
+    }) : await runAudit({
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,

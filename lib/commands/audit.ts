@@ -10,6 +10,7 @@ import type { UncertaintyKind } from '../types';
 import { resolveModel } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../report/atomic';
 import { runCalibrate, type CalibrateOptions, type CalibrationReport } from './calibrate';
+import { readCalibrationReport } from './merge';
 import { TOOL_VERSION } from './options';
 
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -208,12 +209,32 @@ export function measuredValues(calibration: CalibrationReport, msPerImage: numbe
   };
 }
 
+function checkPavpuKind(kind: UncertaintyKind): UncertaintyKind {
+  if (!['entropy', 'mutualInformation', 'variance'].includes(kind)) {
+    throw new RangeError(`--pavpu-kind must be entropy, mutualInformation or variance, got ${JSON.stringify(kind)}`);
+  }
+  return kind;
+}
+
+/** Evaluates the thresholds on a calibration and writes OUT/audit.json and OUT/junit.xml. */
+function concludeAudit(out: string, thresholds: AuditThresholds, pavpuKind: UncertaintyKind, calibration: CalibrationReport,
+  msPerImage: number | null, images: number): AuditResult {
+  const checks = evaluateThresholds(thresholds, measuredValues(calibration, msPerImage, pavpuKind));
+  const result: AuditResult = {
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    tool: { name: 'segnet-uq', version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    passed: checks.every((c) => c.passed),
+    checks, inputErrors: calibration.errors, images, labelledImages: calibration.metrics.images, pavpuKind,
+  };
+  writeFileAtomic(insideOutput(out, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic(insideOutput(out, 'junit.xml'), junitXml(result));
+  return result;
+}
+
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const thresholds = checkThresholds(options.thresholds);
-  const pavpuKind = options.pavpuKind ?? 'entropy';
-  if (!['entropy', 'mutualInformation', 'variance'].includes(pavpuKind)) {
-    throw new RangeError(`--pavpu-kind must be entropy, mutualInformation or variance, got ${JSON.stringify(pavpuKind)}`);
-  }
+  const pavpuKind = checkPavpuKind(options.pavpuKind ?? 'entropy');
   // an unknown class name is a usage error: check it before any image is sampled
   const classes = resolveModel(options.model, options.card).card.classes.map((c) => c.name);
   for (const spec of Object.keys(thresholds.minClassIou ?? {})) classIndex(spec, classes);
@@ -221,15 +242,28 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const { summary, calibration } = await runCalibrate({ ...options, out });
   const times = summary.images.map((i) => i.ms);
   const msPerImage = times.length ? times.reduce((a, b) => a + b, 0) / times.length : null;
-  const checks = evaluateThresholds(thresholds, measuredValues(calibration, msPerImage, pavpuKind));
-  const result: AuditResult = {
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    tool: { name: 'segnet-uq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
-    passed: checks.every((c) => c.passed),
-    checks, inputErrors: summary.errors, images: summary.images.length, labelledImages: calibration.metrics.images, pavpuKind,
-  };
-  writeFileAtomic(insideOutput(out, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileAtomic(insideOutput(out, 'junit.xml'), junitXml(result));
-  return result;
+  return concludeAudit(out, thresholds, pavpuKind, calibration, msPerImage, summary.images.length);
+}
+
+export interface AuditFileOptions {
+  /** a calibrate or merge run's calibration.json, or its folder */
+  readonly from: string;
+  readonly thresholds: AuditThresholds;
+  /** [entropy] uncertainty whose PAvPU --min-pavpu checks */
+  readonly pavpuKind?: UncertaintyKind;
+  /** [reports/audit] where audit.json and junit.xml go */
+  readonly out?: string;
+}
+
+/** The audit of a finished run (`--from`): no model runs, the recorded metrics are checked. */
+export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
+  const thresholds = checkThresholds(options.thresholds);
+  const pavpuKind = checkPavpuKind(options.pavpuKind ?? 'entropy');
+  if (thresholds.maxMsPerImage !== undefined) {
+    throw new RangeError('--max-ms-per-image needs sampling times, which calibration.json does not hold: audit the images instead of --from');
+  }
+  const { report } = readCalibrationReport(options.from);
+  for (const spec of Object.keys(thresholds.minClassIou ?? {})) classIndex(spec, report.classes);
+  const out = path.resolve(options.out ?? path.join('reports', 'audit'));
+  return concludeAudit(out, thresholds, pavpuKind, report, null, report.metrics.images);
 }

@@ -28,7 +28,8 @@ export interface MergeOptions {
 /** What must agree between runs for their statistics to add up to one run's. */
 const SAME: readonly (keyof CalibrationReport)[] = ['samples', 'seed', 'bins', 'ignoreIndex', 'classes'];
 
-function readCalibration(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
+/** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
+export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
   const file = path.basename(input) === 'calibration.json' || input.endsWith('.json') ? input : path.join(input, 'calibration.json');
   let raw: unknown;
   try {
@@ -57,7 +58,13 @@ export function runMerge(options: MergeOptions): CalibrationReport {
   if (!Array.isArray(options.inputs) || options.inputs.length < 2) {
     throw new RangeError(`merge needs two or more calibration.json files, got ${JSON.stringify(options.inputs)}`);
   }
-  const runs = options.inputs.map(readCalibration);
+  const runs = options.inputs.map(readCalibrationReport);
+  const seen = new Set<string>();
+  for (const run of runs) {
+    const resolved = path.resolve(run.file);
+    if (seen.has(resolved)) throw new RangeError(`${run.file} is given twice: its images would count twice`);
+    seen.add(resolved);
+  }
   const first = runs[0];
   for (const run of runs.slice(1)) {
     for (const key of SAME) {
