@@ -1,5 +1,5 @@
 /** Nothing lost: an aborted run says what finished; --resume re-uses finished images and gives the same numbers. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -78,6 +78,26 @@ test('--resume redoes an image whose content changed, and nothing when all finis
     assert.equal([...sampledFiles], ['img2.png']);
   } finally {
     writeFileSync(changed, original);
+  }
+});
+
+test('--resume re-uses an image whose place in the listing moved (a file added before it)', async () => {
+  const out = tempDir();
+  await runReport(base(out));
+  const added = path.join(images, 'a-first.png');
+  writeFileSync(added, buildPng({ width: 9, height: 8 }));
+  writeFileSync(path.join(labels, 'a-first.png'), buildPng({ width: 9, height: 8, colorType: 0, samples: Array.from({ length: 72 }, (_, i) => i % 3) }));
+  try {
+    const events: ReportEvent[] = [];
+    const moved = await runReport(base(out, { resume: true, onEvent: (e) => events.push(e) }));
+    const sampledFiles = new Set(events.filter((e) => e.type === 'sample').map((e) => path.basename((e as { file: string }).file)));
+    assert.equal([...sampledFiles], ['a-first.png'], 'only the new image is sampled');
+    assert.is(moved.images.length, 7);
+    assert.equal(moved.images.slice(1).map(numbers), fresh.images.map(numbers), 'the moved entries keep their numbers and folders');
+    assert.is(new Set(moved.images.map((i) => i.id)).size, 7, 'no two images share a folder');
+  } finally {
+    rmSync(added);
+    rmSync(path.join(labels, 'a-first.png'));
   }
 });
 

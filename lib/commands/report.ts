@@ -180,9 +180,13 @@ function previousImages(out: string, settings: ReportSettings): Map<string, Repo
   return new Map(previous.images.map((i) => [i.file, i]));
 }
 
-/** A previous entry is re-usable when its bytes, place in the run and files are the same. */
-function reusable(entry: ReportImage | undefined, digest: string, id: string, out: string, labelled: boolean, images: boolean): entry is ReportImage {
-  if (!entry || entry.sha256 !== digest || entry.id !== id) return false;
+/**
+ * A previous entry is re-usable when its bytes and files are the same and its folder (named by
+ * its old place in the listing) is not the name of another image of this run.
+ */
+function reusable(entry: ReportImage | undefined, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
+  images: boolean): entry is ReportImage {
+  if (!entry || entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
   if (labelled && !entry.metrics?.confusion) return false;
   if (images && !entry.outputs) return false;
   return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
@@ -219,8 +223,10 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
     labels: options.labels ? path.resolve(options.labels) : null, ignoreIndex: ignoreIndex ?? null,
   };
   let previous: Map<string, ReportImage>;
+  let takenIds: ReadonlySet<string>;
   try {
     previous = options.resume ? previousImages(out, settings) : new Map();
+    takenIds = new Set(options.resume ? listing.files.map((f, i) => safeOutputName(i, f)) : []);
   } catch (err) {
     await segmenter.release();
     throw err;
@@ -281,7 +287,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       reuse: options.resume ? (file, index, bytes) => {
         const entry = previous.get(file);
         const digest = createHash('sha256').update(bytes).digest('hex');
-        return reusable(entry, digest, safeOutputName(index, file), out, Boolean(options.labels), writeImages) ? entry : undefined;
+        return reusable(entry, digest, safeOutputName(index, file), takenIds, out, Boolean(options.labels), writeImages) ? entry : undefined;
       } : undefined,
       onReused: (entry, i) => {
         images.push(entry);
