@@ -30,7 +30,7 @@ const SAME: readonly (keyof CalibrationReport)[] = ['samples', 'seed', 'bins', '
 
 /** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
 export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
-  const file = path.basename(input) === 'calibration.json' || input.endsWith('.json') ? input : path.join(input, 'calibration.json');
+  const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
