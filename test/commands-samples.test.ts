@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -6,6 +6,7 @@ import { checkCounts, formatSamplesTable, nestedSweep, parseCounts, runSamples }
 import { Segmenter } from '../lib/engine/segmenter';
 import type { UncertaintyMaps } from '../lib/types';
 import { makeCommandProject } from './fixtures/command-project';
+import { buildPng } from './fixtures/report-inputs';
 
 const project = makeCommandProject({ count: 3 });
 
@@ -107,6 +108,18 @@ run('a missing label is an error entry; the image still counts for uncertainty',
   assert.is(result.labelledImages, 0);
   assert.is(result.errors.length, 1);
   assert.match(result.errors[0].message, /no label named like it/);
+});
+
+run('a label value outside the classes is an error entry naming the pixel; the image still counts', async () => {
+  const labels = path.join(project.dir, 'bad-labels');
+  mkdirSync(labels, { recursive: true });
+  const name = path.basename(project.files[0]);
+  writeFileSync(path.join(labels, name), buildPng({ width: 16, height: 12, colorType: 0, samples: Array.from({ length: 16 * 12 }, (_, i) => (i === 16 + 3 ? 7 : 0)) }));
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[0]], labels, counts: [1, 2] });
+  assert.is(result.images, 1);
+  assert.is(result.labelledImages, 0);
+  assert.equal(result.errors, [{ file: path.join(labels, name), message: 'label value 7 at pixel (3, 1) is not a class (0..3) nor the ignore index 9' }]);
+  assert.is(result.rows[1].meanIoU, null, 'no count scored against the bad label');
 });
 
 run('a missing input is an error entry, not a crash', async () => {

@@ -5,8 +5,7 @@
 import type { GrayImage, MetricImageInput, ModelCard, UncertaintyMaps } from '../types';
 import { decodeLabel } from '../image';
 import { resizeMaps } from '../report/resize-maps';
-import { InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
-import { causeOf } from './inputs';
+import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
 
 export class LabelError extends Error {
   constructor(readonly file: string, readonly reason: string) {
@@ -49,4 +48,13 @@ export function metricInput(maps: UncertaintyMaps, label: GrayImage): { input: M
       uncertainties: { entropy: full.predictiveEntropy, mutualInformation: full.mutualInformation, variance: full.meanVariance },
     },
   };
+}
+
+/** "labels[i] = v is not a class index" with the pixel as (x, y) and what values are allowed. */
+export function labelValueMessage(err: Error, width: number, classes: number, ignoreIndex: number | undefined): string {
+  const m = /\[(\d+)\] = (\d+) is not a class index/.exec(err.message);
+  if (!m) return err.message;
+  const i = Number(m[1]);
+  return `label value ${m[2]} at pixel (${i % width}, ${Math.floor(i / width)}) is not a class (0..${classes - 1})`
+    + (ignoreIndex === undefined ? ' and there is no ignore index (set --ignore-index)' : ` nor the ignore index ${ignoreIndex}`);
 }

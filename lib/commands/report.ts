@@ -20,6 +20,7 @@ import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
 import { ReportError, ReportImage, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
 import { causeOf, describeFsError, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { labelValueMessage } from './labels';
 import { runPipeline } from './pipeline';
 import { checkInteger, checkRate, TOOL_VERSION } from './options';
 
@@ -111,15 +112,6 @@ function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: Model
   }
   addCounts(total, one.counts);
   return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)), confusion: Array.from(one.counts) } };
-}
-
-/** "labels[i] = v is not a class index" with the pixel as (x, y) and what values are allowed. */
-function labelValueMessage(err: Error, width: number, classes: number, ignoreIndex: number | undefined): string {
-  const m = /\[(\d+)\] = (\d+) is not a class index/.exec(err.message);
-  if (!m) return err.message;
-  const i = Number(m[1]);
-  return `label value ${m[2]} at pixel (${i % width}, ${Math.floor(i / width)}) is not a class (0..${classes - 1})`
-    + (ignoreIndex === undefined ? ' and there is no ignore index (set --ignore-index)' : ` nor the ignore index ${ignoreIndex}`);
 }
 
 function addCounts(total: ConfusionMatrix, counts: ArrayLike<number>): void {

@@ -5,7 +5,7 @@
  * count for about the cost of the largest.
  */
 import * as path from 'path';
-import type { CalibrationStats, ConfusionMatrix, UncertaintyMaps } from '../types';
+import type { CalibrationStats, ConfusionMatrix, MetricImageInput, UncertaintyMaps } from '../types';
 import { imageKeyFromDigest } from '../engine/masks';
 import { createAccumulator, mergeChunk, type ChunkAccumulator } from '../engine/sampler';
 import { Segmenter, type PreparedImage, type SegmenterOptions } from '../engine/segmenter';
@@ -20,7 +20,7 @@ import { insideOutput, writeFileAtomic } from '../report/atomic';
 import { sampleCountChart } from '../report/charts';
 import type { ReportError } from '../report/summary';
 import { listInputs } from './inputs';
-import { loadLabel, metricInput } from './labels';
+import { labelValueMessage, loadLabel, metricInput } from './labels';
 import { runPipeline } from './pipeline';
 import { checkInteger, TOOL_VERSION } from './options';
 
@@ -220,13 +220,21 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
           }
         }
         const last = sweep.maps[sweep.maps.length - 1].predicted;
-        // Score every count first, so a bad label leaves no count half-updated.
-        const scored = label ? sweep.maps.map((m) => {
-          const { input } = metricInput(m, label as NonNullable<typeof label>);
-          const one = createConfusion(numClasses);
-          addToConfusion(one, input.labels, input.predicted, ignoreIndex);
-          return input;
-        }) : null;
+        // Score every count first, so a bad label leaves no count half-updated; addToConfusion
+        // refuses a label value that is neither a class nor the ignore index.
+        let scored: MetricImageInput[] | null = null;
+        if (label) {
+          const labelled = label;
+          try {
+            scored = sweep.maps.map((m) => {
+              const { input } = metricInput(m, labelled);
+              addToConfusion(createConfusion(numClasses), input.labels, input.predicted, ignoreIndex);
+              return input;
+            });
+          } catch (err) {
+            errors.push({ file: labelled.file, message: labelValueMessage(err as Error, labelled.width, numClasses, ignoreIndex) });
+          }
+        }
         sweep.maps.forEach((m, j) => {
           const acc = perCount[j];
           acc.entropy += sumOf(m.predictiveEntropy);
