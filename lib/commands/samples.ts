@@ -220,17 +220,16 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
           }
         }
         const last = sweep.maps[sweep.maps.length - 1].predicted;
-        // Score every count first, so a bad label leaves no count half-updated; addToConfusion
-        // refuses a label value that is neither a class nor the ignore index.
+        // Check the label before any count is scored, so a bad one leaves no count half-updated:
+        // addToConfusion refuses a value that is neither a class nor the ignore index (the label
+        // is the same for every count, so one check does).
         let scored: MetricImageInput[] | null = null;
         if (label) {
           const labelled = label;
+          const inputs = sweep.maps.map((m) => metricInput(m, labelled).input);
           try {
-            scored = sweep.maps.map((m) => {
-              const { input } = metricInput(m, labelled);
-              addToConfusion(createConfusion(numClasses), input.labels, input.predicted, ignoreIndex);
-              return input;
-            });
+            addToConfusion(createConfusion(numClasses), inputs[0].labels, inputs[0].predicted, ignoreIndex);
+            scored = inputs;
           } catch (err) {
             errors.push({ file: labelled.file, message: labelValueMessage(err as Error, labelled.width, numClasses, ignoreIndex) });
           }
