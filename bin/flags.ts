@@ -24,6 +24,11 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' });
 }
 
+/** --images / --no-images of the commands that write a report (report, calibrate, audit). */
+export const IMAGES_OPTION = {
+  type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)",
+} as const;
+
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
   for (const key of ['samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { auditCalibrationFile, auditExitCode, loadAuditConfig, parseClassIou, runAudit, type AuditResult, type AuditThresholds } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { UncertaintyKind } from '../../lib/types';
-import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const NUMERIC = ['min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'max-ms-per-image'] as const;
@@ -36,7 +36,7 @@ export const auditCommand: CommandModule = {
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
     .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
     .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, calibration report)' })
-    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
+    .option('images', IMAGES_OPTION)
     .option('config', { type: 'string', describe: 'JSON file of thresholds, keys as the flags ("min-class-iou": {"Road": 0.8})' })
     .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
     .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/types';
-import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -21,7 +21,7 @@ export const calibrateCommand: CommandModule = {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
-    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
+    .option('images', IMAGES_OPTION)
     .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('fit-temperature', { type: 'boolean', default: false, describe: 'fit a softmax temperature on these images; report ECE and NLL before and after' })

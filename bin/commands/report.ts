@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -11,7 +11,7 @@ export const reportCommand: CommandModule = {
   builder: (y) => engineFlags(y)
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
-    .option('images', { type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)" })
+    .option('images', IMAGES_OPTION)
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
