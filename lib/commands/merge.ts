@@ -14,6 +14,7 @@ import { insideOutput, writeFileAtomic } from '../report/atomic';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
 import { CALIBRATION_SCHEMA_VERSION, writeCalibrationCharts, type CalibrationReport } from './calibrate';
+import { describeFsError } from './inputs';
 import { TOOL_VERSION } from './options';
 
 export interface MergeOptions {
@@ -36,7 +37,7 @@ export function readCalibrationReport(input: string): { file: string; report: Ca
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new Error(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
+    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
   }
   const report = raw as CalibrationReport;
   if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
