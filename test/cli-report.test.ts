@@ -37,6 +37,32 @@ const readSummary = (out: string): ReportSummary | null => {
   }
 };
 
+const TOTAL = 30;
+
+/**
+ * Starts `report` over TOTAL copies of one JPEG and sends `signal` once summary.json lists
+ * `afterImages` finished images. Returns the exit and the report's arguments, for --resume.
+ */
+async function interruptedRun(prefix: string, seed: number, signal: NodeJS.Signals, afterImages: number, pollMs: number):
+  Promise<{ exit: Exit; out: string; args: string[] }> {
+  const dir = tempDir();
+  const photo = buildJpeg(160, 120, seed);
+  for (let k = 0; k < TOTAL; k++) writeFileSync(path.join(dir, `${prefix}${String(k).padStart(2, '0')}.jpg`), photo);
+  const out = tempDir();
+  const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
+  const exit = await cli(args, (child) => {
+    const poll = setInterval(() => {
+      const s = readSummary(out);
+      if (s && s.images.length >= afterImages) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, pollMs);
+    child.on('close', () => clearInterval(poll));
+  });
+  return { exit, out, args };
+}
+
 test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and value)', async () => {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'good.jpg'), buildJpeg(16, 12));
@@ -57,61 +83,31 @@ test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and
 });
 
 test('SIGINT after the first image: exit 130, summary.json parses with complete: false; --resume completes', async () => {
-  const dir = tempDir();
-  const photo = buildJpeg(160, 120, 9);
-  const total = 30;
-  for (let k = 0; k < total; k++) writeFileSync(path.join(dir, `p${String(k).padStart(2, '0')}.jpg`), photo);
-  const out = tempDir();
-  const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
-  const interrupted = await cli(args, (child) => {
-    const poll = setInterval(() => {
-      const s = readSummary(out);
-      if (s && s.images.length >= 1) {
-        clearInterval(poll);
-        child.kill('SIGINT');
-      }
-    }, 10);
-    child.on('close', () => clearInterval(poll));
-  });
+  const { exit: interrupted, out, args } = await interruptedRun('p', 9, 'SIGINT', 1, 10);
   assert.is(interrupted.code, 130, interrupted.stderr);
   assert.match(interrupted.stderr, /interrupted after \d+ images; run again with --resume/);
   const partial = readSummary(out);
   assert.ok(partial, 'summary.json parses');
   assert.is(partial?.complete, false);
   const done = partial?.images.length ?? 0;
-  assert.ok(done >= 1 && done < total, `${done} of ${total} finished`);
-  for (const image of partial?.images ?? []) assert.ok(existsSync(path.join(out, image.outputs?.overlay ?? "(no outputs)")), image.id);
+  assert.ok(done >= 1 && done < TOTAL, `${done} of ${TOTAL} finished`);
+  for (const image of partial?.images ?? []) assert.ok(existsSync(path.join(out, image.outputs?.overlay ?? '(no outputs)')), image.id);
 
   const resumed = await cli([...args, '--resume', '--json']);
   assert.is(resumed.code, 0, resumed.stderr);
   const final = JSON.parse(resumed.stdout) as ReportSummary;
   assert.is(final.complete, true);
-  assert.is(final.images.length, total);
+  assert.is(final.images.length, TOTAL);
   assert.equal(final.images.slice(0, done), partial?.images, 'finished entries re-used as they were');
 });
 
 test('SIGKILL mid-run (a crash): no result file is truncated, and --resume completes and clears temporaries', async () => {
-  const dir = tempDir();
-  const photo = buildJpeg(160, 120, 11);
-  const total = 30;
-  for (let k = 0; k < total; k++) writeFileSync(path.join(dir, `k${String(k).padStart(2, '0')}.jpg`), photo);
-  const out = tempDir();
-  const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
-  const killed = await cli(args, (child) => {
-    const poll = setInterval(() => {
-      const s = readSummary(out);
-      if (s && s.images.length >= 2) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('close', () => clearInterval(poll));
-  });
+  const { exit: killed, out, args } = await interruptedRun('k', 11, 'SIGKILL', 2, 5);
   assert.is(killed.signal, 'SIGKILL');
   const partial = readSummary(out);
   assert.ok(partial, 'summary.json parses after a crash');
   for (const image of partial?.images ?? []) {
-    assert.not.throws(() => PNG.sync.read(readFileSync(path.join(out, image.outputs?.overlay ?? "(no outputs)"))), `${image.id} overlay is whole`);
+    assert.not.throws(() => PNG.sync.read(readFileSync(path.join(out, image.outputs?.overlay ?? '(no outputs)'))), `${image.id} overlay is whole`);
   }
   // A write cut off by the kill leaves a temporary; plant one as well so the clean-up is always exercised.
   writeFileSync(path.join(out, 'summary.json.999999.0.tmp'), '{"trunc');
@@ -119,7 +115,7 @@ test('SIGKILL mid-run (a crash): no result file is truncated, and --resume compl
   assert.is(resumed.code, 0, resumed.stderr);
   const final = JSON.parse(resumed.stdout) as ReportSummary;
   assert.is(final.complete, true);
-  assert.is(final.images.length, total);
+  assert.is(final.images.length, TOTAL);
   const leftovers = readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
   assert.equal(leftovers, []);
 });

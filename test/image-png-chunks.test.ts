@@ -4,15 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ImageError } from '../lib/image/errors';
 import { listPngChunks, readPngPalette, withoutPngChunk } from '../lib/image/png-chunks';
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), Buffer.from(data)]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(zlib.crc32(body), body.length + 4);
-  return out;
-}
+import { chunk } from './fixtures/hand-png';
 
 /** a 2x1 palette PNG with tRNS */
 function palettePng(): Buffer {

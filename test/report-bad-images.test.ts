@@ -86,7 +86,7 @@ test('a folder of bad images: the good ones complete, each bad one is listed wit
   const onDisk = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as ReportSummary;
   assert.is(onDisk.images.length, summary.images.length);
   assert.is(onDisk.errors.length, summary.errors.length);
-  for (const image of summary.images) assert.ok(existsSync(path.join(out, image.outputs?.classMap ?? "(no outputs)")), image.file);
+  for (const image of summary.images) assert.ok(existsSync(path.join(out, image.outputs?.classMap ?? '(no outputs)')), image.file);
 });
 
 test('wrong extensions, 16-bit, gray, palette, 1x1 and large inputs keep their own size', () => {

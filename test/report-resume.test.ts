@@ -111,7 +111,6 @@ test('--resume refuses a summary made with other settings, naming them', async (
   await rejects(() => runReport(base(out, { resume: true })), /--resume: .*summary\.json is not readable JSON/);
 });
 
-
 test('images: false writes no per-image files, gives the same numbers, and --resume with images redoes them', async () => {
   const out = tempDir();
   const bare = await runReport(base(out, { images: false }));

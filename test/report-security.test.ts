@@ -80,7 +80,7 @@ test('hostile input names: every output stays inside the output folder', async (
   const root = realpathSync(out);
   for (const p of walk(out)) assert.ok(p === root || p.startsWith(root + path.sep), p);
   assert.equal(readdirSync(path.dirname(out)), before, 'nothing written beside the output folder');
-  for (const image of s.images) assert.ok(existsSync(path.join(out, image.outputs?.photo ?? "(no outputs)")), image.file);
+  for (const image of s.images) assert.ok(existsSync(path.join(out, image.outputs?.photo ?? '(no outputs)')), image.file);
 });
 
 test('index.html in headless Chromium: names render as text, no dialog, no script error, only file:/data: requests', async () => {
