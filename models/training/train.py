@@ -21,6 +21,37 @@ from segnet import BayesianSegNet  # noqa: E402
 MEDIAN_FREQ = [0.2595, 0.1826, 4.5640, 0.1417, 0.9051, 0.3826, 9.6446, 1.8418, 0.6823, 6.2478, 7.3614]
 
 
+def lovasz_grad(fg_sorted):
+    """Gradient of the Lovasz extension of the Jaccard loss at errors sorted in decreasing order
+    (Berman, Rannen Triki, Blaschko 2018)."""
+    total = fg_sorted.sum()
+    intersection = total - fg_sorted.cumsum(0)
+    union = total + (1 - fg_sorted).cumsum(0)
+    jaccard = 1.0 - intersection / union
+    jaccard[1:] = jaccard[1:] - jaccard[:-1]
+    return jaccard
+
+
+def lovasz_softmax(logits, labels, ignore=IGNORE):
+    """Lovasz-softmax loss: a convex surrogate of 1 - IoU per class, averaged over the classes present
+    in the batch. Weighted cross-entropy alone over-predicts the rare classes (val precision of
+    Pedestrian 0.16 at recall 0.85), which costs IoU; this term trades them back."""
+    c = logits.shape[1]
+    probs = F.softmax(logits, 1).permute(0, 2, 3, 1).reshape(-1, c)
+    y = labels.reshape(-1)
+    keep = y != ignore
+    probs, y = probs[keep], y[keep]
+    losses = []
+    for k in range(c):
+        fg = (y == k).to(probs.dtype)
+        if fg.sum() == 0:
+            continue
+        errors = (fg - probs[:, k]).abs()
+        errors_sorted, perm = torch.sort(errors, descending=True)
+        losses.append(torch.dot(errors_sorted, lovasz_grad(fg[perm])))
+    return torch.stack(losses).mean() if losses else logits.sum() * 0.0
+
+
 def confusion(pred, lab, k=11):
     m = lab != IGNORE
     return torch.bincount(lab[m] * k + pred[m], minlength=k * k).view(k, k)
@@ -69,6 +100,8 @@ def main():
     ap.add_argument("--height", type=int, default=192)
     ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--weight-power", type=float, default=0.5, help="class weight = medfreq ** power")
+    ap.add_argument("--lovasz", type=float, default=0.0,
+                    help="weight of a Lovasz-softmax (IoU surrogate) term added to the weighted cross-entropy")
     ap.add_argument("--eval-every", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -119,7 +152,10 @@ def main():
             x, y = augment_batch(timgs, tlabs, idxs, args.height, args.width, gen)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            loss = F.cross_entropy(model(x), y, weight=weights, ignore_index=IGNORE)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
+            if args.lovasz > 0:
+                loss = loss + args.lovasz * lovasz_softmax(logits, y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step(); sched.step()
