@@ -9,8 +9,7 @@ import * as path from 'path';
 import type { UncertaintyKind } from '../types';
 import { resolveModel } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../report/atomic';
-import { runCalibrate, type CalibrateOptions, type CalibrationReport } from './calibrate';
-import { readCalibrationReport } from './merge';
+import { readCalibrationReport, runCalibrate, type CalibrateOptions, type CalibrationReport } from './calibrate';
 import { TOOL_VERSION } from './options';
 
 export const AUDIT_SCHEMA_VERSION = 1;

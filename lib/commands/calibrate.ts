@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { MetricStats, MetricSummary, ModelCard, PixelReservoir } from '../types';
 import { expectedCalibrationError, negativeLogLikelihood } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
-import { addImage, createMetricStats, metricStatsToJSON, type MetricStatsJSON } from '../metrics/metric-stats';
+import { addImage, createMetricStats, metricStatsFromJSON, metricStatsToJSON, type MetricStatsJSON } from '../metrics/metric-stats';
 import { addToReservoir, createPixelReservoir, reservoirSample } from '../metrics/reservoir';
 import { finiteOrNull, summarizeMetrics } from '../metrics/summary';
 import { applyTemperature, fitTemperature } from '../metrics/temperature';
@@ -24,6 +24,7 @@ import {
   sparsificationCurves,
 } from '../report/charts';
 import type { ReportSummary } from '../report/summary';
+import { describeFsError } from './inputs';
 import { metricInput } from './labels';
 import { checkInteger, TOOL_VERSION } from './options';
 import { runReportWith, type ReportOptions } from './report';
@@ -129,6 +130,27 @@ function fitOnReservoir(reservoir: PixelReservoir, numClasses: number, bins: num
     fitted: fit.temperature, previous, combined: previous * fit.temperature, pixels: fit.pixels,
     eceBefore: before.ece, eceAfter: after.ece, nllBefore: finiteOrNull(fit.nllAtOne), nllAfter: finiteOrNull(fit.nll),
   };
+}
+
+/** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
+export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
+  const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
+  }
+  const report = raw as CalibrationReport;
+  if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
+    throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
+  }
+  try {
+    return { file, report, stats: metricStatsFromJSON(report.stats) };
+  } catch (err) {
+    throw new Error(`${file}: its stats are damaged (${(err as Error).message})`);
+  }
 }
 
 /** Writes `temperature` into the card JSON (atomically), keeping every other field as it is. */

@@ -4,17 +4,15 @@
  * gives the numbers one run over every image would, exactly; the charts and an index.html with
  * the calibration section are drawn again from the merged numbers.
  */
-import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { MetricStats, ModelCard } from '../types';
-import { mergeMetricStats, metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
+import type { ModelCard } from '../types';
+import { mergeMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { summarizeMetrics } from '../metrics/summary';
 import { loadCard } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../report/atomic';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
-import { CALIBRATION_SCHEMA_VERSION, writeCalibrationCharts, type CalibrationReport } from './calibrate';
-import { describeFsError } from './inputs';
+import { readCalibrationReport, writeCalibrationCharts, type CalibrationReport } from './calibrate';
 import { TOOL_VERSION } from './options';
 
 export interface MergeOptions {
@@ -28,27 +26,6 @@ export interface MergeOptions {
 
 /** What must agree between runs for their statistics to add up to one run's. */
 const SAME: readonly (keyof CalibrationReport)[] = ['samples', 'seed', 'bins', 'ignoreIndex', 'classes'];
-
-/** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
-export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
-  const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
-  }
-  const report = raw as CalibrationReport;
-  if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
-    throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
-  }
-  try {
-    return { file, report, stats: metricStatsFromJSON(report.stats) };
-  } catch (err) {
-    throw new Error(`${file}: its stats are damaged (${(err as Error).message})`);
-  }
-}
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
