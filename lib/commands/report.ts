@@ -176,9 +176,9 @@ function previousImages(out: string, settings: ReportSettings): Map<string, Repo
  * A previous entry is re-usable when its bytes and files are the same and its folder (named by
  * its old place in the listing) is not the name of another image of this run.
  */
-function reusable(entry: ReportImage | undefined, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
-  images: boolean): entry is ReportImage {
-  if (!entry || entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
+function reusable(entry: ReportImage, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
+  images: boolean): boolean {
+  if (entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
   if (labelled && !entry.metrics?.confusion) return false;
   if (images && !entry.outputs) return false;
   return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
@@ -278,6 +278,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       stop: () => Boolean(options.signal?.aborted),
       reuse: options.resume ? (file, index, bytes) => {
         const entry = previous.get(file);
+        if (!entry) return undefined; // a new image: the segmenter hashes it once, when it prepares it
         const digest = createHash('sha256').update(bytes).digest('hex');
         return reusable(entry, digest, safeOutputName(index, file), takenIds, out, Boolean(options.labels), writeImages) ? entry : undefined;
       } : undefined,
