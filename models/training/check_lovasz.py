@@ -14,9 +14,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
+from data import IGNORE  # noqa: E402
 from train import lovasz_softmax  # noqa: E402
-
-IGNORE = 11
 
 
 def jaccard_loss(fg, mispredicted):
