@@ -11,16 +11,18 @@ IGNORE = 11
 
 
 def load_split(root, split):
-    names = sorted(f for f in os.listdir(os.path.join(root, split)) if f.endswith(".png"))
+    """Images may be PNG or JPEG (a packed copy for a remote GPU); labels are PNG of the same stem."""
+    names = sorted(f for f in os.listdir(os.path.join(root, split)) if f.endswith((".png", ".jpg")))
     imgs = np.stack([np.asarray(Image.open(os.path.join(root, split, n)).convert("RGB")) for n in names])
-    labs = np.stack([np.asarray(Image.open(os.path.join(root, split + "annot", n))) for n in names])
+    labs = np.stack([np.asarray(Image.open(os.path.join(root, split + "annot", os.path.splitext(n)[0] + ".png")))
+                     for n in names])
     return names, torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(labs.astype(np.int64))
 
 
 def normalise(img_u8):
     x = img_u8.to(torch.float32) / 255.0
-    mean = torch.tensor(MEAN).view(-1, 3, 1, 1)
-    std = torch.tensor(STD).view(-1, 3, 1, 1)
+    mean = torch.tensor(MEAN, device=x.device).view(-1, 3, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(-1, 3, 1, 1)
     return (x - mean) / std
 
 

@@ -58,7 +58,7 @@ def main():
                 m.weight.data.uniform_(0.5, 1.5); m.bias.data.uniform_(-0.2, 0.2)
         ck = {}
     else:
-        ck = torch.load(args.ckpt)
+        ck = torch.load(args.ckpt, map_location="cpu")
         model.load_state_dict(ck["model"])
     export(model, args.out, args.height, args.width)
     if args.reference:
