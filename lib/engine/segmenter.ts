@@ -15,7 +15,7 @@ import { McSampler } from './sampler';
 
 /**
  * Default samples per suffix run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
- * (N=50, the shipped 192x256 model, 2 cores under load; bench/RESULTS.md): K=8 took 0.61x and
+ * (N=50, the 192x256 model shipped then, 2 cores under load; bench/RESULTS.md): K=8 took 0.61x and
  * 0.69x the time of K=1 in two sweeps, the fastest size tried in both (K=2/4/5: 0.71-0.90x);
  * batching amortises the small low-resolution convolutions of the suffix. Memory grows with K: peak
  * RSS at N=100 on the 352x480 SegNet-shaped model was 1.40 GB with K=8 (the issue's limit is
