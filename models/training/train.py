@@ -9,8 +9,8 @@ budget (--time-budget) that plans the epoch count after the second epoch. GPU ru
 bit-reproducible (cuDNN and unpooling's backward use atomics); the log records the plan.
 """
 import argparse
-import json
 import copy
+import json
 import math
 import os
 import sys
