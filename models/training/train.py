@@ -101,6 +101,15 @@ def evaluate(model, imgs, labs, h, w, samples=0, amp=False, chunk=10):
     return scores(cm.cpu())
 
 
+def forward_augmented(model, timgs, tlabs, idxs, args, gen):
+    """One augmented training batch through the model (channels-last and bf16 as configured)."""
+    x, y = augment_batch(timgs, tlabs, idxs, args.height, args.width, gen, (args.scale_min, args.scale_max))
+    if args.channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16, enabled=args.amp):
+        return model(x), y
+
+
 @torch.no_grad()
 def recompute_bn(model, timgs, tlabs, args, gen):
     """Averaged weights need their own BN statistics: a cumulative average over one pass of
@@ -111,10 +120,7 @@ def recompute_bn(model, timgs, tlabs, args, gen):
             m.reset_running_stats(); m.momentum = None
     order = torch.randperm(timgs.shape[0], generator=gen)
     for s in range(0, timgs.shape[0], args.batch):
-        x, _ = augment_batch(timgs, tlabs, order[s:s + args.batch].tolist(), args.height, args.width, gen,
-                             (args.scale_min, args.scale_max))
-        with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16, enabled=args.amp):
-            model(x.contiguous(memory_format=torch.channels_last) if args.channels_last else x)
+        forward_augmented(model, timgs, tlabs, order[s:s + args.batch].tolist(), args, gen)
     for m in model.modules():
         if isinstance(m, torch.nn.BatchNorm2d):
             m.momentum = 0.1
@@ -194,8 +200,7 @@ def main():
     timgs, tlabs, vimgs, vlabs = timgs.to(dev), tlabs.to(dev), vimgs.to(dev), vlabs.to(dev)
     model = BayesianSegNet()
     if args.init:
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                               for k, v in torch.load(args.init, map_location="cpu")["model"].items()})
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])  # copies cast fp16 weights
     model = model.to(dev)
     args.amp = dev.type == "cuda" and amp_works(model, args, dev)
     weights = (torch.tensor(MEDIAN_FREQ) ** args.weight_power).to(dev)
@@ -210,14 +215,20 @@ def main():
         if ck["args"].get("time_budget"):
             args.epochs = ck["args"]["epochs"]  # the plan made by the budgeted run
 
-    def make_sched():
+    def make_sched(done_epochs=0):
         # Built after the optimizer state is restored: OneCycleLR writes --lr into the param groups,
-        # so a resumed run may change the peak learning rate.
-        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch,
-                                                   pct_start=0.1, div_factor=10, final_div_factor=100)
-    sched = make_sched()
+        # so a resumed run may change the peak learning rate. done_epochs > 0 re-plans the schedule
+        # for args.epochs and moves it to where those epochs left it.
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch,
+                                                    pct_start=0.1, div_factor=10, final_div_factor=100)
+        for _ in range(done_epochs * steps_per_epoch):
+            sched.step()
+        return sched
+
+    # A changed --epochs or --lr re-plans the one-cycle schedule from the resumed epoch (a warm restart).
+    same_plan = ck is not None and ck["args"]["epochs"] == args.epochs and ck["args"]["lr"] == args.lr
+    sched = make_sched(ck["epoch"] if ck is not None and not same_plan else 0)
     if ck is not None:
-        same_plan = ck["args"]["epochs"] == args.epochs and ck["args"]["lr"] == args.lr
         if same_plan:
             sched.load_state_dict(ck["sched"])
             # Building the scheduler wrote its first learning rate and Adam beta1 into the optimizer,
@@ -225,9 +236,6 @@ def main():
             # resumed step used the wrong ones (resumed weights differed from uninterrupted ones).
             opt.load_state_dict(ck["opt"])
         else:
-            # A changed --epochs or --lr re-plans the one-cycle schedule from here on (a warm restart).
-            for _ in range(ck["epoch"] * steps_per_epoch):
-                sched.step()
             print(f"schedule re-planned: {ck['args']['epochs']} -> {args.epochs} epochs, peak lr {args.lr}", flush=True)
         gen.set_state(ck["gen"]); torch.set_rng_state(ck["rng"])
         start, best, history, wall = ck["epoch"], ck["best"], ck["history"], ck.get("wall", 0.0)
@@ -253,7 +261,7 @@ def main():
     eval_s = 0.0
     if args.time_budget and start == 0:
         t0 = time.time()
-        score, v, rec = validate(model)
+        _, _, rec = validate(model)
         eval_s = time.time() - t0
         print(json.dumps({"epoch": 0, "eval_s": round(eval_s, 1), **rec}), flush=True)
     swa_state, swa_n = None, 0
@@ -267,11 +275,7 @@ def main():
         tot = torch.zeros((), device=dev)
         for s in range(steps_per_epoch):
             idxs = order[s * args.batch:(s + 1) * args.batch].tolist()
-            x, y = augment_batch(timgs, tlabs, idxs, args.height, args.width, gen, (args.scale_min, args.scale_max))
-            if args.channels_last:
-                x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast(device_type=dev.type, dtype=torch.bfloat16, enabled=args.amp):
-                logits = model(x)
+            logits, y = forward_augmented(model, timgs, tlabs, idxs, args, gen)
             logits = logits.float()
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
             if args.lovasz > 0:
@@ -292,10 +296,7 @@ def main():
             planned = max(2, 1 + int((left - 11 * eval_s - 2 * per_epoch) / per_epoch))
             args.epochs = planned
             args.eval_every = max(1, planned // 10)
-            done_steps = 2 * steps_per_epoch
-            sched = make_sched()
-            for _ in range(done_steps):
-                sched.step()
+            sched = make_sched(epoch)
             print(json.dumps({"plan": {"epochs": planned, "eval_every": args.eval_every, "epoch_s": round(epoch_s, 2),
                                        "eval_s": round(eval_s, 1), "amp": args.amp}}), flush=True)
         if args.time_budget and 2 <= epoch < args.epochs and time.time() - t_start + epoch_s + eval_s > 1.1 * args.time_budget:
