@@ -4,7 +4,7 @@
  * keep its six Dropout nodes, and the MC rewrite must make them random. Needs Debian's
  * python3-torch and python3-onnx (installed by .ci/run); elsewhere it says so and skips.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -15,11 +15,9 @@ import { McSampler } from '../lib/engine/sampler';
 import { createSession, ort } from '../lib/engine/session';
 import { findDropoutNodes } from '../lib/graph/dropout-rewrite';
 import { decodeModel } from '../lib/onnx/model';
+import { PYTHON, pythonHas } from './fixtures/python-check';
 
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-
-if (!hasTorch) {
+if (!pythonHas('torch', 'onnx')) {
   console.log('  export-parity: SKIPPED (no /usr/bin/python3 with torch and onnx; .ci/run installs python3-torch python3-onnx)');
 } else {
   const dir = mkdtempSync(path.join(tmpdir(), 'segnet-uq-export-'));
