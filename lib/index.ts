@@ -1,0 +1,41 @@
+/**
+ * The public API of segnet-uq (`require('segnet-uq')`): load a model and its card, create a
+ * segmenter, sample an image into uncertainty maps, stream the metrics against labels (add,
+ * merge, save as JSON), and write the report and calibration files the commands write.
+ * Everything else under lib/ is internal and may move between versions.
+ */
+
+// Model and card
+export { resolveModel, loadCard, validateCard, cardPathFor, DEFAULT_MODEL, MODELS_DIR, CardError } from './model/card';
+export { ModelError } from './onnx/model';
+
+// Engine: one object per model; prepare (decode + preprocess) and sample an image
+export { Segmenter, DEFAULT_BATCH, type SegmenterOptions, type PreparedImage, type SegmentResult } from './engine/segmenter';
+export { McSampler, type SampleOptions } from './engine/sampler';
+
+// Images
+export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
+export { resizeMaps } from './report/resize-maps';
+export { metricInput } from './commands/labels';
+
+// Metrics: streamed sufficient statistics and the metric functions over them
+export * from './metrics';
+
+// Report writers
+export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type RenderedImages } from './report/image-outputs';
+export { reportHtml } from './report/html';
+export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics } from './report/summary';
+export { writeCalibrationCharts, readCalibrationReport, saveTemperature } from './commands/calibrate';
+export type { CalibrationReport, CalibrationCharts, TemperatureResult } from './commands/calibrate';
+
+// Commands, as the CLI runs them
+export { runReport, type ReportOptions, type ReportEvent } from './commands/report';
+export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
+export { runSamples, type SamplesOptions, type SamplesResult, type SampleCountRow } from './commands/samples';
+export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type AuditResult, type AuditThresholds } from './commands/audit';
+export { runMerge, type MergeOptions } from './commands/merge';
+export { runInspect, type InspectResult } from './commands/inspect';
+export { startServer, type RunningServer } from './server/server';
+
+// Shared types
+export type * from './types';
