@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PixelResponse, SegmentResponse } from '../lib/types';
+import { Segmenter } from '../lib/engine/segmenter';
 import { ClientGoneError } from '../lib/server/http-error';
 import { runSegmentJob } from '../lib/server/segment-job';
 import { RunningServer, startServer } from '../lib/server/server';
@@ -201,7 +202,8 @@ test('overload -> 503 with Retry-After; cut-off uploads free their place; the se
 test('a running job whose client left stops at the next sampling chunk', async () => {
   const controller = new AbortController();
   const seen: number[] = [];
-  const job = runSegmentJob(running.app.segmenter, {
+  const segmenter = await Segmenter.create({ model: fixture.model });
+  const job = runSegmentJob(segmenter, {
     bytes: photo, samples: 50, seed: 0, signal: controller.signal, queueMs: 0, displayMaxSide: 960,
     onProgress: (p) => {
       if (p.state !== 'sampling' || p.done === 0) return;
@@ -212,6 +214,7 @@ test('a running job whose client left stops at the next sampling chunk', async (
   await job.then(() => assert.unreachable('finished'), (err: unknown) => assert.instance(err, ClientGoneError));
   assert.is(seen.length, 1, 'no chunk ran after the abort');
   assert.ok(seen[0] < 50);
+  await segmenter.release();
 });
 
 test('progress by job token', async () => {

@@ -36,7 +36,7 @@ export const serveCommand: CommandModule = {
       maxSamples: argv['max-samples'] as number,
       onEvent: (e) => { if (!quiet) process.stderr.write(`${new Date().toISOString()} ${logLine(e)}\n`); },
     });
-    for (const w of running.app.segmenter.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const w of running.app.engine.info.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`segnet-uq serve: ${running.url} (model ${running.app.card.name}; Ctrl-C to stop)\n`);
     const stop = (): void => {
       process.stderr.write('stopping...\n');

@@ -1,8 +1,10 @@
 /**
- * The per-image loop every model-running command shares: while image i samples (ONNX Runtime
- * works off the main thread), image i+1 is read and decoded and image i-1's results are
- * finished (metrics, files). One bad image becomes a failure entry and the loop goes on; a
- * ModelError (the model does not fit its card) ends the run.
+ * The per-image loop every model-running command shares: image i's sampling is started, then
+ * image i-1's results are finished (metrics, files) and image i+1 is read and decoded, then
+ * image i's sampling is awaited. onnxruntime-node 1.30 runs `session.run` on this same thread
+ * (after a tick), so this order interleaves the steps but overlaps nothing: the CPU time of
+ * decoding and writing adds to the sampling's. One bad image becomes a failure entry and the
+ * loop goes on; a ModelError (the model does not fit its card) ends the run.
  */
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
 import { ModelError } from '../onnx/model';

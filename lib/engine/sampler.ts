@@ -149,14 +149,14 @@ export class McSampler {
     const sizeAt = (done: number): number => Math.min(batch, total - done);
     let acc: ChunkAccumulator | null = null;
     let dims: readonly number[] = [];
-    // The next chunk's masks are made, and this chunk is merged, while ONNX Runtime runs the
-    // next chunk off the main thread.
-    let running = this.runFeeds(this.chunkFeeds(shared, first, sizeAt(0), options.seed, options.imageKey));
+    // onnxruntime-node 1.30 runs `session.run` on the calling thread (after a tick), so nothing
+    // overlaps a chunk here: masks, merging and progress run between chunks. The next chunk
+    // starts only after onProgress returns, so a callback that throws (a cancelled job) stops
+    // the sampling before another chunk runs. To keep an event loop free, run the sampler in a
+    // worker thread (lib/server/session-host.ts).
     for (let done = 0; done < total;) {
       const k = sizeAt(done);
-      const nextFeeds = done + k < total ? this.chunkFeeds(shared, first + done + k, sizeAt(done + k), options.seed, options.imageKey) : null;
-      const chunk = await running;
-      if (nextFeeds) running = this.runFeeds(nextFeeds);
+      const chunk = await this.runFeeds(this.chunkFeeds(shared, first + done, k, options.seed, options.imageKey));
       if (!acc) {
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);

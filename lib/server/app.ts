@@ -1,10 +1,10 @@
 /** What every route reads: the model, limits, the queue, stored results and progress. */
-import type { Segmenter } from '../engine/segmenter';
 import type { ModelCard } from '../types';
 import type { ResolvedServeOptions } from './options';
 import type { ProgressRegistry } from './progress';
 import type { WorkQueue, Ticket } from './queue';
 import type { ResultStore } from './result-store';
+import type { SessionHost } from './session-host';
 
 /** Events for a log; the library never prints. */
 export type ServeEvent =
@@ -14,7 +14,8 @@ export type ServeEvent =
   | { type: 'internal-error'; path: string; message: string };
 
 export interface App {
-  readonly segmenter: Segmenter;
+  /** the worker thread that owns the model's sessions and runs the jobs */
+  readonly engine: SessionHost;
   readonly card: ModelCard;
   readonly options: ResolvedServeOptions;
   readonly queue: WorkQueue;

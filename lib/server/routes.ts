@@ -49,16 +49,16 @@ function servePage(ctx: RouteContext): void {
 
 function serveModel(ctx: RouteContext): void {
   const { app } = ctx;
-  const seg = app.segmenter;
+  const info = app.engine.info;
   sendJson(ctx.res, 200, {
     card: app.card,
-    deterministic: seg.compiled.deterministic,
-    dropoutPoints: seg.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })),
+    deterministic: info.deterministic,
+    dropoutPoints: info.dropoutPoints,
     limits: {
       defaultSamples: app.options.samples, maxSamples: app.options.maxSamples, maxUpload: app.options.maxUpload,
       maxPixels: app.options.maxPixels, concurrency: app.options.concurrency, queue: app.options.queue,
     },
-    warnings: seg.warnings,
+    warnings: info.warnings,
   });
 }
 

@@ -16,8 +16,8 @@ export interface SegmentJob {
   readonly bytes: Uint8Array;
   readonly samples: number;
   readonly seed: number;
-  /** aborts between sampling chunks */
-  readonly signal: AbortSignal;
+  /** aborts between sampling chunks (an AbortSignal, or the worker's view of a shared flag) */
+  readonly signal: { readonly aborted: boolean };
   /** milliseconds spent waiting for a slot, reported in the answer */
   readonly queueMs: number;
   readonly displayMaxSide: number;
@@ -32,7 +32,7 @@ function classFractions(predicted: Uint8Array, numClasses: number): number[] {
 
 const round = (v: number, digits = 6): number => Number(v.toFixed(digits));
 
-function checkAlive(signal: AbortSignal): void {
+function checkAlive(signal: { readonly aborted: boolean }): void {
   if (signal.aborted) throw new ClientGoneError('the client disconnected; the work was dropped');
 }
 

@@ -7,7 +7,6 @@
 import { ClientGoneError, HttpError, sendJson } from './http-error';
 import { JOB_TOKEN_PATTERN, ProgressState } from './progress';
 import type { RouteContext } from './routes';
-import { runSegmentJob } from './segment-job';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 
 function integerQuery(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
@@ -47,7 +46,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     if (token) app.tickets.set(token, ticket);
     setProgress({ state: 'queued', done: 0, total: samples, position: ticket.position() });
     const t0 = performance.now();
-    const stored = await ticket.run(() => runSegmentJob(app.segmenter, {
+    const stored = await ticket.run(() => app.engine.run({
       bytes, samples, seed, signal: controller.signal, queueMs: performance.now() - t0, displayMaxSide: o.displayMaxSide,
       onProgress: setProgress,
     }), controller.signal);

@@ -1,19 +1,20 @@
 /**
- * `segnet-uq serve`: an HTTP server on node:http for the web demo. One Segmenter is shared by
- * every request; the queue bounds the work; any error becomes a JSON answer and the server goes
- * on serving.
+ * `segnet-uq serve`: an HTTP server on node:http for the web demo. One worker thread owns the
+ * model and runs every job (lib/server/session-host.ts), so this thread stays free to answer;
+ * the queue bounds the work; any error becomes a JSON answer and the server goes on serving.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
-import { Segmenter } from '../engine/segmenter';
 import { encodePng } from '../image';
 import { renderColorBar } from '../report/image-outputs';
+import type { SegmenterOptions } from '../engine/segmenter';
 import type { App, ServeEvent } from './app';
 import { ClientGoneError, HttpError, sendError } from './http-error';
 import { isLoopback, resolveServeOptions, ServeOptions } from './options';
 import { ProgressRegistry } from './progress';
 import { WorkQueue } from './queue';
 import { ResultStore } from './result-store';
+import { SessionHost } from './session-host';
 import { findRoute } from './routes';
 import { discardBody, drainBody } from './upload';
 
@@ -70,15 +71,20 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Pr
 /** Loads the model, then listens; resolves once the port is bound. */
 export async function startServer(options: ServeOptions & { onEvent?: (event: ServeEvent) => void } = {}): Promise<RunningServer> {
   const o = resolveServeOptions(options);
-  const segmenter = await Segmenter.create({ ...options, maxPixels: o.maxPixels });
+  const { onEvent, ...rest } = options;
+  const segmenterOptions: SegmenterOptions = {
+    model: rest.model, card: rest.card, device: rest.device, threads: rest.threads, batch: rest.batch, dropoutRate: rest.dropoutRate,
+    dropoutAt: rest.dropoutAt, dropout: rest.dropout, strict: rest.strict, temperature: rest.temperature, maxPixels: o.maxPixels,
+  };
+  const engine = await SessionHost.start(segmenterOptions);
   const app: App = {
-    segmenter, card: segmenter.card, options: o,
+    engine, card: engine.info.card, options: o,
     queue: new WorkQueue({ concurrency: o.concurrency, queue: o.queue }),
     store: new ResultStore(o.keepResults, o.keepBytes),
     progress: new ProgressRegistry(),
     tickets: new Map(),
     colorBarPng: encodePng(renderColorBar()),
-    emit: options.onEvent ?? ((): void => undefined),
+    emit: onEvent ?? ((): void => undefined),
   };
   const server = createServer((req, res) => { void dispatch(app, req, res); });
   server.headersTimeout = 20_000;
@@ -89,7 +95,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
       server.listen(o.port, o.host, () => { server.off('error', reject); resolve(); });
     });
   } catch (err) {
-    await segmenter.release();
+    await engine.close();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new RangeError(`--port ${o.port}: the address ${o.host}:${o.port} is already in use`);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new RangeError(`--host ${o.host}: not an address of this machine`);
@@ -105,9 +111,8 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
         server.closeAllConnections();
       });
       app.store.clear();
-      // cut connections abort their jobs at the next chunk; wait for that before freeing the sessions
-      for (let i = 0; i < 200 && app.queue.stats().running > 0; i++) await new Promise((r) => setTimeout(r, 25));
-      await segmenter.release();
+      // running jobs are cancelled; a chunk still in native code is cut by terminating the worker
+      await engine.close();
     },
   };
 }
