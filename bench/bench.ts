@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const methods = [...argv.methods].filter((m): m is Method => m in METHODS);
   const skipped: Record<string, string> = {};
   const segmenter = await Segmenter.create({ model: model.path });
-  const prepared: PreparedImage[] = files.map((f) => segmenter.prepare(readFileSync(f), f));
+  const prepared: PreparedImage[] = await Promise.all(files.map((f) => segmenter.prepare(readFileSync(f), f)));
   const bytes = readFileSync(model.path);
   const dims = [1, 3, model.height, model.width];
   const disabled = methods.includes('b') ? await plainSession(bytes, 'disabled', dims) : null;

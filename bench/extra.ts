@@ -27,7 +27,7 @@ export async function rssChild(modelPath: string, samples: number): Promise<void
   const input = new Float32Array(3 * width * height).map((_, i) => Math.sin(i * 0.37));
   const beforeMb = process.resourceUsage().maxRSS / 1024;
   const t0 = performance.now();
-  await seg.sample({ file: 'rss', digest: '0123456789abcdef', image: { width, height, data: new Uint8Array(width * height * 3) }, input },
+  await seg.sample({ file: 'rss', digest: '0123456789abcdef', image: { width, height, data: new Uint8Array(width * height * 3) }, format: 'png', orientation: 1, input },
     { samples, seed: 0 });
   const ms = performance.now() - t0;
   console.log(JSON.stringify({ samples, batch: seg.sampler.batch, ms, beforeSampleMb: beforeMb, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
@@ -50,7 +50,7 @@ export async function chunkSweep(model: BenchModel, files: readonly string[], ks
   const segs = new Map<number, Segmenter>();
   for (const k of ks) segs.set(k, await Segmenter.create({ model: model.path, batch: k }));
   const first = segs.get(ks[0]) as Segmenter;
-  const prepared = files.map((f) => first.prepare(readFileSync(f), f));
+  const prepared = await Promise.all(files.map((f) => first.prepare(readFileSync(f), f)));
   for (const k of ks) await (segs.get(k) as Segmenter).sample(prepared[0], { samples: Math.min(n, 2 * k), seed: 0 });
   const times = new Map<number, number[]>();
   for (let rep = 0; rep < reps; rep++) {
@@ -87,7 +87,7 @@ export async function profileSpans(model: BenchModel, files: readonly string[], 
         for (const file of files) {
           const bytes = readFileSync(file);
           let t = performance.now();
-          const p: PreparedImage = seg.prepare(bytes, file);
+          const p: PreparedImage = await seg.prepare(bytes, file);
           const step = (name: string): void => { const now = performance.now(); if (rep > 0) add(name, now - t); t = now; };
           step('read+decode+resize+preprocess (prepare)');
           const shared = await sampler.runPrefix(p.input);

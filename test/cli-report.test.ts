@@ -74,7 +74,7 @@ test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and
     cli([...common, '--out', tempDir(), '--samples', '0']),
   ]);
   assert.is(failed.code, 1, failed.stderr);
-  assert.match(failed.stderr, /error: .*bad\.png: not a PNG or JPEG file/);
+  assert.match(failed.stderr, /error: .*bad\.png: not an image file/);
   assert.match(failed.stdout, /1 images, 1 errors/);
   assert.is(rate.code, 2, rate.stderr);
   assert.match(rate.stderr, /--dropout-rate must be a number in \(0, 1\), got 1\.5/);

@@ -44,7 +44,7 @@ for (const batch of [1, 3]) {
   nested(`batch ${batch}`, async () => {
     const seg = await Segmenter.create({ model: project.model, card: project.card, batch });
     try {
-      const prepared = seg.prepare(readFileSync(project.files[0]), project.files[0]);
+      const prepared = await seg.prepare(readFileSync(project.files[0]), project.files[0]);
       const ks = [1, 2, 5, 7];
       const sweep = await nestedSweep(seg, prepared, ks, 42);
       assert.is(sweep.maps.length, ks.length);

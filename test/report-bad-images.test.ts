@@ -31,7 +31,7 @@ add('truncated.png', png.subarray(0, Math.floor(png.length * 0.6)), /truncated P
 add('truncated.jpg', jpg.subarray(0, Math.floor(jpg.length * 0.5)), /truncated JPEG/);
 add('jpeg-named.png', jpg, 'ok');
 add('png-named.jpg', png, 'ok');
-add('not-an-image.png', 'hello, I am text\n', /not a PNG or JPEG file/);
+add('not-an-image.png', 'hello, I am text\n', /not an image file \(unknown magic bytes/);
 add('sixteen-bit.png', buildPng({ width: 9, height: 7, depth: 16, colorType: 2 }), 'ok');
 add('gray.png', buildPng({ width: 9, height: 7, colorType: 0 }), 'ok');
 add('gray-2bit.png', buildPng({ width: 9, height: 7, colorType: 0, depth: 2 }), 'ok');

@@ -1,8 +1,22 @@
 /** Expands the command line's files and folders into the list of images to process, and reads them safely. */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'fs';
 import * as path from 'path';
+import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
 
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+/** Whether a regular file's first bytes are those of an image (a photo saved without its extension). */
+function looksLikeImage(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = Buffer.alloc(64);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return sniffPhotoFormat(head.subarray(0, n)) !== null;
+  } catch {
+    return false; // unreadable: not claimed as an image here; named by extension it is read (and reported) later
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export interface InputListing {
   readonly files: string[];
@@ -14,7 +28,8 @@ const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en'
 
 /**
  * Files given by name are taken whatever their extension (the decoder sniffs the content);
- * folders contribute their .png/.jpg/.jpeg files, in natural order, recursing with `recursive`
+ * folders contribute every file that looks like an image by extension (PHOTO_EXTENSIONS, also
+ * formats that are then refused with a reason) or by content, in natural order, recursing with `recursive`
  * and never visiting the same real folder twice (symlink loops).
  */
 export function listInputs(inputs: readonly string[], options: { recursive?: boolean } = {}): InputListing {
@@ -48,17 +63,19 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
         st = statSync(full);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) {
+        if (hasPhotoExtension(name)) {
           errors.push({ file: full, message: code === 'ELOOP' ? 'symlink loop' : `cannot stat (${code ?? (err as Error).message})` });
         }
         continue;
       }
       if (st.isDirectory()) {
         if (options.recursive) walk(full, depth + 1);
-        else if (IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) errors.push({ file: full, message: 'is a folder named like an image, skipped (use --recursive to descend)' });
-      } else if (IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) {
+        else if (hasPhotoExtension(name)) errors.push({ file: full, message: 'is a folder named like an image, skipped (use --recursive to descend)' });
+      } else if (hasPhotoExtension(name)) {
         if (st.isFile()) files.push(full);
         else errors.push({ file: full, message: `not a regular file (${kindOf(st)}), skipped` });
+      } else if (st.isFile() && looksLikeImage(full)) {
+        files.push(full);
       }
     }
   };

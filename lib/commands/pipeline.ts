@@ -38,13 +38,13 @@ export interface PipelineSteps<T, R = never> {
 
 type Prepared<R> = PreparedImage | ImageFailure | { readonly reused: R };
 
-function prepareFile<R>(segmenter: Segmenter, file: string, index: number, maxBytes: number,
-  reuse: PipelineSteps<unknown, R>['reuse']): Prepared<R> {
+async function prepareFile<R>(segmenter: Segmenter, file: string, index: number, maxBytes: number,
+  reuse: PipelineSteps<unknown, R>['reuse']): Promise<Prepared<R>> {
   try {
     const bytes = readInputFile(file, maxBytes);
     const reused = reuse?.(file, index, bytes);
     if (reused !== undefined) return { reused };
-    return segmenter.prepare(bytes, file);
+    return await segmenter.prepare(bytes, file);
   } catch (err) {
     if (err instanceof InputError) return { index, file, message: err.reason };
     return { index, file, message: causeOf(err as Error, file) };
@@ -54,7 +54,7 @@ function prepareFile<R>(segmenter: Segmenter, file: string, index: number, maxBy
 /** Runs the steps over `files` in order; resolves to false when `stop` ended it early. */
 export async function runPipeline<T, R = never>(segmenter: Segmenter, files: readonly string[], steps: PipelineSteps<T, R>): Promise<boolean> {
   const maxBytes = maxImageBytes(steps.maxPixels ?? 40_000_000);
-  const prepare = (i: number): Prepared<R> | null => (i < files.length ? prepareFile(segmenter, files[i], i, maxBytes, steps.reuse) : null);
+  const prepare = (i: number): Promise<Prepared<R>> | null => (i < files.length ? prepareFile(segmenter, files[i], i, maxBytes, steps.reuse) : null);
   let next = prepare(0);
   let finishPrevious: (() => void) | null = null;
   const flush = (): void => {
@@ -67,7 +67,7 @@ export async function runPipeline<T, R = never>(segmenter: Segmenter, files: rea
       flush();
       return false;
     }
-    const current = next as Prepared<R>;
+    const current = await (next as Promise<Prepared<R>>);
     if ('reused' in current || 'message' in current) {
       flush();
       if ('reused' in current) steps.onReused?.(current.reused, i);

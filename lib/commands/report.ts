@@ -308,7 +308,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
           const m = result.maps;
           images.push({
             id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
-            meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
+            format: prepared.format, orientation: prepared.orientation, meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
             meanMutualInformation: meanOf(m.mutualInformation), meanVariance: meanOf(m.meanVariance),
             meanConfidence: meanOf(m.confidence), ms: result.ms, ...files,
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),

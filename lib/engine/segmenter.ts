@@ -5,7 +5,9 @@
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import type { Device, ModelCard, RgbImage, UncertaintyMaps } from '../types';
-import { decodeImage } from '../image/decode';
+import { decodePhoto } from '../image/decode-photo';
+import type { Orientation } from '../image/exif';
+import type { PhotoFormat } from '../image/formats';
 import { imageToInputTensor } from '../image/preprocess';
 import { resolveModel } from '../model/card';
 import { decodeModel, ModelError } from '../onnx/model';
@@ -50,7 +52,11 @@ export interface PreparedImage {
   readonly file: string;
   /** sha256 of the file's bytes: keys the dropout masks and --resume */
   readonly digest: string;
+  /** upright (EXIF orientation applied) */
   readonly image: RgbImage;
+  readonly format: PhotoFormat;
+  /** the EXIF orientation applied before preprocessing (1: none) */
+  readonly orientation: Orientation;
   /** [1, 3, H, W] normalised model input */
   readonly input: Float32Array;
 }
@@ -115,11 +121,11 @@ export class Segmenter {
     return seg;
   }
 
-  /** Decodes and preprocesses one image file's bytes (synchronous: overlaps a running sample). */
-  prepare(bytes: Uint8Array, file: string): PreparedImage {
+  /** Decodes (any format, upright) and preprocesses one image file's bytes; overlaps a running sample. */
+  async prepare(bytes: Uint8Array, file: string): Promise<PreparedImage> {
     const digest = createHash('sha256').update(bytes).digest('hex');
-    const image = decodeImage(bytes, { file, maxPixels: this.maxPixels });
-    return { file, digest, image, input: imageToInputTensor(image, this.card.input) };
+    const { image, format, orientation } = await decodePhoto(bytes, { file, maxPixels: this.maxPixels });
+    return { file, digest, image, format, orientation, input: imageToInputTensor(image, this.card.input) };
   }
 
   /** Samples a prepared image: N MC passes aggregated into uncertainty maps. */
@@ -135,7 +141,7 @@ export class Segmenter {
   }
 
   async segment(bytes: Uint8Array, file: string, options: { samples: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
-    return this.sample(this.prepare(bytes, file), options);
+    return this.sample(await this.prepare(bytes, file), options);
   }
 
   async release(): Promise<void> {

@@ -29,8 +29,13 @@ export interface ReportImage {
   /** the input path as given */
   readonly file: string;
   readonly sha256: string;
+  /** size as displayed (after the EXIF orientation) */
   readonly width: number;
   readonly height: number;
+  /** the file's format by content ('png', 'jpeg', 'webp', 'tiff', 'gif', 'avif') */
+  readonly format?: string;
+  /** the EXIF orientation (1..8) applied before preprocessing; 1: stored upright or no tag */
+  readonly orientation?: number;
   readonly meanEntropy: number;
   readonly meanExpectedEntropy: number;
   readonly meanMutualInformation: number;

@@ -44,7 +44,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
   const t0 = performance.now();
   let prepared;
   try {
-    prepared = segmenter.prepare(job.bytes, 'upload');
+    prepared = await segmenter.prepare(job.bytes, 'upload');
   } catch (err) {
     if (err instanceof ImageError) throw new HttpError(400, err.message);
     throw err;
