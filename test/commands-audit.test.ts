@@ -1,26 +1,19 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  auditCalibrationFile,
-  auditExitCode,
-  checkThresholds,
-  escapeXml,
-  junitXml,
-  loadAuditConfig,
-  parseClassIou,
-  runAudit,
-  type AuditOptions,
-  type AuditResult,
-  type AuditThresholds,
-} from '../lib/commands/audit';
+import { readBaseline } from '../lib/audit/baseline';
+import { classIouGate, legacyGate } from '../lib/audit/config';
+import { parseGateFlag, type GateSpec } from '../lib/audit/gates';
+import { auditCalibrationFile, auditExitCode, runAudit, type AuditOptions, type AuditResult } from '../lib/commands/audit';
 import { CLASS_NAMES, makeCommandProject } from './fixtures/command-project';
 
-const project = makeCommandProject({ count: 2 });
+const project = makeCommandProject({ count: 3 });
 const out = path.join(project.dir, 'audit');
-const base = (thresholds: AuditThresholds, extra: Partial<AuditOptions> = {}): AuditOptions =>
-  ({ model: project.model, card: project.card, inputs: [project.images], labels: project.labels, out, samples: 3, thresholds, ...extra });
+const base = (gates: readonly GateSpec[], extra: Partial<AuditOptions> = {}): AuditOptions =>
+  ({ model: project.model, card: project.card, inputs: [project.images], labels: project.labels, out, samples: 3, gates, ...extra });
+const read = (dir: string, file: string): string => readFileSync(path.join(dir, file), 'utf8');
+const gate = (flag: string, spec: string): GateSpec => parseGateFlag(flag, spec);
 
 /**
  * A small XML well-formedness check: one root, tags nest and close, attribute values quoted
@@ -60,81 +53,66 @@ function assertWellFormedXml(xml: string): void {
 let measured: AuditResult;
 
 // ---------------------------------------------------------------------------------------------
-const flags = suite('thresholds and config');
+const audit = suite('runAudit: bounds, exit semantics, files');
 
-flags('parseClassIou splits at the last "="', () => {
-  assert.equal(parseClassIou('Road=0.8'), ['Road', 0.8]);
-  assert.equal(parseClassIou('a=b=0.5'), ['a=b', 0.5]);
-  assert.throws(() => parseClassIou('Road'), /CLASS=VALUE/);
-  assert.throws(() => parseClassIou('Road='), /CLASS=VALUE/);
-  assert.throws(() => parseClassIou('=0.5'), /CLASS=VALUE/);
-});
-
-flags('checkThresholds: at least one, fractions in 0..1', () => {
-  assert.throws(() => checkThresholds({}), /no threshold given/);
-  assert.throws(() => checkThresholds({ minMiou: 1.5 }), /--min-miou must be a number in 0..1, got 1.5/);
-  assert.throws(() => checkThresholds({ minClassIou: { Road: -1 } }), /--min-class-iou Road/);
-  assert.throws(() => checkThresholds({ maxMsPerImage: -3 }), /--max-ms-per-image/);
-  assert.ok(checkThresholds({ minClassIou: { Road: 0.5 } }));
-});
-
-flags('config file: flag names as keys; unknown keys and bad JSON refused', () => {
-  const file = path.join(project.dir, 'audit.json');
-  writeFileSync(file, JSON.stringify({ 'min-miou': 0.1, 'max-ece': 0.5, 'min-class-iou': { Tree: 0.2 } }));
-  assert.equal(loadAuditConfig(file), { minMiou: 0.1, maxEce: 0.5, minClassIou: { Tree: 0.2 } });
-  writeFileSync(file, JSON.stringify({ 'min-mIoU': 0.1 }));
-  assert.throws(() => loadAuditConfig(file), /unknown key 'min-mIoU'/);
-  writeFileSync(file, '{');
-  assert.throws(() => loadAuditConfig(file), /not valid JSON/);
-  assert.throws(() => loadAuditConfig(file + '.none'), /cannot read \(ENOENT\)/);
-});
-
-flags.run();
-
-// ---------------------------------------------------------------------------------------------
-const audit = suite('runAudit exit semantics');
-
-audit('measure: permissive thresholds pass (exit 0), files written', async () => {
-  measured = await runAudit(base({ minMiou: 0, minGlobalAccuracy: 0, maxEce: 1, minPavpu: 0, maxMsPerImage: 1e9, minClassIou: { [CLASS_NAMES[0]]: 0 } }));
-  assert.is(measured.checks.length, 6);
+audit('measure: permissive bounds pass (exit 0); audit.json, junit.xml, summary.md, audit.html written', async () => {
+  measured = await runAudit(base([legacyGate('min-miou', 0), legacyGate('min-global-accuracy', 0), legacyGate('max-ece', 1), legacyGate('min-pavpu', 0),
+    legacyGate('max-ms-per-image', 1e9), classIouGate(`${CLASS_NAMES[0]}=0`)]));
+  assert.is(measured.gates.length, 6);
   assert.ok(measured.passed);
   assert.is(auditExitCode(measured), 0);
-  assert.is(measured.labelledImages, 2);
-  const json = JSON.parse(readFileSync(path.join(out, 'audit.json'), 'utf8')) as AuditResult;
-  assert.equal(json.checks, JSON.parse(JSON.stringify(measured.checks)));
-  assertWellFormedXml(readFileSync(path.join(out, 'junit.xml'), 'utf8'));
+  assert.is(measured.labelledImages, 3);
+  const json = JSON.parse(read(out, 'audit.json')) as AuditResult;
+  assert.equal(json.gates, JSON.parse(JSON.stringify(measured.gates)));
+  assert.is(json.schemaVersion, 2);
+  for (const g of json.gates) for (const k of ['metric', 'measured', 'baseline', 'change', 'severity', 'passed']) assert.ok(k in g, `gate has ${k}`);
+  assertWellFormedXml(read(out, 'junit.xml'));
+  assert.match(read(out, 'summary.md'), /^## segnet-uq audit: ✅ passed \(6 gates\)/);
+  assert.ok(existsSync(path.join(out, 'audit.html')));
+  // every list entry names its file, and the lists are bounded by --worst
+  for (const list of ['lowestIoU', 'mostUncertain', 'confidentButWrong'] as const) {
+    const entries = json.worstImages[list] ?? [];
+    assert.ok(entries.length <= 5);
+    for (const e of entries) assert.ok(project.files.includes(e.file), e.file);
+  }
+  assert.is(json.worstImages.lowestIoU?.length, 3);
+  // the lowest-IoU list is sorted from the worst, and agrees with the per-image numbers of summary.json
+  const ious = (json.worstImages.lowestIoU ?? []).map((e) => e.meanIoU as number);
+  assert.equal(ious, [...ious].sort((a, b) => a - b));
+  const summary = JSON.parse(read(out, 'summary.json')) as { images: { file: string; metrics: { meanIoU: number } }[] };
+  const lowest = summary.images.reduce((a, b) => (a.metrics.meanIoU <= b.metrics.meanIoU ? a : b));
+  assert.is(json.worstImages.lowestIoU?.[0].file, lowest.file);
+  assert.ok(Math.abs((json.worstImages.lowestIoU?.[0].meanIoU as number) - lowest.metrics.meanIoU) < 1e-9);
 });
 
-audit('a threshold just beyond the measured value fails (exit 1); just inside passes (exit 0)', async () => {
-  const value = (key: string): number => measured.checks.find((c) => c.key === key)?.measured as number;
+audit('a bound just beyond the measured value breaks (exit 1); just inside holds (exit 0)', async () => {
+  const value = (metric: string): number => measured.gates.find((g) => g.metric === metric)?.measured as number;
   const eps = 1e-9;
-  const miou = value('min-miou'), acc = value('min-global-accuracy'), ece = value('max-ece'), pavpu = value('min-pavpu');
-  const cls = measured.checks.find((c) => c.key === 'min-class-iou')?.measured as number;
-  const failing = await runAudit(base({ minMiou: miou + eps, minGlobalAccuracy: acc + eps, maxEce: ece - eps, minPavpu: pavpu + eps, minClassIou: { [CLASS_NAMES[0]]: cls + eps } }));
-  assert.equal(failing.checks.map((c) => c.passed), [false, false, false, false, false]);
+  const cls = `iou:${CLASS_NAMES[0]}`;
+  const failing = await runAudit(base([gate('min', `meanIoU=${value('meanIoU') + eps}`), gate('max', `ece=${value('ece') - eps}`),
+    gate('min', `pavpu=${value('pavpu:entropy') + eps}`), gate('min', `${cls}=${value(cls) + eps}`)]));
+  assert.equal(failing.gates.map((g) => g.passed), [false, false, false, false]);
   assert.is(auditExitCode(failing), 1);
-  for (const c of failing.checks) assert.match(c.message, /^measured .*, threshold (>=|<=) .*: fails$/);
-  const passing = await runAudit(base({ minMiou: miou - eps, minGlobalAccuracy: acc - eps, maxEce: ece + eps, minPavpu: pavpu - eps, minClassIou: { [CLASS_NAMES[0]]: cls - eps } }));
-  assert.equal(passing.checks.map((c) => c.passed), [true, true, true, true, true]);
+  for (const g of failing.gates) assert.match(g.message, /^measured .*, bound (>=|<=) .*: broken$/);
+  const passing = await runAudit(base([gate('min', `meanIoU=${value('meanIoU') - eps}`), gate('max', `ece=${value('ece') + eps}`)]));
+  assert.equal(passing.gates.map((g) => g.passed), [true, true]);
   assert.is(auditExitCode(passing), 0);
-  // one failing among passing ones still fails the audit
-  const mixed = await runAudit(base({ minMiou: miou - eps, maxEce: ece - eps }));
-  assert.equal(mixed.checks.map((c) => c.passed), [true, false]);
+  const mixed = await runAudit(base([gate('min', `meanIoU=${value('meanIoU') - eps}`), gate('max', `ece=${value('ece') - eps}`)]));
   assert.is(auditExitCode(mixed), 1);
-  const xml = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+  const xml = read(out, 'junit.xml');
   assertWellFormedXml(xml);
   assert.match(xml, /tests="3" failures="1" errors="0"/);
   assert.is((xml.match(/<failure /g) ?? []).length, 1);
 });
 
-audit('JUnit: hostile class names are escaped; a failure names measured vs threshold', async () => {
-  const result = await runAudit(base({ minClassIou: { [CLASS_NAMES[1]]: 1, [CLASS_NAMES[0]]: 0 } }));
-  const xml = junitXml(result);
+audit('JUnit: hostile class names are escaped; a failure names measured vs bound', async () => {
+  await runAudit(base([classIouGate(`${CLASS_NAMES[1]}=1`), classIouGate(`${CLASS_NAMES[0]}=0`)]));
+  const xml = read(out, 'junit.xml');
   assertWellFormedXml(xml);
   assert.match(xml, /IoU of Road &amp; &quot;lane&quot; &gt;= 1/);
   assert.match(xml, /IoU of Sky &lt;b&gt; &gt;= 0/);
-  assert.match(xml, /<failure type="threshold" message="measured [0-9.e-]+, threshold &gt;= 1: fails">/);
-  assert.is(escapeXml('a\u0001b<&'), 'ab&lt;&amp;');
+  assert.match(xml, /<failure type="gate" message="measured [0-9.e-]+, bound &gt;= 1: broken">/);
+  assert.not.match(read(out, 'audit.html'), /<b>/);
 });
 
 audit('an image without a label is an input error: exit 2 and an erroring test case', async () => {
@@ -142,35 +120,135 @@ audit('an image without a label is an input error: exit 2 and an erroring test c
   mkdirSync(images, { recursive: true });
   copyFileSync(project.files[0], path.join(images, 'img-0.png'));
   copyFileSync(project.files[1], path.join(images, 'unlabelled.png'));
-  const result = await runAudit(base({ minMiou: 0 }, { inputs: [images] }));
-  assert.ok(result.passed, 'the threshold itself holds');
+  const result = await runAudit(base([legacyGate('min-miou', 0)], { inputs: [images] }));
+  assert.ok(result.gates[0].passed, 'the gate itself holds');
   assert.is(auditExitCode(result), 2);
-  const xml = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+  const xml = read(out, 'junit.xml');
   assertWellFormedXml(xml);
   assert.match(xml, /errors="1"/);
   assert.match(xml, /unlabelled.png/);
 });
 
-audit('--from: a finished run\'s calibration.json is audited without the model, with the same checks', async () => {
-  const fromOut = path.join(project.dir, 'audit-from');
-  const thresholds = { minMiou: 0, minGlobalAccuracy: 0, maxEce: 1, minPavpu: 0, minClassIou: { [CLASS_NAMES[0]]: 0 } };
-  const ran = await runAudit(base(thresholds));
-  const fromFile = auditCalibrationFile({ from: out, thresholds, out: fromOut });
-  assert.equal(fromFile.checks, ran.checks);
-  assert.is(fromFile.labelledImages, ran.labelledImages);
-  assert.is(auditExitCode(fromFile), 0);
-  assert.equal(JSON.parse(readFileSync(path.join(fromOut, 'audit.json'), 'utf8')).checks, JSON.parse(JSON.stringify(ran.checks)));
-  assert.throws(() => auditCalibrationFile({ from: out, thresholds: { maxMsPerImage: 1 }, out: fromOut }), /--max-ms-per-image needs sampling times/);
-  assert.throws(() => auditCalibrationFile({ from: path.join(project.dir, 'none'), thresholds, out: fromOut }), /none.calibration\.json: no such file/);
+audit.run();
+
+// ---------------------------------------------------------------------------------------------
+const against = suite('runAudit against a baseline');
+const baseOut = path.join(project.dir, 'baseline');
+
+against('the same run as its own baseline: every allowed change holds (change 0), as audit.json or calibrate folder', async () => {
+  await runAudit(base([legacyGate('min-miou', 0)], { out: baseOut }));
+  for (const b of [baseOut, path.join(baseOut, 'audit.json'), path.join(baseOut, 'calibration.json')]) {
+    const r = await runAudit(base([gate('max-drop', 'meanIoU=0'), gate('max-rise', 'ece=0'), gate('max-drop', 'auroc:mi=0'), gate('max-rise', 'ause=0')], { baseline: b }));
+    assert.equal(r.gates.map((g) => g.change), [0, 0, 0, 0], b);
+    assert.is(auditExitCode(r), 0);
+    assert.equal(r.warnings, []);
+    assert.equal(r.worstImages.changedVsBaseline?.map((e) => e.value), [0, 0, 0]);
+  }
+  assert.is(readBaseline(baseOut).kind, 'audit');
 });
 
-audit('EXPECTED FAILURE: usage errors throw before sampling', async () => {
-  for (const [thresholds, pattern] of [
-    [{}, /no threshold given/],
-    [{ minClassIou: { Bus: 0.3 } }, /no class 'Bus' in the model card \(classes: Sky <b>/],
+/** A copy of the baseline's audit.json with mIoU raised by `by`. */
+function raisedBaseline(by: number): string {
+  const json = JSON.parse(read(baseOut, 'audit.json')) as { metrics: { meanIoU: number } };
+  json.metrics.meanIoU += by;
+  const file = path.join(project.dir, `raised-${by}.json`);
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
+against('a drop beyond the allowed change fails (exit 1); as a warning it exits 0 and shows in junit.xml and summary.md', async () => {
+  const baseline = raisedBaseline(0.05);
+  const fail = await runAudit(base([gate('max-drop', 'meanIoU=0.01')], { baseline }));
+  assert.is(fail.gates[0].passed, false);
+  assert.ok(Math.abs((fail.gates[0].change as number) + 0.05) < 1e-9);
+  assert.is(auditExitCode(fail), 1);
+  assert.match(read(out, 'summary.md'), /\| mIoU drop <= 0.01 vs baseline \| [0-9.]+ \| [0-9.]+ \| -0.0500 \| -0.0100 \| ❌ fail \|/);
+  const within = await runAudit(base([gate('max-drop', 'meanIoU=0.06'), gate('max-drop', 'meanIoU=10%')], { baseline }));
+  assert.equal(within.gates.map((g) => g.passed), [true, within.gates[1].baseline as number * 0.1 >= 0.05]);
+  const warn = await runAudit(base([gate('warn-max-drop', 'meanIoU=0.01')], { baseline }));
+  assert.is(auditExitCode(warn), 0);
+  const md = read(out, 'summary.md');
+  assert.match(md, /^## segnet-uq audit: ⚠️ passed with 1 warning/);
+  assert.match(md, /⚠️ warn \(warn gate\)/);
+  const xml = read(out, 'junit.xml');
+  assertWellFormedXml(xml);
+  assert.match(xml, /failures="0"/);
+  assert.match(xml, /<system-out>WARN: measured/);
+  const strict = await runAudit(base([gate('warn-max-drop', 'meanIoU=0.01')], { baseline, failOnWarn: true }));
+  assert.is(auditExitCode(strict), 1);
+  assert.match(read(out, 'junit.xml'), /failures="1"/);
+});
+
+against('EXPECTED FAILURE: a baseline of another sample count, class list or ignore index is refused before sampling', async () => {
+  const json = JSON.parse(read(baseOut, 'audit.json')) as { run: { samples: number; classes: string[]; ignoreIndex: number } };
+  const variants: [string, (j: typeof json) => void, RegExp][] = [
+    ['samples', (j) => { j.run.samples = 7; }, /another sample count: baseline 7, this run 3/],
+    ['classes', (j) => { j.run.classes = ['a', 'b', 'c', 'd']; }, /another class list: baseline \[a, b, c, d\]/],
+    ['ignore', (j) => { j.run.ignoreIndex = 255; }, /another ignore index: baseline 255, this run 9/],
+  ];
+  for (const [name, change, pattern] of variants) {
+    const copy = JSON.parse(JSON.stringify(json)) as typeof json;
+    change(copy);
+    const file = path.join(project.dir, `other-${name}.json`);
+    writeFileSync(file, JSON.stringify(copy));
+    const t0 = Date.now();
+    try {
+      await runAudit(base([gate('max-drop', 'meanIoU=0')], { baseline: file, out: path.join(project.dir, 'never') }));
+      assert.unreachable();
+    } catch (err) {
+      assert.match((err as Error).message, pattern);
+      assert.match((err as Error).message, /cannot be compared/);
+    }
+    assert.not.ok(existsSync(path.join(project.dir, 'never')), 'nothing was run');
+    assert.ok(Date.now() - t0 < 5000);
+  }
+});
+
+against('an image set that differs is a warning listing the difference; an error with strict', async () => {
+  const images = path.join(project.dir, 'images-two');
+  mkdirSync(images, { recursive: true });
+  copyFileSync(project.files[0], path.join(images, 'img-0.png'));
+  copyFileSync(project.files[1], path.join(images, 'img-1.png'));
+  copyFileSync(project.files[1], path.join(images, 'img-new.png'));
+  const labels = path.join(project.dir, 'labels-two');
+  mkdirSync(labels, { recursive: true });
+  for (const n of ['img-0.png', 'img-1.png']) copyFileSync(path.join(project.labels, n), path.join(labels, n));
+  copyFileSync(path.join(project.labels, 'img-1.png'), path.join(labels, 'img-new.png'));
+  const r = await runAudit(base([gate('max-drop', 'meanIoU=1')], { inputs: [images], labels, baseline: baseOut }));
+  assert.is(auditExitCode(r), 0);
+  assert.is(r.warnings.length, 1);
+  assert.match(r.warnings[0], /the image sets differ: 1 only in the baseline \(img-2.png\); 1 only in this run \(img-new.png\)/);
+  assert.equal(r.baseline?.imageSet?.onlyBaseline, ['img-2.png']);
+  assert.match(read(out, 'summary.md'), /> ⚠️ .*img-2.png/);
+  try {
+    await runAudit(base([gate('max-drop', 'meanIoU=1')], { inputs: [images], labels, baseline: baseOut, strict: true }));
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /the image sets differ.*\(--strict\)/);
+  }
+});
+
+against('--from: a finished run is audited without the model, against a baseline too', async () => {
+  const fromOut = path.join(project.dir, 'audit-from');
+  const gates = [legacyGate('min-miou', 0), gate('max-drop', 'meanIoU=0'), gate('max-rise', 'msPerImage=0')];
+  const ran = await runAudit(base(gates, { baseline: baseOut }));
+  const fromFile = auditCalibrationFile({ from: out, gates, out: fromOut, baseline: baseOut });
+  assert.equal(fromFile.gates.map((g) => [g.measured, g.baseline]), ran.gates.map((g) => [g.measured, g.baseline]));
+  assert.is(auditExitCode(fromFile), auditExitCode(ran));
+  assert.throws(() => auditCalibrationFile({ from: path.join(project.dir, 'none'), gates, out: fromOut }), /none.calibration\.json: no such file/);
+});
+
+against('EXPECTED FAILURE: usage errors throw before sampling', async () => {
+  for (const [gates, extra, pattern] of [
+    [[], {}, /no gate given/],
+    [[classIouGate('Bus=0.3')], {}, /no class 'Bus' in the model card \(classes: Sky <b>/],
+    [[gate('max-drop', 'ece=0.1')], {}, /lower ECE is better, so a drop is no harm; use --max-rise/],
+    [[gate('max-rise', 'meanIoU=0.1')], {}, /use --max-drop/],
+    [[gate('max-drop', 'meanIoU=0.1')], { baseline: path.join(project.dir, 'nowhere') }, /--baseline .*nowhere: no such file or folder/],
+    [[gate('max-drop', 'meanIoU=0.1')], { baseline: project.images }, /holds neither audit.json nor calibration.json/],
   ] as const) {
     try {
-      await runAudit(base(thresholds as AuditThresholds));
+      await runAudit(base(gates as readonly GateSpec[], extra as Partial<AuditOptions>));
       assert.unreachable();
     } catch (err) {
       assert.match((err as Error).message, pattern);
@@ -178,5 +256,5 @@ audit('EXPECTED FAILURE: usage errors throw before sampling', async () => {
   }
 });
 
-audit.after(() => project.cleanup());
-audit.run();
+against.after(() => project.cleanup());
+against.run();

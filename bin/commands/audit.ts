@@ -1,80 +1,94 @@
-import type { CommandModule } from 'yargs';
-import { auditCalibrationFile, auditExitCode, loadAuditConfig, parseClassIou, runAudit, type AuditResult, type AuditThresholds } from '../../lib/commands/audit';
+import type { Argv, CommandModule } from 'yargs';
+import { classIouGate, GATE_FLAGS, LEGACY_FLAGS, legacyGate, loadAuditConfig } from '../../lib/audit/config';
+import { parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
+import type { GroupBy } from '../../lib/audit/slices';
+import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
-import type { UncertaintyKind } from '../../lib/types';
 import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
-const NUMERIC = ['min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'max-ms-per-image'] as const;
-
-/** Flags over the config file: the config gives defaults, each flag given overrides its key. */
-function thresholdsOf(argv: Record<string, unknown>): AuditThresholds {
-  const base: AuditThresholds = argv.config ? loadAuditConfig(String(argv.config)) : {};
-  const flags: Record<string, number> = {};
-  const camel: Record<(typeof NUMERIC)[number], keyof AuditThresholds> = {
-    'min-miou': 'minMiou', 'min-global-accuracy': 'minGlobalAccuracy', 'max-ece': 'maxEce', 'min-pavpu': 'minPavpu', 'max-ms-per-image': 'maxMsPerImage',
-  };
-  for (const key of NUMERIC) {
-    const v = argv[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new RangeError(`--${key} must be a number, got '${String(v)}'`);
-    flags[camel[key]] = v;
-  }
-  const classIou = { ...(base.minClassIou ?? {}) };
-  for (const spec of (argv['min-class-iou'] as string[] | undefined) ?? []) {
-    const [name, value] = parseClassIou(String(spec));
-    classIou[name] = value;
-  }
-  return { ...base, ...flags, ...(Object.keys(classIou).length ? { minClassIou: classIou } : {}) };
+/** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
+function gatesOf(argv: Record<string, unknown>): { gates: GateSpec[]; failOnWarn: boolean } {
+  const pavpuKind = String(argv['pavpu-kind'] ?? 'entropy');
+  const config = argv.config ? loadAuditConfig(String(argv.config), pavpuKind) : { gates: [] };
+  const flags: GateSpec[] = [];
+  for (const key of LEGACY_FLAGS) if (argv[key] !== undefined) flags.push(legacyGate(key, argv[key], pavpuKind));
+  for (const spec of (argv['min-class-iou'] as string[] | undefined) ?? []) flags.push(classIouGate(String(spec)));
+  for (const key of GATE_FLAGS) for (const spec of (argv[key] as string[] | undefined) ?? []) flags.push(parseGateFlag(key, String(spec)));
+  const id = (g: GateSpec): string => `${g.kind} ${g.metric} ${g.severity}`;
+  const given = new Set(flags.map(id));
+  return { gates: [...config.gates.filter((g) => !given.has(id(g))), ...flags], failOnWarn: Boolean(argv['fail-on-warn'] || config.failOnWarn) };
 }
+
+const GATE_HELP: Readonly<Record<string, string>> = {
+  min: 'METRIC=X: fail when METRIC < X', max: 'METRIC=X: fail when METRIC > X',
+  'max-drop': 'METRIC=X or X%: fail when METRIC fell by more than X (or X% of the baseline) against --baseline',
+  'max-rise': 'METRIC=X or X%: fail when METRIC rose by more than X against --baseline (ece, nll, msPerImage, ...)',
+  'max-slice-gap': 'METRIC=X: fail when the worst slice is more than X below the whole set',
+};
 
 export const auditCommand: CommandModule = {
   command: 'audit [inputs..]',
-  describe: 'CI gate: exit 0 when every threshold holds, 1 when one fails, 2 on usage or input errors (audit.json, junit.xml)',
-  builder: (y) => engineFlags(y)
-    .positional('inputs', { type: 'string', array: true, describe: 'image files or folders' })
-    .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
-    .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
-    .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, calibration report)' })
-    .option('images', IMAGES_OPTION)
-    .option('config', { type: 'string', describe: 'JSON file of thresholds, keys as the flags ("min-class-iou": {"Road": 0.8})' })
-    .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
-    .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
-    .option('max-ece', { type: 'number', describe: 'maximum expected calibration error (0..1)' })
-    .option('min-pavpu', { type: 'number', describe: 'minimum PAvPU at the balanced threshold (0..1)' })
-    .option('pavpu-kind', { choices: ['entropy', 'mutualInformation', 'variance'], default: 'entropy', describe: 'uncertainty for --min-pavpu' })
-    .option('max-ms-per-image', { type: 'number', describe: 'maximum mean sampling time per image (ms)' })
-    .option('min-class-iou', { type: 'string', array: true, describe: 'CLASS=VALUE minimum IoU of one class (repeatable)' })
-    .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
-    .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
-    .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })
-    .check(checkNumbers)
-    .check((argv) => {
-      const inputs = (argv.inputs as string[] | undefined) ?? [];
-      if (argv.from !== undefined && inputs.length > 0) throw new Error('give images to audit or --from, not both');
-      if (argv.from === undefined && inputs.length === 0) throw new Error('name the images or folders to audit (or --from calibration.json)');
-      if (argv.from === undefined && argv.labels === undefined) throw new Error('Missing required argument: labels');
-      return true;
-    }),
+  describe: 'CI gate, alone or against a baseline run: exit 0 when every fail gate holds, 1 when one breaks, 2 on usage or input errors',
+  builder: (y) => {
+    // the gate flags are added in a loop, which yargs' option types cannot follow
+    let b: Argv = (engineFlags(y) as unknown as Argv)
+      .positional('inputs', { type: 'string', array: true, describe: 'image files or folders' })
+      .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
+      .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
+      .option('baseline', { type: 'string', describe: 'an earlier audit or calibrate output folder, or its audit.json / calibration.json' })
+      .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
+      .option('images', IMAGES_OPTION)
+      .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' })
+      .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
+      .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
+      .option('max-ece', { type: 'number', describe: 'maximum expected calibration error (0..1)' })
+      .option('min-pavpu', { type: 'number', describe: 'minimum PAvPU at the balanced threshold (0..1)' })
+      .option('pavpu-kind', { choices: ['entropy', 'mutualInformation', 'variance'], default: 'entropy', describe: 'uncertainty for --min-pavpu' })
+      .option('max-ms-per-image', { type: 'number', describe: 'maximum mean sampling time per image (ms)' })
+      .option('min-class-iou', { type: 'string', array: true, describe: 'CLASS=VALUE minimum IoU of one class (repeatable)' });
+    for (const [kind, help] of Object.entries(GATE_HELP)) {
+      b = b.option(kind, { type: 'string', array: true, describe: `${help} (repeatable)` })
+        .option(`warn-${kind}`, { type: 'string', array: true, describe: `as --${kind}, a warning: exit 0 unless --fail-on-warn` });
+    }
+    return b
+      .option('fail-on-warn', { type: 'boolean', default: false, describe: 'a broken warn gate fails the audit (exit 1)' })
+      .option('single-file', { type: 'boolean', default: false, describe: 'audit.html with its thumbnails inlined: one file that opens offline' })
+      .option('worst', { type: 'number', default: 5, describe: 'images per worst-images list' })
+      .option('slice-by', { choices: ['prefix', 'folder', 'none'], default: 'prefix', describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
+      .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
+      .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+      .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })
+      .check(checkNumbers)
+      .check((argv) => {
+        const inputs = (argv.inputs as string[] | undefined) ?? [];
+        if (argv.from !== undefined && inputs.length > 0) throw new Error('give images to audit or --from, not both');
+        if (argv.from === undefined && inputs.length === 0) throw new Error('name the images or folders to audit (or --from calibration.json)');
+        if (argv.from === undefined && argv.labels === undefined) throw new Error('Missing required argument: labels');
+        return true;
+      });
+  },
   handler: async (argv) => {
-    const thresholds = thresholdsOf(argv);
+    const { gates, failOnWarn } = gatesOf(argv);
+    const common = {
+      gates, failOnWarn, baseline: argv.baseline as string | undefined, strict: argv.strict as boolean, singleFile: argv['single-file'] as boolean,
+    };
     const progress = progressPrinter(process.stderr);
-    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({
-      from: String(argv.from), thresholds, pavpuKind: argv['pavpu-kind'] as UncertaintyKind, out: argv.out as string,
-    }) : await runAudit({
-      ...segmenterOptions(argv),
+    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string }) : await runAudit({
+      ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, thresholds, pavpuKind: argv['pavpu-kind'] as UncertaintyKind,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });
     if (argv.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
-      for (const c of result.checks) process.stdout.write(`${c.passed ? 'PASS' : 'FAIL'}  ${c.name}  (${c.message})\n`);
-      process.stdout.write(`${result.checks.filter((c) => c.passed).length}/${result.checks.length} thresholds hold over ${result.labelledImages} labelled images `
-        + `-> ${String(argv.out)}/audit.json, junit.xml\n`);
+      for (const g of result.gates) process.stdout.write(`${verdictOf(g, failOnWarn).toUpperCase().padEnd(4)}  ${g.name}  (${g.message})\n`);
+      process.stdout.write(`${result.gates.filter((g) => g.passed).length}/${result.gates.length} gates hold over ${result.labelledImages} labelled images `
+        + `-> ${String(argv.out)}/audit.json, junit.xml, summary.md, audit.html\n`);
     }
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     for (const e of result.inputErrors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
     if (result.labelledImages === 0) process.stderr.write('error: no image could be scored against a label\n');
     process.exitCode = auditExitCode(result);

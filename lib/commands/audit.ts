@@ -1,268 +1,175 @@
 /**
- * `segnet-uq audit`: gates a CI pipeline on the calibrate numbers. Thresholds come from flags
- * or a JSON config (same keys as the flags); each becomes a check and a JUnit test case.
- * Exit semantics (auditExitCode): 0 every threshold holds, 1 one fails, 2 an input could not be
- * scored (usage errors throw before any work).
+ * `segnet-uq audit`: gates a CI pipeline on the calibrate numbers, alone or against a baseline
+ * run (lib/audit/). Writes OUT/audit.json (readable back as a --baseline), junit.xml, summary.md
+ * (a pull-request comment) and audit.html. Exit semantics (auditExitCode): 0 every fail gate
+ * holds, 1 one is broken, 2 an input could not be scored (usage errors throw before any work).
  */
-import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { UncertaintyKind } from '../types';
+import {
+  AUDIT_KIND, compareIdentity, compareWithBaseline, imagesOfSummary, readBaseline, timesOfSummary, type Baseline, type ImageRecord, type RunIdentity, type SliceRecord,
+} from '../audit/baseline';
+import { AuditCollector } from '../audit/collector';
+import { evaluateGate, gatesPass, resolveGates, type GateSpec } from '../audit/gates';
+import { junitXml } from '../audit/junit';
+import { auditMarkdown } from '../audit/markdown';
+import type { MeasuredRun } from '../audit/metrics';
+import { auditPageHtml, SINGLE_FILE_BUDGET_BYTES } from '../audit/page';
+import { AUDIT_SCHEMA_VERSION, sliceDrift, type AuditResult } from '../audit/result';
+import type { GroupBy } from '../audit/slices';
+import type { WorstImages } from '../audit/worst-images';
 import { resolveModel } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../report/atomic';
+import type { ReportSummary } from '../report/summary';
 import { readCalibrationReport, runCalibrate, type CalibrateOptions, type CalibrationReport } from './calibrate';
-import { TOOL_VERSION } from './options';
+import { checkInteger, TOOL_VERSION } from './options';
 
-export const AUDIT_SCHEMA_VERSION = 1;
+export { auditExitCode, type AuditResult } from '../audit/result';
 
-/** Thresholds; every one is optional, at least one is required. */
-export interface AuditThresholds {
-  readonly minMiou?: number;
-  readonly minGlobalAccuracy?: number;
-  readonly maxEce?: number;
-  /** on the PAvPU of `pavpuKind` at its balanced threshold */
-  readonly minPavpu?: number;
-  /** mean sampling milliseconds per image */
-  readonly maxMsPerImage?: number;
-  /** class name (or index) -> minimum IoU */
-  readonly minClassIou?: Readonly<Record<string, number>>;
+export interface AuditGateOptions {
+  readonly gates: readonly GateSpec[];
+  /** [false] a broken warn gate fails the audit too */
+  readonly failOnWarn?: boolean;
+  /** an earlier audit or calibrate output folder, or its audit.json / calibration.json */
+  readonly baseline?: string;
+  /** [false] an image set that differs from the baseline's is an error, not a warning */
+  readonly strict?: boolean;
+  /** [false] audit.html inlines its thumbnails (one self-contained file) */
+  readonly singleFile?: boolean;
 }
 
-/** Config file keys: the flag names. */
-const KEYS: Readonly<Record<string, keyof AuditThresholds>> = {
-  'min-miou': 'minMiou', 'min-global-accuracy': 'minGlobalAccuracy', 'max-ece': 'maxEce', 'min-pavpu': 'minPavpu',
-  'max-ms-per-image': 'maxMsPerImage', 'min-class-iou': 'minClassIou',
-};
-
-export interface AuditCheck {
-  /** e.g. "mIoU >= 0.5" */
-  readonly name: string;
-  readonly key: string;
-  readonly comparison: '>=' | '<=';
-  readonly threshold: number;
-  /** null when the metric is undefined (no labelled pixel of the class, ...): the check fails */
-  readonly measured: number | null;
-  readonly passed: boolean;
-  readonly message: string;
+export interface AuditOptions extends CalibrateOptions, AuditGateOptions {
+  /** [5] entries per worst-images list */
+  readonly worst?: number;
+  /** ['prefix'] slices of the image set beside the property terciles: by file-name prefix (up to '_'), folder, or none */
+  readonly sliceBy?: GroupBy;
 }
 
-export interface AuditResult {
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly createdAt: string;
-  readonly passed: boolean;
-  readonly checks: readonly AuditCheck[];
-  /** images or labels that could not be scored: the audit cannot vouch for the set (exit 2) */
-  readonly inputErrors: readonly { readonly file: string; readonly message: string }[];
-  readonly images: number;
-  readonly labelledImages: number;
-  readonly pavpuKind: UncertaintyKind;
-}
-
-export interface AuditOptions extends CalibrateOptions {
-  readonly thresholds: AuditThresholds;
-  /** [entropy] uncertainty whose PAvPU --min-pavpu checks */
-  readonly pavpuKind?: UncertaintyKind;
-}
-
-function checkFraction(flag: string, v: unknown, max = 1): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new RangeError(`--${flag} must be a number in 0..${max}, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** Validates thresholds (fractions in 0..1, ms >= 0); throws RangeError naming the flag. */
-export function checkThresholds(t: AuditThresholds): AuditThresholds {
-  if (t.minMiou !== undefined) checkFraction('min-miou', t.minMiou);
-  if (t.minGlobalAccuracy !== undefined) checkFraction('min-global-accuracy', t.minGlobalAccuracy);
-  if (t.maxEce !== undefined) checkFraction('max-ece', t.maxEce);
-  if (t.minPavpu !== undefined) checkFraction('min-pavpu', t.minPavpu);
-  if (t.maxMsPerImage !== undefined) checkFraction('max-ms-per-image', t.maxMsPerImage, Number.MAX_SAFE_INTEGER);
-  for (const [k, v] of Object.entries(t.minClassIou ?? {})) checkFraction(`min-class-iou ${k}`, v);
-  const scalars = [t.minMiou, t.minGlobalAccuracy, t.maxEce, t.minPavpu, t.maxMsPerImage].filter((v) => v !== undefined).length;
-  const count = scalars + Object.keys(t.minClassIou ?? {}).length;
-  if (count === 0) throw new RangeError('no threshold given: set at least one of --min-miou, --min-global-accuracy, --max-ece, --min-pavpu, --max-ms-per-image, --min-class-iou, or --config');
-  return t;
-}
-
-/** "Road=0.8" -> ['Road', 0.8] (the last '=' splits, so class names may hold '='). */
-export function parseClassIou(spec: string): [string, number] {
-  const at = spec.lastIndexOf('=');
-  const value = Number(spec.slice(at + 1));
-  if (at <= 0 || spec.slice(at + 1).trim() === '' || !Number.isFinite(value)) {
-    throw new RangeError(`--min-class-iou must be CLASS=VALUE, got '${spec}'`);
+function checkGates(options: AuditGateOptions, classes: readonly string[]): void {
+  if (options.gates.length === 0 && !options.baseline) {
+    throw new RangeError('no gate given: set --baseline with --max-drop / --max-rise, or a bound (--min-miou, --max-ece, --min METRIC=X, ...), or --config');
   }
-  return [spec.slice(0, at), value];
+  resolveGates(options.gates, classes);
 }
 
-/** A config file's thresholds: an object with the flag names as keys ("min-class-iou": {CLASS: VALUE}). */
-export function parseAuditConfig(value: unknown, file: string): AuditThresholds {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RangeError(`${file}: audit config must be a JSON object`);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    const name = KEYS[key];
-    if (!name) throw new RangeError(`${file}: unknown key '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
-    if (name === 'minClassIou') {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RangeError(`${file}: "min-class-iou" must be an object of CLASS: VALUE`);
-      out[name] = { ...(v as Record<string, number>) };
-    } else out[name] = v;
-  }
-  return out as AuditThresholds;
+function loadBaseline(file: string | undefined, current: RunIdentity): Baseline | null {
+  if (!file) return null;
+  const baseline = readBaseline(file);
+  const errors = compareIdentity(baseline.identity, current);
+  if (errors.length) throw new RangeError(`--baseline ${baseline.file} was made with another ${errors.join('; another ')}: the runs cannot be compared`);
+  return baseline;
 }
 
-export function loadAuditConfig(file: string): AuditThresholds {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new RangeError(`--config ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  try {
-    return parseAuditConfig(JSON.parse(text), file);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new RangeError(`--config ${file}: not valid JSON (${err.message})`);
-    throw err;
-  }
+interface Conclusion {
+  readonly out: string;
+  readonly options: AuditGateOptions;
+  readonly calibration: CalibrationReport;
+  readonly baseline: Baseline | null;
+  readonly images: readonly ImageRecord[] | null;
+  readonly imageCount: number;
+  readonly totalMs: number | null;
+  readonly slices: readonly SliceRecord[];
+  readonly overall: Readonly<Record<string, number | null>>;
+  readonly worst: WorstImages | null;
 }
 
-/** The class index of a name (or a decimal index); throws naming the known classes. */
-function classIndex(spec: string, classes: readonly string[]): number {
-  const byName = classes.indexOf(spec);
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(spec) && Number(spec) < classes.length) return Number(spec);
-  throw new RangeError(`--min-class-iou: no class '${spec}' in the model card (classes: ${classes.join(', ')})`);
+function identityOf(c: CalibrationReport): RunIdentity {
+  return { card: c.model.name, classes: c.classes, ignoreIndex: c.ignoreIndex, samples: c.samples };
 }
 
-export interface MeasuredValues {
-  readonly meanIoU: number | null;
-  readonly globalAccuracy: number | null;
-  readonly ece: number | null;
-  readonly pavpu: number | null;
-  readonly msPerImage: number | null;
-  readonly classIou: readonly (number | null)[];
-  readonly classes: readonly string[];
-}
-
-const fmt = (v: number | null): string => (v === null ? 'undefined' : String(Number(v.toPrecision(6))));
-
-function check(name: string, key: string, comparison: '>=' | '<=', threshold: number, measured: number | null): AuditCheck {
-  const passed = measured !== null && (comparison === '>=' ? measured >= threshold : measured <= threshold);
-  const message = `measured ${fmt(measured)}, threshold ${comparison} ${fmt(threshold)}: ${passed ? 'holds' : 'fails'}`;
-  return { name: `${name} ${comparison} ${fmt(threshold)}`, key, comparison, threshold, measured, passed, message };
-}
-
-/** One check per threshold, in a fixed order. */
-export function evaluateThresholds(t: AuditThresholds, m: MeasuredValues): AuditCheck[] {
-  const checks: AuditCheck[] = [];
-  if (t.minMiou !== undefined) checks.push(check('mIoU', 'min-miou', '>=', t.minMiou, m.meanIoU));
-  if (t.minGlobalAccuracy !== undefined) checks.push(check('global accuracy', 'min-global-accuracy', '>=', t.minGlobalAccuracy, m.globalAccuracy));
-  if (t.maxEce !== undefined) checks.push(check('ECE', 'max-ece', '<=', t.maxEce, m.ece));
-  if (t.minPavpu !== undefined) checks.push(check('PAvPU', 'min-pavpu', '>=', t.minPavpu, m.pavpu));
-  if (t.maxMsPerImage !== undefined) checks.push(check('ms per image', 'max-ms-per-image', '<=', t.maxMsPerImage, m.msPerImage));
-  for (const [spec, v] of Object.entries(t.minClassIou ?? {})) {
-    const k = classIndex(spec, m.classes);
-    checks.push(check(`IoU of ${m.classes[k]}`, 'min-class-iou', '>=', v, m.classIou[k]));
-  }
-  return checks;
-}
-
-/** XML text/attribute escaping; characters XML 1.0 cannot hold are dropped. */
-export function escapeXml(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] as string);
-}
-
-/** JUnit XML: one test case per threshold, plus an "inputs" case that errors when inputs failed. */
-export function junitXml(result: AuditResult): string {
-  const failures = result.checks.filter((c) => !c.passed).length;
-  const errors = result.inputErrors.length > 0 ? 1 : 0;
-  const tests = result.checks.length + 1;
-  const cases = result.checks.map((c) => `    <testcase classname="segnet-uq.audit" name="${escapeXml(c.name)}">`
-    + (c.passed ? '' : `\n      <failure type="threshold" message="${escapeXml(c.message)}">${escapeXml(c.message)}</failure>\n    `)
-    + '</testcase>');
-  const inputMessage = result.inputErrors.map((e) => `${e.file}: ${e.message}`).join('\n');
-  cases.push(`    <testcase classname="segnet-uq.audit" name="inputs scored">`
-    + (errors ? `\n      <error type="input" message="${escapeXml(`${result.inputErrors.length} inputs could not be scored`)}">${escapeXml(inputMessage)}</error>\n    ` : '')
-    + '</testcase>');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="segnet-uq audit" tests="${tests}" failures="${failures}" errors="${errors}">
-  <testsuite name="segnet-uq audit" tests="${tests}" failures="${failures}" errors="${errors}" timestamp="${escapeXml(result.createdAt)}">
-${cases.join('\n')}
-  </testsuite>
-</testsuites>
-`;
-}
-
-/** 0 all hold, 1 a threshold fails, 2 an input could not be scored or nothing was labelled. */
-export function auditExitCode(result: AuditResult): 0 | 1 | 2 {
-  if (result.inputErrors.length > 0 || result.labelledImages === 0) return 2;
-  return result.passed ? 0 : 1;
-}
-
-export function measuredValues(calibration: CalibrationReport, msPerImage: number | null, pavpuKind: UncertaintyKind): MeasuredValues {
-  const m = calibration.metrics;
-  return {
-    meanIoU: m.meanIoU, globalAccuracy: m.globalAccuracy, ece: m.calibration.ece,
-    pavpu: m.uncertainty[pavpuKind].pavpu.fixed.pavpu, msPerImage,
-    classIou: m.perClass.map((c) => c.iou), classes: calibration.classes,
-  };
-}
-
-function checkPavpuKind(kind: UncertaintyKind): UncertaintyKind {
-  if (!['entropy', 'mutualInformation', 'variance'].includes(kind)) {
-    throw new RangeError(`--pavpu-kind must be entropy, mutualInformation or variance, got ${JSON.stringify(kind)}`);
-  }
-  return kind;
-}
-
-/** Evaluates the thresholds on a calibration and writes OUT/audit.json and OUT/junit.xml. */
-function concludeAudit(out: string, thresholds: AuditThresholds, pavpuKind: UncertaintyKind, calibration: CalibrationReport,
-  msPerImage: number | null, images: number): AuditResult {
-  const checks = evaluateThresholds(thresholds, measuredValues(calibration, msPerImage, pavpuKind));
+/** Evaluates the gates and writes audit.json, junit.xml, summary.md and audit.html. */
+function concludeAudit(c: Conclusion): AuditResult {
+  const identity = identityOf(c.calibration);
+  const comparison = c.baseline ? compareWithBaseline(c.baseline, identity, c.images, Boolean(c.options.strict)) : null;
+  if (comparison?.errors.length) throw new RangeError(comparison.errors.join('; '));
+  const msPerImage = c.totalMs !== null && c.imageCount > 0 ? c.totalMs / c.imageCount : null;
+  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage };
+  const defs = resolveGates(c.options.gates, c.calibration.classes);
+  const gates = c.options.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall }));
+  const failOnWarn = Boolean(c.options.failOnWarn);
+  const warnings = [...(comparison?.warnings ?? [])];
   const result: AuditResult = {
-    schemaVersion: AUDIT_SCHEMA_VERSION,
-    tool: { name: 'segnet-uq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
-    passed: checks.every((c) => c.passed),
-    checks, inputErrors: calibration.errors, images, labelledImages: calibration.metrics.images, pavpuKind,
+    kind: AUDIT_KIND, schemaVersion: AUDIT_SCHEMA_VERSION, tool: { name: 'segnet-uq', version: TOOL_VERSION }, createdAt: new Date().toISOString(),
+    passed: gatesPass(gates, failOnWarn) && c.calibration.errors.length === 0 && c.calibration.metrics.images > 0,
+    failOnWarn, gates, inputErrors: c.calibration.errors, warnings,
+    images: c.imageCount, labelledImages: c.calibration.metrics.images, run: identity, metrics: c.calibration.metrics, msPerImage,
+    cost: { samples: c.calibration.samples, totalMs: c.totalMs, msPerImage },
+    baseline: c.baseline && comparison ? { file: c.baseline.file, kind: c.baseline.kind, imageSet: comparison.imageSet, metrics: c.baseline.run.metrics } : null,
+    worstImages: c.worst?.result() ?? {}, slices: c.slices, sliceDrift: sliceDrift(c.slices, c.baseline?.slices ?? null), imageRecords: c.images ?? [],
   };
-  writeFileAtomic(insideOutput(out, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileAtomic(insideOutput(out, 'junit.xml'), junitXml(result));
+  const thumbs = new Map<string, string>();
+  for (const t of c.worst?.thumbnails() ?? []) {
+    const key = `${t.list}/${t.rank}`;
+    if (c.options.singleFile) thumbs.set(key, `data:image/png;base64,${t.png.toString('base64')}`);
+    else {
+      const rel = `audit-images/${t.list}-${t.rank}.png`;
+      writeFileAtomic(insideOutput(c.out, rel), t.png);
+      thumbs.set(key, rel);
+      t.entry.thumbnail = rel;
+    }
+  }
+  // the page first: a page over its budget is a warning the other files carry
+  const html = auditPageHtml(result, (list, rank) => thumbs.get(`${list}/${rank}`) ?? null);
+  if (c.options.singleFile && Buffer.byteLength(html) > SINGLE_FILE_BUDGET_BYTES) {
+    warnings.push(`audit.html is ${Buffer.byteLength(html)} bytes, over the ${SINGLE_FILE_BUDGET_BYTES}-byte budget of --single-file`);
+  }
+  writeFileAtomic(insideOutput(c.out, 'audit.html'), html);
+  writeFileAtomic(insideOutput(c.out, 'audit.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileAtomic(insideOutput(c.out, 'junit.xml'), junitXml(result));
+  writeFileAtomic(insideOutput(c.out, 'summary.md'), auditMarkdown(result));
   return result;
 }
 
+const imageRecordsOf = (s: ReportSummary): ImageRecord[] => s.images.map((i) => ({
+  name: path.basename(i.file), sha256: i.sha256, meanIoU: i.metrics?.meanIoU ?? null, meanEntropy: i.meanEntropy,
+}));
+
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
-  const thresholds = checkThresholds(options.thresholds);
-  const pavpuKind = checkPavpuKind(options.pavpuKind ?? 'entropy');
-  // an unknown class name is a usage error: check it before any image is sampled
-  const classes = resolveModel(options.model, options.card).card.classes.map((c) => c.name);
-  for (const spec of Object.keys(thresholds.minClassIou ?? {})) classIndex(spec, classes);
+  // unknown metrics or classes and a baseline that cannot compare are usage errors: before any image is sampled
+  const { card } = resolveModel(options.model, options.card);
+  const classes = card.classes.map((c) => c.name);
+  checkGates(options, classes);
+  const worstK = checkInteger('--worst', options.worst ?? 5, 0, 100);
+  const sliceBy = options.sliceBy ?? 'prefix';
+  if (!['prefix', 'folder', 'none'].includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
+  const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex ?? null;
+  const baseline = loadBaseline(options.baseline, {
+    card: card.name, classes, ignoreIndex, samples: checkInteger('--samples', options.samples ?? 20, 1, 100000),
+  });
   const out = path.resolve(options.out ?? path.join('reports', 'audit'));
-  const { summary, calibration } = await runCalibrate({ ...options, out });
-  const times = summary.images.map((i) => i.ms);
-  const msPerImage = times.length ? times.reduce((a, b) => a + b, 0) / times.length : null;
-  return concludeAudit(out, thresholds, pavpuKind, calibration, msPerImage, summary.images.length);
+  const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
+  const { summary, calibration } = await runCalibrate({ ...options, out }, { onLabelled: (image) => collector.add(image) });
+  const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
+  const { slices, overall } = collector.finish();
+  return concludeAudit({
+    out, options, calibration, baseline, images: imageRecordsOf(summary), imageCount: summary.images.length, totalMs, slices, overall, worst: collector.worst,
+  });
 }
 
-export interface AuditFileOptions {
+export interface AuditFileOptions extends AuditGateOptions {
   /** a calibrate or merge run's calibration.json, or its folder */
   readonly from: string;
-  readonly thresholds: AuditThresholds;
-  /** [entropy] uncertainty whose PAvPU --min-pavpu checks */
-  readonly pavpuKind?: UncertaintyKind;
-  /** [reports/audit] where audit.json and junit.xml go */
+  /** [reports/audit] where the audit's files go */
   readonly out?: string;
 }
 
-/** The audit of a finished run (`--from`): no model runs, the recorded metrics are checked. */
+/**
+ * The audit of a finished run (`--from`): no model runs, the recorded metrics are checked. The
+ * sampling times and images come from the summary.json beside the calibration.json when there
+ * is one; slices and worst images need the images and are left out.
+ */
 export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
-  const thresholds = checkThresholds(options.thresholds);
-  const pavpuKind = checkPavpuKind(options.pavpuKind ?? 'entropy');
-  if (thresholds.maxMsPerImage !== undefined) {
-    throw new RangeError('--max-ms-per-image needs sampling times, which calibration.json does not hold: audit the images instead of --from');
+  const { file, report } = readCalibrationReport(options.from);
+  checkGates(options, report.classes);
+  const summaryFile = path.join(path.dirname(file), 'summary.json');
+  const images = imagesOfSummary(summaryFile);
+  const ms = timesOfSummary(summaryFile);
+  if (!ms?.length && options.gates.some((g) => g.metric === 'msPerImage' || g.metric === 'ms-per-image')) {
+    throw new RangeError(`ms per image needs sampling times, and ${summaryFile} is missing: audit the images instead of --from`);
   }
-  const { report } = readCalibrationReport(options.from);
-  for (const spec of Object.keys(thresholds.minClassIou ?? {})) classIndex(spec, report.classes);
+  const baseline = loadBaseline(options.baseline, identityOf(report));
   const out = path.resolve(options.out ?? path.join('reports', 'audit'));
-  return concludeAudit(out, thresholds, pavpuKind, report, null, report.metrics.images);
+  return concludeAudit({
+    out, options, calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
+    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, worst: null,
+  });
 }

@@ -27,7 +27,7 @@ import type { ReportSummary } from '../report/summary';
 import { describeFsError } from './inputs';
 import { metricInput } from './labels';
 import { checkInteger, TOOL_VERSION } from './options';
-import { runReportWith, type ReportOptions } from './report';
+import { runReportWith, type ReportHooks, type ReportOptions } from './report';
 
 export const CALIBRATION_SCHEMA_VERSION = 1;
 
@@ -184,7 +184,8 @@ export function writeCalibrationCharts(out: string, metrics: MetricSummary, card
   return CHARTS;
 }
 
-export async function runCalibrate(options: CalibrateOptions): Promise<CalibrateResult> {
+/** extra.onLabelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
+export async function runCalibrate(options: CalibrateOptions, extra: Pick<ReportHooks, 'onLabelled'> = {}): Promise<CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? 200_000, 1, 1 << 24);
@@ -208,6 +209,7 @@ export async function runCalibrate(options: CalibrateOptions): Promise<Calibrate
       const { input } = metricInput(image.maps, image.label);
       addImage(stats as MetricStats, input);
       if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, ignore);
+      extra.onLabelled?.(image);
     },
     sections: (s) => {
       const c = card as ModelCard;

@@ -1,0 +1,183 @@
+/**
+ * `audit --baseline PATH`: an earlier audit's audit.json, a calibrate (or merge) run's
+ * calibration.json, or the folder holding either. What a comparison needs is read from it: the
+ * metrics, the run's identity (card, classes, ignore index, samples) and, where recorded, the
+ * images (for the image-set check and the images that changed most) and the slices.
+ */
+import { existsSync, readFileSync, statSync } from 'fs';
+import * as path from 'path';
+import type { MetricSummary } from '../types';
+import type { MeasuredRun } from './metrics';
+
+/** What makes two runs comparable. */
+export interface RunIdentity {
+  /** the model card's name */
+  readonly card: string;
+  readonly classes: readonly string[];
+  readonly ignoreIndex: number | null;
+  readonly samples: number;
+}
+
+/** One image of a run, as far as a comparison reads it. */
+export interface ImageRecord {
+  /** the file's base name: runs made from two checkouts compare by name */
+  readonly name: string;
+  readonly sha256: string | null;
+  readonly meanIoU: number | null;
+  readonly meanEntropy: number | null;
+}
+
+/** A slice's metrics as audit.json records them (lib/audit/slices.ts). */
+export interface SliceRecord {
+  readonly property: string;
+  readonly name: string;
+  readonly images: number;
+  readonly values: Readonly<Record<string, number | null>>;
+}
+
+export interface Baseline {
+  /** the JSON file read */
+  readonly file: string;
+  readonly kind: 'audit' | 'calibration';
+  readonly identity: RunIdentity;
+  readonly run: MeasuredRun;
+  /** null when the baseline lists no images (a merged calibration without its summary.json) */
+  readonly images: readonly ImageRecord[] | null;
+  readonly slices: readonly SliceRecord[] | null;
+}
+
+export const AUDIT_KIND = 'segnet-uq audit';
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new RangeError(`--baseline ${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : `cannot read (${e.code ?? e.message})`}`);
+  }
+}
+
+/** The JSON file a --baseline path names: the file itself, else audit.json, else calibration.json in the folder. */
+export function baselineFile(input: string): string {
+  let isDir = false;
+  try {
+    isDir = statSync(input).isDirectory();
+  } catch {
+    throw new RangeError(`--baseline ${input}: no such file or folder`);
+  }
+  if (!isDir) return input;
+  for (const name of ['audit.json', 'calibration.json']) if (existsSync(path.join(input, name))) return path.join(input, name);
+  throw new RangeError(`--baseline ${input}: the folder holds neither audit.json nor calibration.json (give an audit or calibrate output folder)`);
+}
+
+/** The images of a report's summary.json, compactly; null when there is none. */
+export function imagesOfSummary(file: string): ImageRecord[] | null {
+  if (!existsSync(file)) return null;
+  const raw = readJson(file) as { images?: unknown };
+  if (!Array.isArray(raw.images)) return null;
+  return (raw.images as { file: string; sha256?: string; meanEntropy?: number; metrics?: { meanIoU?: number | null } }[]).map((i) => ({
+    name: path.basename(i.file), sha256: i.sha256 ?? null, meanIoU: i.metrics?.meanIoU ?? null, meanEntropy: i.meanEntropy ?? null,
+  }));
+}
+
+/** The sampling times of a summary.json's images; null without it. */
+export function timesOfSummary(file: string): number[] | null {
+  if (!existsSync(file)) return null;
+  const raw = readJson(file) as { images?: { ms?: number }[] };
+  return (raw.images ?? []).map((i) => i.ms).filter((v): v is number => typeof v === 'number');
+}
+
+function msOfSummary(file: string): number | null {
+  const ms = timesOfSummary(file);
+  return ms?.length ? ms.reduce((a, b) => a + b, 0) / ms.length : null;
+}
+
+interface CalibrationShape {
+  schemaVersion?: number; model?: { name?: string }; classes?: string[]; ignoreIndex?: number | null; samples?: number; metrics?: MetricSummary;
+}
+interface AuditShape {
+  kind?: string; schemaVersion?: number; run?: RunIdentity; metrics?: MetricSummary; msPerImage?: number | null;
+  imageRecords?: ImageRecord[]; slices?: SliceRecord[];
+}
+
+export function readBaseline(input: string): Baseline {
+  const file = baselineFile(input);
+  const raw = readJson(file);
+  if (typeof raw !== 'object' || raw === null) throw new RangeError(`--baseline ${file}: not a segnet-uq audit.json or calibration.json`);
+  const a = raw as AuditShape;
+  if (a.kind === AUDIT_KIND) {
+    if (!a.run || !a.metrics) throw new RangeError(`--baseline ${file}: this audit.json records no metrics (made with --from an older file?)`);
+    return {
+      file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null },
+      images: a.imageRecords ?? null, slices: a.slices ?? null,
+    };
+  }
+  const c = raw as CalibrationShape;
+  if (c.metrics && Array.isArray(c.classes) && typeof c.samples === 'number') {
+    const summary = path.join(path.dirname(file), 'summary.json');
+    return {
+      file, kind: 'calibration',
+      identity: { card: c.model?.name ?? '', classes: c.classes, ignoreIndex: c.ignoreIndex ?? null, samples: c.samples },
+      run: { metrics: c.metrics, classes: c.classes, msPerImage: msOfSummary(summary) }, images: imagesOfSummary(summary), slices: null,
+    };
+  }
+  if ((raw as { schemaVersion?: number }).schemaVersion !== undefined && !('kind' in raw)) {
+    throw new RangeError(`--baseline ${file}: an audit.json of an older segnet-uq (no metrics recorded); rerun the baseline audit, or give its calibration.json`);
+  }
+  throw new RangeError(`--baseline ${file}: not a segnet-uq audit.json or calibration.json`);
+}
+
+export interface BaselineComparison {
+  /** differences that make the comparison meaningless: the audit stops (exit 2) */
+  readonly errors: readonly string[];
+  /** differences to know about (the image set, unless strict) */
+  readonly warnings: readonly string[];
+  /** images in one run and not the other, by name; changed: same name, other bytes */
+  readonly imageSet: { readonly onlyBaseline: readonly string[]; readonly onlyCurrent: readonly string[]; readonly changed: readonly string[] } | null;
+}
+
+const listed = (names: readonly string[], max = 5): string =>
+  `${names.slice(0, max).join(', ')}${names.length > max ? ` and ${names.length - max} more` : ''}`;
+
+/** The identity checks; images: the current run's, null when unknown. */
+export function compareIdentity(baseline: RunIdentity, current: RunIdentity): string[] {
+  const errors: string[] = [];
+  if (baseline.card !== current.card) errors.push(`model card: baseline '${baseline.card}', this run '${current.card}'`);
+  if (JSON.stringify(baseline.classes) !== JSON.stringify(current.classes)) {
+    errors.push(`class list: baseline [${baseline.classes.join(', ')}], this run [${current.classes.join(', ')}]`);
+  }
+  if (baseline.ignoreIndex !== current.ignoreIndex) errors.push(`ignore index: baseline ${baseline.ignoreIndex ?? 'none'}, this run ${current.ignoreIndex ?? 'none'}`);
+  if (baseline.samples !== current.samples) errors.push(`sample count: baseline ${baseline.samples}, this run ${current.samples} (uncertainty and calibration depend on it)`);
+  return errors;
+}
+
+/** Compares a baseline with the current run; strict makes an image-set difference an error. */
+export function compareWithBaseline(baseline: Baseline, current: RunIdentity, images: readonly ImageRecord[] | null, strict: boolean): BaselineComparison {
+  const errors = compareIdentity(baseline.identity, current).map((e) => `--baseline ${baseline.file} was made with another ${e}`);
+  const warnings: string[] = [];
+  let imageSet: BaselineComparison['imageSet'] = null;
+  if (baseline.images && images) {
+    const before = new Map(baseline.images.map((i) => [i.name, i]));
+    const now = new Map(images.map((i) => [i.name, i]));
+    const onlyBaseline = [...before.keys()].filter((n) => !now.has(n)).sort();
+    const onlyCurrent = [...now.keys()].filter((n) => !before.has(n)).sort();
+    const changed = [...now.keys()].filter((n) => {
+      const b = before.get(n)?.sha256, c = now.get(n)?.sha256;
+      return b && c && b !== c;
+    }).sort();
+    imageSet = { onlyBaseline, onlyCurrent, changed };
+    const parts = [
+      onlyBaseline.length ? `${onlyBaseline.length} only in the baseline (${listed(onlyBaseline)})` : '',
+      onlyCurrent.length ? `${onlyCurrent.length} only in this run (${listed(onlyCurrent)})` : '',
+      changed.length ? `${changed.length} with other content (${listed(changed)})` : '',
+    ].filter(Boolean);
+    if (parts.length) {
+      const text = `--baseline ${baseline.file}: the image sets differ: ${parts.join('; ')}`;
+      if (strict) errors.push(`${text} (--strict)`);
+      else warnings.push(text);
+    }
+  } else if (!baseline.images) {
+    warnings.push(`--baseline ${baseline.file} lists no images: the image sets could not be compared`);
+  }
+  return { errors, warnings, imageSet };
+}

@@ -1,0 +1,94 @@
+/**
+ * OUT/summary.md: an audit as a pull-request comment, at most about 60 lines whatever the run:
+ * the verdict, the gates table, per-class IoU against the baseline, the three worst images of
+ * each list and the cost. Tables are capped (MAX_ROWS) with a line saying how many were left out.
+ */
+import * as path from 'path';
+import { verdictOf } from './gates';
+import type { AuditResult } from './result';
+
+const MAX_GATES = 15;
+const MAX_CLASSES = 20;
+const GLYPH = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' } as const;
+
+const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const signed = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`);
+/** Markdown table cells: pipes and newlines would break the row. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+
+function allowed(g: AuditResult['gates'][number]): string {
+  if (g.allowedChange) return g.allowedChange.relative ? `${g.kind === 'max-drop' ? '-' : '+'}${num(g.allowedChange.value * 100, 1)}%` : `${g.kind === 'max-drop' ? '-' : '+'}${num(g.allowedChange.value)}`;
+  if (g.kind === 'max-slice-gap') return `gap ≤ ${num(g.threshold)}`;
+  return `${g.kind === 'min' ? '≥' : '≤'} ${num(g.threshold)}`;
+}
+
+function verdictLine(r: AuditResult): string {
+  const verdicts = r.gates.map((g) => verdictOf(g, r.failOnWarn));
+  const fails = verdicts.filter((v) => v === 'fail').length;
+  const warns = verdicts.filter((v) => v === 'warn').length;
+  if (r.inputErrors.length > 0 || r.labelledImages === 0) return `## segnet-uq audit: ❌ inputs could not be scored (${r.inputErrors.length} errors)`;
+  if (fails > 0) return `## segnet-uq audit: ❌ failed (${fails} of ${r.gates.length} gates broken${warns ? `, ${warns} warnings` : ''})`;
+  if (warns > 0) return `## segnet-uq audit: ⚠️ passed with ${warns} warning${warns > 1 ? 's' : ''} (${r.gates.length} gates)`;
+  return `## segnet-uq audit: ✅ passed (${r.gates.length} gates)`;
+}
+
+function gatesTable(r: AuditResult): string[] {
+  if (r.gates.length === 0) return ['No gates were given.'];
+  const rows = r.gates.slice(0, MAX_GATES).map((g) => {
+    const digits = g.metric === 'msPerImage' ? 0 : 4;
+    const what = g.slice ? `${g.name} (worst: ${g.slice})` : g.name;
+    return `| ${cell(what)} | ${num(g.measured, digits)} | ${num(g.baseline, digits)} | ${signed(g.change, digits)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]}${g.severity === 'warn' ? ' (warn gate)' : ''} |`;
+  });
+  const more = r.gates.length > MAX_GATES ? [`(${r.gates.length - MAX_GATES} more gates in audit.json)`] : [];
+  return ['| gate | measured | baseline | change | allowed | verdict |', '| --- | ---: | ---: | ---: | ---: | --- |', ...rows, ...more];
+}
+
+function classTable(r: AuditResult): string[] {
+  const base = r.baseline?.metrics.perClass;
+  const rows = r.metrics.perClass.slice(0, MAX_CLASSES).map((c, k) => {
+    const b = base?.[k]?.iou ?? null;
+    const change = c.iou !== null && b !== null ? c.iou - b : null;
+    return `| ${cell(r.run.classes[k] ?? String(k))} | ${num(c.iou)} | ${num(b)} | ${signed(change)} |`;
+  });
+  const more = r.metrics.perClass.length > MAX_CLASSES ? [`(${r.metrics.perClass.length - MAX_CLASSES} more classes in audit.json)`] : [];
+  return ['### Per-class IoU', '', '| class | IoU | baseline | change |', '| --- | ---: | ---: | ---: |', ...rows, ...more];
+}
+
+function worstLines(r: AuditResult): string[] {
+  const w = r.worstImages;
+  const name = (f: string): string => code(path.basename(f));
+  const lines = ['### Worst images', ''];
+  const low = (w.lowestIoU ?? []).slice(0, 3);
+  if (low.length) {
+    lines.push('| lowest IoU | IoU | mean entropy | confident-but-wrong |', '| --- | ---: | ---: | ---: |');
+    for (const e of low) lines.push(`| ${cell(name(e.file))} | ${num(e.meanIoU)} | ${num(e.meanEntropy)} | ${num(e.confidentWrong * 100, 1)}% |`);
+    lines.push('');
+  }
+  const list = (title: string, entries: readonly { file: string; value: number }[] | undefined, show: (v: number) => string): void => {
+    if (entries?.length) lines.push(`- ${title}: ${entries.slice(0, 3).map((e) => `${name(e.file)} (${show(e.value)})`).join(', ')}`);
+  };
+  list('most uncertain (mean entropy)', w.mostUncertain, (v) => num(v, 3));
+  list('most confident-but-wrong (share of wrong pixels above 0.9 confidence)', w.confidentButWrong, (v) => `${num(v * 100, 1)}%`);
+  list('changed most vs baseline (IoU change)', w.changedVsBaseline, (v) => signed(v, 3));
+  return lines;
+}
+
+function costLine(r: AuditResult): string {
+  const ms = r.cost.msPerImage;
+  const b = r.baseline ? r.gates.find((g) => g.metric === 'msPerImage')?.baseline ?? null : null;
+  const vs = ms !== null && b !== null && b > 0 ? ` (baseline ${num(b, 0)}, ${signed(((ms - b) / b) * 100, 1)}%)` : '';
+  const total = r.cost.totalMs !== null ? `, ${num(r.cost.totalMs / 1000, 1)} s of sampling in all` : '';
+  return `**Cost**: ${ms === null ? 'sampling time not measured (audit --from)' : `${num(ms, 0)} ms per image${vs}`}, ${r.cost.samples} MC samples per image${total}.`;
+}
+
+export function auditMarkdown(r: AuditResult): string {
+  const lines = [verdictLine(r), '',
+    `Model card ${code(r.run.card)} · ${r.images} images, ${r.labelledImages} labelled · ${r.run.samples} samples`
+      + (r.baseline ? ` · baseline ${code(path.basename(path.dirname(r.baseline.file)) + '/' + path.basename(r.baseline.file))}` : ' · no baseline'), '',
+    ...gatesTable(r), ''];
+  for (const w of r.warnings.slice(0, 3)) lines.push(`> ⚠️ ${cell(w.length > 300 ? `${w.slice(0, 297)}...` : w)}`);
+  if (r.warnings.length) lines.push('');
+  lines.push(...classTable(r), '', ...worstLines(r), '', costLine(r));
+  return lines.join('\n') + '\n';
+}

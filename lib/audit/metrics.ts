@@ -1,0 +1,96 @@
+/**
+ * The metrics an audit gate can name, with the direction that is better for each: a gate on an
+ * allowed change knows from this whether a drop or a rise is the change that hurts.
+ * Names: meanIoU, globalAccuracy, classAverageAccuracy, iou:CLASS, ece, adaptiveEce, classwiseEce,
+ * mce, nll, brier, auroc[:KIND], aupr[:KIND], ause[:KIND], pavpu[:KIND] (KIND entropy,
+ * mutualInformation or variance; entropy when left out), msPerImage.
+ */
+import type { MetricSummary, UncertaintyKind } from '../types';
+
+/** What a metric is read from: a calibration's summary, the classes and the mean sampling time. */
+export interface MeasuredRun {
+  readonly metrics: MetricSummary;
+  readonly classes: readonly string[];
+  /** mean sampling milliseconds per image; null when the run's times are unknown (audit --from) */
+  readonly msPerImage: number | null;
+}
+
+export interface MetricDef {
+  /** the canonical name, e.g. "iou:Road", "auroc:entropy" */
+  readonly key: string;
+  /** for people, e.g. "IoU of Road" */
+  readonly label: string;
+  readonly higherIsBetter: boolean;
+  /** a fraction in 0..1 (absolute bounds are checked against that range) */
+  readonly fraction: boolean;
+  readonly read: (run: MeasuredRun) => number | null;
+}
+
+const KINDS: readonly UncertaintyKind[] = ['entropy', 'mutualInformation', 'variance'];
+const KIND_ALIASES: Readonly<Record<string, UncertaintyKind>> = {
+  entropy: 'entropy', mutualInformation: 'mutualInformation', mi: 'mutualInformation', bald: 'mutualInformation', variance: 'variance',
+};
+
+type Fixed = Omit<MetricDef, 'key'>;
+const FIXED: Readonly<Record<string, Fixed>> = {
+  meanIoU: { label: 'mIoU', higherIsBetter: true, fraction: true, read: (r) => r.metrics.meanIoU },
+  globalAccuracy: { label: 'global accuracy', higherIsBetter: true, fraction: true, read: (r) => r.metrics.globalAccuracy },
+  classAverageAccuracy: { label: 'class-average accuracy', higherIsBetter: true, fraction: true, read: (r) => r.metrics.classAverageAccuracy },
+  ece: { label: 'ECE', higherIsBetter: false, fraction: true, read: (r) => r.metrics.calibration.ece },
+  adaptiveEce: { label: 'adaptive ECE', higherIsBetter: false, fraction: true, read: (r) => r.metrics.calibration.adaptiveEce },
+  classwiseEce: { label: 'class-wise ECE', higherIsBetter: false, fraction: true, read: (r) => r.metrics.calibration.classwiseEce },
+  mce: { label: 'MCE', higherIsBetter: false, fraction: true, read: (r) => r.metrics.calibration.mce },
+  nll: { label: 'NLL', higherIsBetter: false, fraction: false, read: (r) => r.metrics.calibration.nll },
+  brier: { label: 'Brier score', higherIsBetter: false, fraction: false, read: (r) => r.metrics.calibration.brier },
+  msPerImage: { label: 'ms per image', higherIsBetter: false, fraction: false, read: (r) => r.msPerImage },
+};
+
+/** Short names people type, to the canonical ones. */
+const ALIASES: Readonly<Record<string, string>> = {
+  miou: 'meanIoU', mIoU: 'meanIoU', accuracy: 'globalAccuracy', 'global-accuracy': 'globalAccuracy',
+  'class-average-accuracy': 'classAverageAccuracy', 'adaptive-ece': 'adaptiveEce', 'ms-per-image': 'msPerImage',
+};
+
+const PER_KIND: Readonly<Record<string, { label: string; higherIsBetter: boolean; fraction: boolean; read: (m: MetricSummary, k: UncertaintyKind) => number | null }>> = {
+  auroc: { label: 'misclassification AUROC', higherIsBetter: true, fraction: true, read: (m, k) => m.uncertainty[k].auroc },
+  aupr: { label: 'misclassification AUPR', higherIsBetter: true, fraction: true, read: (m, k) => m.uncertainty[k].aupr },
+  ause: { label: 'AUSE', higherIsBetter: false, fraction: true, read: (m, k) => m.uncertainty[k].ause },
+  pavpu: { label: 'PAvPU', higherIsBetter: true, fraction: true, read: (m, k) => m.uncertainty[k].pavpu.fixed.pavpu },
+};
+
+export const METRIC_NAMES = [...Object.keys(FIXED), 'iou:CLASS', ...Object.keys(PER_KIND).map((k) => `${k}[:${KINDS.join('|')}]`)];
+
+/** The class index of a name (or a decimal index); throws naming the known classes. */
+export function classIndex(spec: string, classes: readonly string[], flag = 'iou'): number {
+  const byName = classes.indexOf(spec);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(spec) && Number(spec) < classes.length) return Number(spec);
+  throw new RangeError(`${flag}: no class '${spec}' in the model card (classes: ${classes.join(', ')})`);
+}
+
+/**
+ * The definition of a metric name; classes resolve iou:CLASS (a name or an index). Throws a
+ * RangeError naming the known metrics.
+ */
+export function metricDef(name: string, classes: readonly string[]): MetricDef {
+  const canonical = ALIASES[name] ?? name;
+  const fixed = FIXED[canonical];
+  if (fixed) return { key: canonical, ...fixed };
+  const colon = canonical.indexOf(':');
+  const head = colon < 0 ? canonical : canonical.slice(0, colon);
+  const tail = colon < 0 ? '' : canonical.slice(colon + 1);
+  if (head === 'iou' && tail !== '') {
+    const k = classIndex(tail, classes, `metric ${name}`);
+    return { key: `iou:${classes[k]}`, label: `IoU of ${classes[k]}`, higherIsBetter: true, fraction: true, read: (r) => r.metrics.perClass[k]?.iou ?? null };
+  }
+  const perKind = PER_KIND[head];
+  if (perKind) {
+    const kind = tail === '' ? 'entropy' : KIND_ALIASES[tail];
+    if (!kind) throw new RangeError(`metric ${name}: unknown uncertainty '${tail}' (known: ${KINDS.join(', ')})`);
+    return {
+      key: `${head}:${kind}`, label: `${perKind.label} (${kind})`, higherIsBetter: perKind.higherIsBetter, fraction: perKind.fraction,
+      read: (r) => perKind.read(r.metrics, kind),
+    };
+  }
+  throw new RangeError(`unknown metric '${name}' (known: ${METRIC_NAMES.join(', ')})`);
+}
