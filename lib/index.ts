@@ -32,7 +32,9 @@ export type { CalibrationReport, CalibrationCharts, TemperatureResult } from './
 export { runReport, type ReportOptions, type ReportEvent } from './commands/report';
 export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
 export { runSamples, type SamplesOptions, type SamplesResult, type SampleCountRow } from './commands/samples';
-export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type AuditResult, type AuditThresholds } from './commands/audit';
+export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type AuditResult } from './commands/audit';
+export { parseGateFlag, type GateSpec, type GateResult } from './audit/gates';
+export { readBaseline, type Baseline } from './audit/baseline';
 export { runMerge, type MergeOptions } from './commands/merge';
 export { runInspect, type InspectResult } from './commands/inspect';
 export { startServer, type RunningServer } from './server/server';
