@@ -1,7 +1,8 @@
 /**
  * Attacks on `serve` (issue 20), bounded and on loopback only: /healthz and an overload 503 must
  * answer within 100 ms while a samples=50 job of the shipped model runs; a disconnected client's
- * job stops within one chunk; SIGTERM ends the process within 2 s mid-job.
+ * job stops within one chunk; SIGTERM ends the process within 2 s mid-job; five slow senders
+ * cannot lock a normal client out.
  */
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
@@ -9,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunningServer, startServer } from '../lib/server/server';
-import { testPhotoPng } from './fixtures/serve-fixture';
+import { testPhotoPng, writeTinyModel } from './fixtures/serve-fixture';
 
 const ROOT = path.join(__dirname, '..');
 const photo = testPhotoPng(480, 360, 11);
@@ -121,6 +122,46 @@ test('SIGTERM mid-job: the process exits within 2 s', async () => {
     assert.ok(ms < 2000, `exit took ${ms.toFixed(0)} ms`);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+/** Headers and 4 bytes of a 200 kB body, then nothing: resolves with the status the server answers, or 'closed'. */
+function slowSender(url: string): { done: Promise<{ status: number | 'closed'; ms: number }>; req: http.ClientRequest } {
+  const t0 = performance.now();
+  const req = http.request(`${url}api/segment?samples=1`, { method: 'POST', headers: { 'Content-Type': 'image/png', 'Content-Length': '200000' } });
+  const done = new Promise<{ status: number | 'closed'; ms: number }>((resolve) => {
+    req.on('response', (res) => { res.resume(); resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }); });
+    req.on('error', () => resolve({ status: 'closed', ms: performance.now() - t0 }));
+    req.on('close', () => resolve({ status: 'closed', ms: performance.now() - t0 }));
+  });
+  req.write(photo.subarray(0, 4));
+  return { done, req };
+}
+
+test('5 slow senders cannot starve a normal client; they are cut after the grace period', async () => {
+  const fixture = writeTinyModel();
+  const tiny = await startServer({ model: fixture.model, port: 0, host: '127.0.0.1', uploadGraceMs: 1500 }); // concurrency 1, queue 4
+  const small = testPhotoPng(48, 36);
+  try {
+    const slow = Array.from({ length: 5 }, () => slowSender(tiny.url));
+    await waitFor(() => tiny.app.uploads.inFlight === 5, 5000, 'the slow uploads to start');
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${tiny.url}api/segment?samples=2&seed=${i}`, { method: 'POST', body: small, headers: { 'Content-Type': 'image/png' } });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+    const cut = await Promise.all(slow.map((s) => s.done));
+    console.log(`  normal client: ${JSON.stringify(statuses)}; slow senders: ${cut.map((c) => `${c.status} after ${c.ms.toFixed(0)} ms`).join(', ')}`);
+    assert.equal(statuses, Array(10).fill(200));
+    for (const c of cut) {
+      assert.is(c.status, 408);
+      assert.ok(c.ms < 1500 + 1500, `cut after ${c.ms.toFixed(0)} ms`);
+    }
+    await waitFor(() => tiny.app.uploads.inFlight === 0, 5000, 'the upload places to free');
+  } finally {
+    await tiny.close();
+    fixture.cleanup();
   }
 });
 

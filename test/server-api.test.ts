@@ -18,7 +18,7 @@ const photo = testPhotoPng(48, 36);
 
 test.before(async () => {
   fixture = writeTinyModel();
-  running = await startServer({ model: fixture.model, port: 0, host: '127.0.0.1', maxUpload: MAX_UPLOAD, concurrency: 1, queue: 1 });
+  running = await startServer({ model: fixture.model, port: 0, host: '127.0.0.1', maxUpload: MAX_UPLOAD, concurrency: 1, queue: 1, maxUploads: 3 });
   base = running.url.replace(/\/$/, '');
 });
 
@@ -39,7 +39,7 @@ async function errorOf(res: Response, status: number): Promise<string> {
   return body.error as string;
 }
 
-/** Sends headers and part of a body, then stalls: holds an admission until destroyed. */
+/** Sends headers and part of a body, then stalls: holds an upload place until destroyed (or cut for its rate). */
 function stalledUpload(): Promise<http.ClientRequest> {
   return new Promise((resolve) => {
     const req = http.request(`${base}/api/segment?samples=1`, { method: 'POST', headers: { 'Content-Type': 'image/png', 'Content-Length': '1000' } });
@@ -48,13 +48,12 @@ function stalledUpload(): Promise<http.ClientRequest> {
   });
 }
 
-async function waitForAdmitted(n: number): Promise<void> {
+async function waitForUploads(n: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const h = (await (await fetch(`${base}/healthz`)).json()) as { queue: { admitted: number } };
-    if (h.queue.admitted === n) return;
+    if (running.app.uploads.inFlight === n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
-  assert.unreachable(`admitted requests never reached ${n}`);
+  assert.unreachable(`uploads in flight never reached ${n}`);
 }
 
 test('GET /healthz', async () => {
@@ -186,14 +185,18 @@ test('unknown paths, methods and ids: 404 / 405 JSON; foreign Host: 403', async 
   assert.is(status, 403);
 });
 
-test('overload -> 503 with Retry-After; cut-off uploads free their place; the server serves afterwards', async () => {
-  const stalled = [await stalledUpload(), await stalledUpload()]; // concurrency 1 + queue 1
-  await waitForAdmitted(2);
+test('stalled uploads hold no queue place; a full upload gate -> 503 with Retry-After; the server serves afterwards', async () => {
+  const stalled = [await stalledUpload(), await stalledUpload()]; // as many as concurrency 1 + queue 1
+  await waitForUploads(2);
+  assert.is(running.app.queue.stats().admitted, 0);
+  assert.is((await segment(photo)).status, 200);
+  stalled.push(await stalledUpload()); // maxUploads 3
+  await waitForUploads(3);
   const res = await segment(photo);
-  assert.match(await errorOf(res, 503), /busy/);
+  assert.match(await errorOf(res, 503), /reading 3 uploads already/);
   assert.ok(Number(res.headers.get('retry-after')) >= 1);
   for (const req of stalled) req.destroy();
-  await waitForAdmitted(0);
+  await waitForUploads(0);
   const ok = await segment(photo);
   assert.is(ok.status, 200);
   assert.is(((await ok.json()) as SegmentResponse).width, 48);

@@ -5,6 +5,7 @@ import type { ProgressRegistry } from './progress';
 import type { WorkQueue, Ticket } from './queue';
 import type { ResultStore } from './result-store';
 import type { SessionHost } from './session-host';
+import type { UploadGate } from './upload-gate';
 
 /** Events for a log; the library never prints. */
 export type ServeEvent =
@@ -19,6 +20,8 @@ export interface App {
   readonly card: ModelCard;
   readonly options: ResolvedServeOptions;
   readonly queue: WorkQueue;
+  /** bounds the uploads being read; the queue admits only complete bodies */
+  readonly uploads: UploadGate;
   readonly store: ResultStore;
   readonly progress: ProgressRegistry;
   /** tickets of queued requests by job token, for live queue positions */

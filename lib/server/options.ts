@@ -24,14 +24,22 @@ export interface ServeOptions extends SegmenterOptions {
   readonly displayMaxSide?: number;
   /** [uploadTimeoutMs=30000] an upload must arrive within this time (408 otherwise) */
   readonly uploadTimeoutMs?: number;
+  /** [maxUploads=8] uploads read at the same time (503 beyond); a queue place is taken only once a body is complete */
+  readonly maxUploads?: number;
+  /** [minUploadRate=64 KiB] bytes/s an upload must average once `uploadGraceMs` is over (408 otherwise) */
+  readonly minUploadRate?: number;
+  /** [uploadGraceMs=5000] how long an upload may arrive at any rate */
+  readonly uploadGraceMs?: number;
 }
 
 export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' | 'maxUpload' | 'concurrency' | 'queue' | 'samples'
-  | 'maxSamples' | 'keepResults' | 'keepBytes' | 'displayMaxSide' | 'uploadTimeoutMs' | 'maxPixels'>>;
+  | 'maxSamples' | 'keepResults' | 'keepBytes' | 'displayMaxSide' | 'uploadTimeoutMs' | 'maxPixels'
+  | 'maxUploads' | 'minUploadRate' | 'uploadGraceMs'>>;
 
 export const SERVE_DEFAULTS: ResolvedServeOptions = {
   port: 8080, host: '127.0.0.1', maxUpload: 20 * 1024 * 1024, concurrency: 1, queue: 4, samples: 10, maxSamples: 50,
   keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: 960, uploadTimeoutMs: 30_000, maxPixels: 40_000_000,
+  maxUploads: 8, minUploadRate: 64 * 1024, uploadGraceMs: 5000,
 };
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
@@ -70,6 +78,9 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   integerIn('displayMaxSide', o.displayMaxSide, 16, 8192);
   integerIn('uploadTimeoutMs', o.uploadTimeoutMs, 1, 3_600_000);
   integerIn('--max-pixels', o.maxPixels, 1, 2 ** 40);
+  integerIn('maxUploads', o.maxUploads, 1, 4096);
+  integerIn('minUploadRate', o.minUploadRate, 0, 2 ** 31 - 1);
+  integerIn('uploadGraceMs', o.uploadGraceMs, 1, 3_600_000);
   return o;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Bounded admission and bounded concurrency. A request is admitted (or refused with 503 and a
- * Retry-After estimate) when it arrives, before its upload is read, so that at most
- * `concurrency + queue` requests hold memory or CPU at a time; an admitted request then waits
+ * Retry-After estimate) once its upload is complete (uploads still arriving are bounded by
+ * lib/server/upload-gate.ts), so that at most `concurrency + queue` requests wait for or hold
+ * the model at a time, and a slow sender holds no place; an admitted request then waits
  * for one of `concurrency` run slots in arrival order. Waiting work whose client went away is
  * dropped without running.
  */

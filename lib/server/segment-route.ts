@@ -1,11 +1,13 @@
 /**
- * POST /api/segment?samples=N&seed=S&job=TOKEN with the image bytes as the body. Admission comes
- * first (503 when full, before the upload is read), then the upload (413/415/408), sniffing (400),
- * a run slot, and the job. When the client disconnects the work is dropped: while queued it never
+ * POST /api/segment?samples=N&seed=S&job=TOKEN with the image bytes as the body. The upload
+ * comes first (415/413, 503 when too many are being read, 408 when slow: lib/server/upload-gate.ts),
+ * then sniffing (400), admission (503 when the queue is full: a place is taken only by a complete
+ * body, so slow senders cannot lock others out), a run slot, and the job. When the client disconnects the work is dropped: while queued it never
  * runs, while sampling it stops at the next chunk.
  */
 import { ClientGoneError, HttpError, sendJson } from './http-error';
 import { JOB_TOKEN_PATTERN, ProgressState } from './progress';
+import type { Ticket } from './queue';
 import type { RouteContext } from './routes';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 
@@ -34,19 +36,28 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
   const token = jobToken(url.searchParams);
   const setProgress = (state: ProgressState): void => { if (token) app.progress.set(token, state); };
 
-  const ticket = app.queue.admit();
+  checkUploadHeaders(req, o.maxUpload);
   const controller = new AbortController();
   const onClose = (): void => { if (!res.writableFinished) controller.abort(); };
   res.on('close', onClose);
+  let ticket: Ticket | null = null;
   try {
-    checkUploadHeaders(req, o.maxUpload);
+    const leave = app.uploads.enter();
     setProgress({ state: 'queued', done: 0, total: samples, position: 0 });
-    const bytes = await readBody(req, { maxBytes: o.maxUpload, timeoutMs: o.uploadTimeoutMs, signal: controller.signal });
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(req, { maxBytes: o.maxUpload, timeoutMs: o.uploadTimeoutMs, signal: controller.signal,
+        minBytesPerSecond: o.minUploadRate, graceMs: o.uploadGraceMs });
+    } finally {
+      leave();
+    }
     sniffUpload(bytes, o.maxPixels);
-    if (token) app.tickets.set(token, ticket);
-    setProgress({ state: 'queued', done: 0, total: samples, position: ticket.position() });
+    const admitted = app.queue.admit();
+    ticket = admitted;
+    if (token) app.tickets.set(token, admitted);
+    setProgress({ state: 'queued', done: 0, total: samples, position: admitted.position() });
     const t0 = performance.now();
-    const stored = await ticket.run(() => app.engine.run({
+    const stored = await admitted.run(() => app.engine.run({
       bytes, samples, seed, signal: controller.signal, queueMs: performance.now() - t0, displayMaxSide: o.displayMaxSide,
       onProgress: setProgress,
     }), controller.signal);
@@ -61,7 +72,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     throw err;
   } finally {
     if (token) app.tickets.delete(token);
-    ticket.release();
+    ticket?.release();
     res.off('close', onClose);
   }
 }

@@ -15,6 +15,7 @@ import { ProgressRegistry } from './progress';
 import { WorkQueue } from './queue';
 import { ResultStore } from './result-store';
 import { SessionHost } from './session-host';
+import { UploadGate } from './upload-gate';
 import { findRoute } from './routes';
 import { discardBody, drainBody } from './upload';
 
@@ -59,9 +60,10 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Pr
     }
     if (err instanceof HttpError) app.emit({ type: 'rejected', status: err.status, path, message: err.message });
     else app.emit({ type: 'internal-error', path, message: err instanceof Error ? err.message : String(err) });
-    // 413 and 408 answer a body that is too big or too slow: answer now and cut it off. Any other
-    // early answer waits for the (bounded) body so the client can read it.
-    const cutOff = err instanceof HttpError && (err.status === 413 || err.status === 408);
+    // 413, 408 and a full upload gate answer a body that is too big, too slow or not to be read:
+    // answer now and cut it off (they say Connection: close). Any other early answer waits for
+    // the (bounded) body so the client can read it.
+    const cutOff = err instanceof HttpError && err.headers.Connection === 'close';
     if (!cutOff && !req.complete) await drainBody(req, app.options.maxUpload + 1024 * 1024, 5000);
     sendError(res, err);
     if (!req.complete) discardBody(req, app.options.maxUpload * 2 + 1024 * 1024);
@@ -80,6 +82,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
   const app: App = {
     engine, card: engine.info.card, options: o,
     queue: new WorkQueue({ concurrency: o.concurrency, queue: o.queue }),
+    uploads: new UploadGate(o.maxUploads),
     store: new ResultStore(o.keepResults, o.keepBytes),
     progress: new ProgressRegistry(),
     tickets: new Map(),

@@ -1,7 +1,7 @@
 /**
  * Request bodies: read into memory up to a byte limit (413 beyond it, checked against
- * Content-Length first and against the bytes that actually arrive), within a time limit (408),
- * then sniffed by their magic bytes (the name and Content-Type are never trusted).
+ * Content-Length first and against the bytes that actually arrive), within a time limit and
+ * above a rate floor once a grace period is over (408 for either), then sniffed by their magic bytes (the name and Content-Type are never trusted).
  */
 import type { IncomingMessage } from 'http';
 import type { ImageHeader } from '../types';
@@ -14,6 +14,10 @@ const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'application/octet
 export interface ReadBodyOptions {
   readonly maxBytes: number;
   readonly timeoutMs: number;
+  /** [0: none] after `graceMs`, the body must have arrived at this average rate (bytes/s) so far */
+  readonly minBytesPerSecond?: number;
+  /** [5000] how long a body may arrive at any rate */
+  readonly graceMs?: number;
   /** aborts the read (the client went away) */
   readonly signal?: AbortSignal;
 }
@@ -50,6 +54,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(rate);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -70,6 +75,15 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     const onError = (): void => finish(new ClientGoneError('the upload was cut off'));
     const onAbort = (): void => finish(new ClientGoneError());
     const timer = setTimeout(() => finish(new HttpError(408, `the upload did not arrive within ${timeoutMs / 1000} s`, { Connection: 'close' })), timeoutMs);
+    const floor = options.minBytesPerSecond ?? 0;
+    const graceMs = options.graceMs ?? 5000;
+    const t0 = performance.now();
+    const rate = floor > 0 ? setInterval(() => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (seconds * 1000 < graceMs || length >= floor * seconds) return;
+      finish(new HttpError(408, `the upload is too slow: ${formatBytes(length)} in ${seconds.toFixed(1)} s, below the floor of `
+        + `${formatBytes(floor)}/s after ${graceMs / 1000} s`, { Connection: 'close' }));
+    }, Math.min(250, graceMs)) : undefined;
     if (signal?.aborted) { onAbort(); return; }
     signal?.addEventListener('abort', onAbort);
     req.on('data', onData);
