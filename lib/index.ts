@@ -14,6 +14,7 @@ export { Segmenter, DEFAULT_BATCH, type SegmenterOptions, type PreparedImage, ty
 export { McSampler, type SampleOptions } from './engine/sampler';
 
 // Images
+export { decodePhoto, orientImage, sniffPhotoFormat, type DecodedPhoto, type Orientation, type PhotoFormat } from './image';
 export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
 export { resizeMaps } from './report/resize-maps';
 export { metricInput } from './commands/labels';

@@ -84,7 +84,7 @@ test('npm pack, install the tarball, run the README example from there', () => {
   writeFileSync(path.join(app, 'check.ts'), `import { Segmenter, summarizeMetrics, createMetricStats, type UncertaintyMaps } from 'segnet-uq';
 export async function width(bytes: Uint8Array): Promise<number> {
   const segmenter = await Segmenter.create({ batch: 2, device: 'cpu' });
-  const maps: UncertaintyMaps = (await segmenter.sample(segmenter.prepare(bytes, 'x.png'), { samples: 2, seed: 0 })).maps;
+  const maps: UncertaintyMaps = (await segmenter.sample(await segmenter.prepare(bytes, 'x.png'), { samples: 2, seed: 0 })).maps;
   const miou: number | null = summarizeMetrics(createMetricStats({ numClasses: 2 })).meanIoU;
   return maps.width + (miou ?? 0);
 }

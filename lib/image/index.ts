@@ -1,6 +1,9 @@
 /** Image I/O: format sniffing, decoding (photos and labels), torch-matching resize, preprocessing, PNG encoding, colormaps. */
 export { ImageError } from './errors';
 export { readImageHeader, sniffImageFormat } from './sniff';
+export { decodePhoto, type DecodedPhoto } from './decode-photo';
+export { orientImage, type Orientation } from './exif';
+export { PHOTO_EXTENSIONS, sniffPhotoFormat, type PhotoFormat } from './formats';
 export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, type DecodeLabelOptions, type DecodeOptions } from './decode';
 export { resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from './resize';
 export { imageToInputTensor } from './preprocess';
