@@ -7,8 +7,8 @@ import * as path from 'path';
 import { verdictOf } from './gates';
 import type { AuditResult } from './result';
 
-const MAX_GATES = 15;
-const MAX_CLASSES = 20;
+const MAX_GATES = 12;
+const MAX_CLASSES = 16;
 const GLYPH = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail' } as const;
 
 const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
@@ -71,6 +71,7 @@ function worstLines(r: AuditResult): string[] {
   list('most uncertain (mean entropy)', w.mostUncertain, (v) => num(v, 3));
   list('most confident-but-wrong (share of wrong pixels above 0.9 confidence)', w.confidentButWrong, (v) => `${num(v * 100, 1)}%`);
   list('changed most vs baseline (IoU change)', w.changedVsBaseline, (v) => signed(v, 3));
+  if (lines.length === 2) lines.push('None listed (`audit --from` reads numbers only; the lists need the images).');
   return lines;
 }
 

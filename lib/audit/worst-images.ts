@@ -39,7 +39,7 @@ export class TopK {
   constructor(readonly k: number) {}
 
   accepts(rank: number): boolean {
-    return Number.isFinite(rank) && (this.held.length < this.k || rank > this.held[this.held.length - 1].rank);
+    return this.k > 0 && Number.isFinite(rank) && (this.held.length < this.k || rank > this.held[this.held.length - 1].rank);
   }
 
   /** rank: larger is worse (a negated IoU for the lowest-IoU list) */
