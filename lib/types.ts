@@ -178,15 +178,24 @@ export interface CalibrationStats {
 /** The per-pixel uncertainty maps metrics read (each [H, W], flat). */
 export type UncertaintyKind = 'entropy' | 'mutualInformation' | 'variance';
 
-/** Streamed histogram of one uncertainty kind over [0, max] (lib/metrics/uncertainty-stats.ts). */
+/** Log-spaced bins on the float32 bits of a value (lib/metrics/log-bins.ts). */
+export interface LogBinLayout {
+  /** values below it share bin 0; a power of two */
+  readonly floor: number;
+  /** values above it share the last bin */
+  readonly max: number;
+  /** mantissa bits kept: relative bin width 2^-mantissaBits */
+  readonly mantissaBits: number;
+}
+
+/** Streamed histogram of one uncertainty kind on log-spaced bins (lib/metrics/uncertainty-stats.ts). */
 export interface UncertaintyHistogram {
   readonly kind: UncertaintyKind;
   readonly numClasses: number;
-  /** upper end of the range; values are clamped into [0, max] */
-  readonly max: number;
-  /** pixels per bin [bins] */
+  readonly layout: LogBinLayout;
+  /** pixels per bin [binCount(layout)] */
   readonly count: Float64Array;
-  /** misclassified pixels per bin [bins] */
+  /** misclassified pixels per bin [binCount(layout)] */
   readonly errors: Float64Array;
 }
 
@@ -194,16 +203,11 @@ export interface UncertaintyHistogram {
 export interface PavpuStats {
   readonly kind: UncertaintyKind;
   readonly numClasses: number;
-  /** upper end of the threshold grid; patch means are clamped into [0, max] */
-  readonly max: number;
+  /** the bins of the patch mean uncertainty; the thresholds swept are their lower edges */
+  readonly layout: LogBinLayout;
   /** patch side in pixels (default 4) */
   readonly patchSize: number;
-  /** thresholds[j] = max * j / (thresholds.length - 1) */
-  readonly thresholds: Float64Array;
-  /**
-   * accurate[j + 1] / inaccurate[j + 1] = patches whose mean uncertainty u has exactly j + 1
-   * thresholds <= u (index 0: u below every threshold); length thresholds.length + 1
-   */
+  /** accurate / inaccurate patches per bin of their mean uncertainty [binCount(layout)] */
   readonly accurate: Float64Array;
   readonly inaccurate: Float64Array;
 }
@@ -275,8 +279,14 @@ export interface UncertaintyKindSummary {
     readonly error: readonly (number | null)[];
     readonly oracle: readonly (number | null)[];
   };
-  /** best: the threshold maximising PAvPU; fixed: the balanced (or requested) threshold */
-  readonly pavpu: { readonly best: PavpuPointSummary; readonly fixed: PavpuPointSummary };
+  /**
+   * best: the threshold maximising PAvPU (chosen with the labels, so optimistic); fixed: the
+   * balanced (or requested) threshold; labelFree: the share of uncertain patches set to the
+   * model's own expected error rate, 1 - mean confidence (no label needed)
+   */
+  readonly pavpu: { readonly best: PavpuPointSummary; readonly fixed: PavpuPointSummary; readonly labelFree: PavpuPointSummary };
+  /** |auroc - the exact AUROC over the unbinned values| is at most this (ties inside one bin) */
+  readonly aurocBinBound: number | null;
 }
 
 /** JSON-ready summary of MetricStats (summarizeMetrics): fractions in 0..1, NaN as null. */

@@ -64,7 +64,7 @@ run('writes calibration.json, charts, summary.json and index.html', async () => 
   assert.is(result.summary.errors.length, 0);
   for (const f of ['calibration.json', 'summary.json', 'index.html', ...Object.values(calibration.charts)]) assert.ok(existsSync(path.join(out, f)), f);
   const json = JSON.parse(readFileSync(path.join(out, 'calibration.json'), 'utf8')) as CalibrationReport;
-  assert.is(json.schemaVersion, 1);
+  assert.is(json.schemaVersion, 2);
   assert.is(json.metrics.images, 3);
   assert.is(json.metrics.calibration.bins.count.length, 15);
   assert.is(json.ignoreIndex, IGNORE);

@@ -53,8 +53,10 @@ test('runs made with other settings, damaged files and too few inputs are refuse
   mkdirSync(dir('junk'));
   writeFileSync(path.join(dir('junk'), 'calibration.json'), '{"schemaVersion": 1');
   assert.throws(() => runMerge({ inputs: [a, dir('junk')], out: dir('x') }), (e: Error) => /junk.calibration\.json: not JSON/.test(e.message));
-  writeFileSync(path.join(dir('junk'), 'calibration.json'), '{"schemaVersion": 1, "stats": {"numClasses": 4}}');
+  writeFileSync(path.join(dir('junk'), 'calibration.json'), '{"schemaVersion": 2, "stats": {"numClasses": 4}}');
   assert.throws(() => runMerge({ inputs: [a, dir('junk')], out: dir('x') }), (e: Error) => /junk.calibration\.json: its stats are damaged/.test(e.message));
+  writeFileSync(path.join(dir('junk'), 'calibration.json'), '{"schemaVersion": 1, "stats": {"numClasses": 4}}');
+  assert.throws(() => runMerge({ inputs: [a, dir('junk')], out: dir('x') }), (e: Error) => /junk.calibration\.json: made by an older segnet-uq \(schema version 1/.test(e.message));
   assert.throws(() => runMerge({ inputs: [a, dir('nowhere')], out: dir('x') }), (e: Error) => /nowhere.calibration\.json: no such file/.test(e.message));
   assert.not.ok(existsSync(dir('x')), 'nothing written on a refused merge');
 });

@@ -7,6 +7,7 @@ import {
   patchAccuracyVsUncertainty,
   pavpuCurve,
   pavpuStatsFromJSON,
+  pavpuAtUncertainShare,
   pavpuStatsToJSON,
   pavpuSummary,
 } from '../lib/metrics/pavpu';
@@ -64,16 +65,17 @@ function reference(images: ReturnType<typeof image>[], thresholds: number[]) {
 }
 
 const images = [image(1, 67, 42), image(2, 30, 33)];
-const stats = createPavpuStats('entropy', C, { thresholds: 41 });
+const stats = createPavpuStats('entropy', C);
 for (const im of images) addToPavpu(stats, im.labels, im.predicted, im.values, im.width, im.height, IGNORE);
 
 const s = suite('pavpu');
-s('are functions', () => {
-  for (const f of [createPavpuStats, addToPavpu, mergePavpuStats, pavpuCurve, patchAccuracyVsUncertainty, pavpuSummary]) assert.type(f, 'function');
-});
-s('counts at every threshold match the patch loop', () => {
+s('counts at every threshold match the patch loop; the sweep has a point per distinct patch uncertainty', () => {
   const curve = pavpuCurve(stats);
-  const ref = reference(images, Array.from(stats.thresholds));
+  const ref = reference(images, curve.map((p) => p.threshold));
+  // all patches uncertain first, none last; one step per non-empty bin: nearly one per patch here
+  assert.is(curve[0].nAC + curve[0].nIC, 0);
+  assert.is(curve[curve.length - 1].nAU + curve[curve.length - 1].nIU, 0);
+  assert.ok(curve.length > 180, `${curve.length} thresholds for ${curve[0].nAU + curve[0].nIU} patches`);
   curve.forEach((p, j) => {
     assert.equal([p.nAC, p.nAU, p.nIC, p.nIU], [ref[j].ac, ref[j].au, ref[j].ic, ref[j].iu], `threshold ${p.threshold}`);
     const total = ref[j].ac + ref[j].au + ref[j].ic + ref[j].iu;
@@ -92,12 +94,34 @@ s('summary: best maximises PAvPU; fixed at a given or the balanced threshold', (
   assert.is(Math.abs(fixed.nAU - fixed.nIC), Math.min(...diffs));
   assert.ok(best.pavpu > 0.6);
   const at = pavpuSummary(stats, 0.5 * MAX).fixed;
-  assert.ok(Math.abs(at.threshold - 0.5 * MAX) < 1e-12);
-  assert.equal(patchAccuracyVsUncertainty(stats, 0.51 * MAX), at);
+  assert.ok(at.threshold <= 0.5 * MAX && at.threshold > 0.5 * MAX * (1 - 2 ** -10), `${at.threshold} for ${0.5 * MAX}`);
+  const ref = reference(images, [at.threshold])[0];
+  assert.equal([at.nAC, at.nAU, at.nIC, at.nIU], [ref.ac, ref.au, ref.ic, ref.iu]);
+  assert.equal(patchAccuracyVsUncertainty(stats, 0.5 * MAX), at);
+});
+s('pavpuAtUncertainShare: the uncertain share nearest the one asked for', () => {
+  const curve = pavpuCurve(stats);
+  const total = curve[0].nAU + curve[0].nIU;
+  for (const share of [0, 0.1, 0.37, 1]) {
+    const p = pavpuAtUncertainShare(stats, share);
+    const got = (p.nAU + p.nIU) / total;
+    const nearest = Math.min(...curve.map((q) => Math.abs((q.nAU + q.nIU) / total - share)));
+    assert.is(Math.abs(got - share), nearest, `share ${share}: ${got}`);
+    assert.ok(nearest <= 4 / total); // patches 0.1% apart share a bin: steps of up to 4 patches here
+  }
+});
+s('the balanced threshold is not degenerate when every uncertainty is tiny (the old 101-point grid put every patch below its first step)', () => {
+  const tiny = images.map((im) => ({ ...im, values: im.values.map((v) => v * 1e-6) }));
+  const st = createPavpuStats('variance', C);
+  for (const im of tiny) addToPavpu(st, im.labels, im.predicted, im.values, im.width, im.height, IGNORE);
+  const { fixed } = pavpuSummary(st);
+  assert.ok(fixed.nAU + fixed.nIU > 0 && fixed.nAC + fixed.nIC > 0, JSON.stringify(fixed));
+  assert.ok(Math.abs(fixed.nAU - fixed.nIC) <= 2, JSON.stringify(fixed));
+  assert.ok(fixed.pUncertainGivenInaccurate > 0.5);
 });
 s('merge(A, B) equals stats over A ∪ B exactly; JSON round-trips', () => {
-  const a = createPavpuStats('entropy', C, { thresholds: 41 });
-  const b = createPavpuStats('entropy', C, { thresholds: 41 });
+  const a = createPavpuStats('entropy', C);
+  const b = createPavpuStats('entropy', C);
   addToPavpu(a, images[0].labels, images[0].predicted, images[0].values, 67, 42, IGNORE);
   addToPavpu(b, images[1].labels, images[1].predicted, images[1].values, 30, 33, IGNORE);
   const merged = pavpuStatsToJSON(mergePavpuStats(a, b));

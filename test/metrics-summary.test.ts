@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { C, randomImage } from './fixtures/random-metric-image';
 import { expectedCalibrationError } from '../lib/metrics/calibration';
 import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
-import { finiteOrNull, summarizeMetrics } from '../lib/metrics/summary';
+import { expectedErrorRate, finiteOrNull, summarizeMetrics } from '../lib/metrics/summary';
 import { misclassificationAUROC } from '../lib/metrics/uncertainty';
 
 const images = [randomImage(11, 48, 32), randomImage(12, 32, 24)];
@@ -12,7 +12,6 @@ for (const im of images) addImage(stats, im);
 const summary = summarizeMetrics(stats);
 
 const s = suite('summarizeMetrics');
-s('is a function', () => assert.type(summarizeMetrics, 'function'));
 s('global accuracy and ECE agree with per-pixel loops', () => {
   let n = 0;
   let correct = 0;
@@ -65,6 +64,25 @@ s('empty stats summarise to nulls, not NaN', () => {
 });
 s('options: a fixed PAvPU threshold', () => {
   const t = summarizeMetrics(stats, { pavpuThresholds: { entropy: 0.8 } });
-  assert.ok(Math.abs(t.uncertainty.entropy.pavpu.fixed.threshold - 0.8) < Math.log(C) / 100);
+  const fixed = t.uncertainty.entropy.pavpu.fixed.threshold;
+  assert.ok(fixed <= 0.8 && fixed > 0.8 * (1 - 2 ** -10), `${fixed}`);
+});
+s('labelFree PAvPU: the uncertain share of patches is the expected error rate 1 - mean confidence', () => {
+  let n = 0;
+  let conf = 0;
+  for (const im of images) {
+    for (let i = 0; i < im.labels.length; i++) {
+      if (im.labels[i] === 11) continue;
+      n++;
+      conf += im.confidence[i];
+    }
+  }
+  assert.ok(Math.abs(expectedErrorRate(stats) - (1 - conf / n)) < 2 ** -24); // the sums are fixed-point at 2^-24
+  for (const kind of ['entropy', 'mutualInformation', 'variance'] as const) {
+    const p = summary.uncertainty[kind].pavpu.labelFree;
+    const total = p.nAC + p.nAU + p.nIC + p.nIU;
+    assert.ok(Math.abs((p.nAU + p.nIU) / total - (1 - conf / n)) < 0.02, `${kind}: ${(p.nAU + p.nIU) / total} vs ${1 - conf / n}`);
+    assert.ok(summary.uncertainty[kind].aurocBinBound !== null && (summary.uncertainty[kind].aurocBinBound as number) < 0.01);
+  }
 });
 s.run();

@@ -24,34 +24,45 @@ function image(seed: number, n: number) {
   return { labels, predicted, values };
 }
 
+/** the bin by a formula apart from the float bits: 0 for <= 0, 1 below 2^-40, then 1,024 per octave */
+function referenceBin(v: number, last: number): number {
+  if (v <= 0) return 0;
+  if (v < 2 ** -40) return 1;
+  const e = Math.floor(Math.log2(v));
+  const k = Math.floor((v / 2 ** e - 1) * 1024);
+  return Math.min(last, 2 + (e + 40) * 1024 + k);
+}
+
 const s = suite('uncertainty histogram');
-s('are functions', () => {
-  for (const f of [createUncertaintyHistogram, addToUncertaintyHistogram, mergeUncertaintyHistograms, defaultUncertaintyMax]) assert.type(f, 'function');
-});
-s('default ranges', () => {
+s('default maxima: ln C for entropy and MI, (1 - 1/C) / C for variance (reached by one-hot samples on each class in turn)', () => {
   assert.is(defaultUncertaintyMax('entropy', 12), Math.log(12));
   assert.is(defaultUncertaintyMax('mutualInformation', 12), Math.log(12));
-  assert.is(defaultUncertaintyMax('variance', 12), 0.25);
+  assert.is(defaultUncertaintyMax('variance', 12), (1 - 1 / 12) / 12);
+  // samples one-hot on each of C classes in turn: mean 1/C each, Var p_k = 1/C - 1/C^2, which is the bound
+  const c = 4;
+  let v = 0;
+  for (let k = 0; k < c; k++) v += 1 / c - 1 / c ** 2;
+  assert.ok(Math.abs(v / c - defaultUncertaintyMax('variance', c)) < 1e-15);
 });
-s('counts and errors per bin match a per-bin loop, clamping out-of-range values', () => {
+s('counts and errors per bin match a per-pixel formula (log2, not float bits), negatives in bin 0, above max in the last', () => {
   const im = image(1, 4000);
-  const bins = 40;
-  const max = Math.log(C);
-  const h = addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C, { bins }), im.labels, im.predicted, im.values, 255);
-  for (let b = 0; b < bins; b++) {
-    let n = 0;
-    let e = 0;
-    for (let i = 0; i < im.labels.length; i++) {
-      if (im.labels[i] === 255) continue;
-      const v = Math.min(max, Math.max(0, im.values[i]));
-      const inBin = (v >= (b * max) / bins || b === 0) && (v < ((b + 1) * max) / bins || b === bins - 1);
-      if (!inBin) continue;
-      n++;
-      if (im.labels[i] !== im.predicted[i]) e++;
-    }
-    assert.is(h.count[b], n, `bin ${b}`);
-    assert.is(h.errors[b], e, `bin ${b}`);
+  const r = createRandom(9);
+  for (let i = 0; i < im.values.length; i++) if (i % 3 === 0) im.values[i] = 10 ** (-15 + 15 * nextRandom(r));
+  im.values[7] = 0;
+  im.values[8] = -1e-9;
+  const h = addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C), im.labels, im.predicted, im.values, 255);
+  const last = h.count.length - 1;
+  const count = new Float64Array(h.count.length);
+  const errors = new Float64Array(h.count.length);
+  for (let i = 0; i < im.labels.length; i++) {
+    if (im.labels[i] === 255) continue;
+    const b = referenceBin(im.values[i], last);
+    count[b]++;
+    if (im.labels[i] !== im.predicted[i]) errors[b]++;
   }
+  assert.equal(Array.from(h.count), Array.from(count));
+  assert.equal(Array.from(h.errors), Array.from(errors));
+  assert.ok(h.count[0] >= 2 && h.count[last] > 0 && h.count[1] > 0);
 });
 s('merge(A, B) equals stats over A ∪ B exactly; JSON round-trips', () => {
   const a = image(2, 1000);
@@ -73,5 +84,11 @@ s('EXPECTED FAILURE: NaN value, bad label, mismatched merge, bad kind', () => {
   assert.throws(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('variance', C)), RangeError);
   assert.throws(() => createUncertaintyHistogram('foo' as 'entropy', C), RangeError);
   assert.throws(() => createUncertaintyHistogram('entropy', C, { max: 0 }), RangeError);
+  assert.throws(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('entropy', C, { mantissaBits: 8 })), RangeError);
+  const ok = image(5, 50);
+  const json = uncertaintyHistogramToJSON(addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C), ok.labels, ok.predicted, ok.values, 255));
+  assert.throws(() => uncertaintyHistogramFromJSON({ ...json, bins: { index: [5, 3], values: [[1, 1], [0, 0]] } }), (e: unknown) => e instanceof RangeError && /index\[1\] = 3/.test(e.message));
+  assert.throws(() => uncertaintyHistogramFromJSON({ ...json, bins: { index: [5], values: [[1], [2]] } }), (e: unknown) => e instanceof RangeError && /2 errors among 1 pixels/.test(e.message));
+  assert.throws(() => uncertaintyHistogramFromJSON({ ...json, layout: { floor: 0.3, max: 1, mantissaBits: 10 } }), (e: unknown) => e instanceof RangeError && /power of two/.test(e.message));
 });
 s.run();

@@ -4,18 +4,20 @@ import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
 import {
   accuracyByUncertaintyPercentile,
   areaUnderSparsificationError,
+  aurocTieBound,
   misclassificationAUPR,
   misclassificationAUROC,
   sparsificationCurve,
 } from '../lib/metrics/uncertainty';
 import { addToUncertaintyHistogram, createUncertaintyHistogram } from '../lib/metrics/uncertainty-stats';
+import { addPixels, createPool, exactAUPR, exactAUROC, exactAUSE } from './fixtures/exact-uncertainty';
 
 const C = 5;
 const BINS = 64;
 const MAX = Math.log(C);
 const N = 3000;
 
-/** values on bin centres (so bins = exact ties); error probability rises with uncertainty */
+/** values on 64 levels >= 1.5% apart (each its own log bin, so bins = exact ties); error probability rises with uncertainty */
 function fixture(seed: number) {
   const r = createRandom(seed);
   const labels = new Uint8Array(N);
@@ -30,7 +32,7 @@ function fixture(seed: number) {
   return { labels, predicted, values };
 }
 const fx = fixture(1);
-const h = addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C, { bins: BINS }), fx.labels, fx.predicted, fx.values);
+const h = addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C), fx.labels, fx.predicted, fx.values);
 const err = (i: number) => (fx.labels[i] !== fx.predicted[i] ? 1 : 0);
 const idx = Array.from({ length: N }, (_, i) => i);
 
@@ -62,9 +64,6 @@ function refKeep(keep: number) {
 const totalErrors = idx.reduce((s, i) => s + err(i), 0);
 
 const s = suite('uncertainty metrics');
-s('are functions', () => {
-  for (const f of [accuracyByUncertaintyPercentile, sparsificationCurve, areaUnderSparsificationError, misclassificationAUROC, misclassificationAUPR]) assert.type(f, 'function');
-});
 s('accuracyByUncertaintyPercentile matches sorted pixels', () => {
   const got = accuracyByUncertaintyPercentile(h, [10, 25, 50, 90, 100]);
   for (const { percentile, accuracy } of got) {
@@ -131,7 +130,7 @@ s('misclassificationAUPR = average precision over tied thresholds', () => {
   assert.ok(ap > totalErrors / N, 'better than the base rate');
 });
 s('edge: no errors -> NaN AUROC/AUPR; perfect ranking -> AUROC 1, AUSE 0', () => {
-  const perfect = createUncertaintyHistogram('entropy', 2, { bins: 4 });
+  const perfect = createUncertaintyHistogram('entropy', 2);
   addToUncertaintyHistogram(perfect, new Uint8Array([0, 0, 0, 0]), new Uint8Array([0, 0, 1, 1]), new Float32Array([0.01, 0.01, 0.6, 0.6]));
   assert.is(misclassificationAUROC(perfect), 1);
   assert.is(misclassificationAUPR(perfect), 1);
@@ -140,6 +139,41 @@ s('edge: no errors -> NaN AUROC/AUPR; perfect ranking -> AUROC 1, AUSE 0', () =>
   addToUncertaintyHistogram(none, new Uint8Array([0, 1]), new Uint8Array([0, 1]), new Float32Array([0.1, 0.2]));
   assert.ok(Number.isNaN(misclassificationAUROC(none)));
   assert.ok(Number.isNaN(misclassificationAUPR(none)));
+});
+s('continuous values over 12 decades (where equal-width bins failed): within 1e-5 (AUROC, AUSE) and 1e-4 (AUPR) of the exact sort, AUROC inside its bound', () => {
+  const r = createRandom(7);
+  const n = 200_000;
+  const labels = new Uint8Array(n);
+  const predicted = new Uint8Array(n);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    // log-uniform over [1e-12, 0.1] (2% exact zeros), errors likelier when higher
+    const z = nextRandom(r);
+    values[i] = nextInt(r, 50) === 0 ? 0 : 10 ** (-12 + 11 * z);
+    labels[i] = nextInt(r, C);
+    predicted[i] = nextRandom(r) < 0.02 + 0.3 * z ** 3 ? (labels[i] + 1) % C : labels[i];
+  }
+  const hist = addToUncertaintyHistogram(createUncertaintyHistogram('variance', C), labels, predicted, values);
+  const pool = createPool();
+  addPixels(pool, labels, predicted, values, null);
+  const auroc = exactAUROC(pool);
+  const bound = aurocTieBound(hist);
+  assert.ok(Math.abs(misclassificationAUROC(hist) - auroc) <= bound + 1e-12, `|${misclassificationAUROC(hist)} - ${auroc}| > bound ${bound}`);
+  // the bound counts the exact zeros (bin 0) as if they could be ordered: ~2e-4 of it is theirs
+  assert.ok(bound < 3e-4, `bound ${bound}`);
+  assert.ok(Math.abs(misclassificationAUROC(hist) - auroc) < 1e-5, `AUROC ${misclassificationAUROC(hist)} vs ${auroc}`);
+  assert.ok(Math.abs(misclassificationAUPR(hist) - exactAUPR(pool)) < 1e-4, `AUPR ${misclassificationAUPR(hist)} vs ${exactAUPR(pool)}`);
+  assert.ok(Math.abs(areaUnderSparsificationError(hist) - exactAUSE(pool)) < 1e-5, `AUSE ${areaUnderSparsificationError(hist)} vs ${exactAUSE(pool)}`);
+  assert.ok(auroc > 0.7);
+});
+s('aurocTieBound: 0 when no bin mixes errors and correct pixels, 1/2 when one bin holds all', () => {
+  const apart = createUncertaintyHistogram('entropy', 2);
+  addToUncertaintyHistogram(apart, new Uint8Array([0, 0, 0]), new Uint8Array([0, 1, 1]), new Float32Array([0.3, 0.3003, 0.31]));
+  assert.is(aurocTieBound(apart), 0);
+  const one = createUncertaintyHistogram('entropy', 2);
+  addToUncertaintyHistogram(one, new Uint8Array([0, 0, 0]), new Uint8Array([0, 1, 0]), new Float32Array([0.3, 0.3, 0.3]));
+  assert.is(aurocTieBound(one), 0.5);
+  assert.is(misclassificationAUROC(one), 0.5);
 });
 s('EXPECTED FAILURE: fractions and percentiles out of range', () => {
   assert.throws(() => sparsificationCurve(h, [0, 1]), RangeError);

@@ -29,7 +29,8 @@ import { metricInput } from './labels';
 import { checkInteger, TOOL_VERSION } from './options';
 import { runReportWith, type ReportHooks, type ReportOptions } from './report';
 
-export const CALIBRATION_SCHEMA_VERSION = 1;
+/** 2: log-spaced uncertainty and PAvPU bins (lib/metrics/log-bins.ts), sparse in the JSON */
+export const CALIBRATION_SCHEMA_VERSION = 2;
 
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
   /** folder of label PNGs named like the images (required) */
@@ -143,6 +144,7 @@ export function readCalibrationReport(input: string): { file: string; report: Ca
     throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
   }
   const report = raw as CalibrationReport;
+  if (report?.schemaVersion === 1) throw new Error(`${file}: made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again`);
   if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
     throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
   }

@@ -34,12 +34,10 @@ export interface MetricStatsOptions {
   readonly bins?: number;
   /** [fineBins=1000] fine confidence histogram for adaptive ECE */
   readonly fineBins?: number;
-  /** [uncertaintyBins=2000] histogram bins per uncertainty kind */
-  readonly uncertaintyBins?: number;
+  /** [mantissaBits=DEFAULT_MANTISSA_BITS] relative width 2^-mantissaBits of the uncertainty and PAvPU bins */
+  readonly mantissaBits?: number;
   /** [patchSize=4] PAvPU patch side */
   readonly patchSize?: number;
-  /** [pavpuThresholds=101] PAvPU threshold grid points over [0, max] */
-  readonly pavpuThresholds?: number;
 }
 
 function perKind<T>(make: (kind: UncertaintyKind) => T): Record<UncertaintyKind, T> {
@@ -50,15 +48,15 @@ export function createMetricStats(options: MetricStatsOptions): MetricStats {
   checkObject('options', options);
   const numClasses = checkNumClasses(options.numClasses);
   const ignore = checkIgnoreIndex(options.ignoreIndex);
-  const { bins = 15, fineBins = 1000, uncertaintyBins = 2000, patchSize = 4, pavpuThresholds = 101 } = options;
+  const { bins = 15, fineBins = 1000, mantissaBits, patchSize = 4 } = options;
   return {
     numClasses,
     ignoreIndex: ignore < 0 ? null : ignore,
     images: 0,
     confusion: createConfusion(numClasses),
     calibration: createCalibrationStats(numClasses, { bins, fineBins }),
-    uncertainty: perKind((kind) => createUncertaintyHistogram(kind, numClasses, { bins: uncertaintyBins })),
-    pavpu: perKind((kind) => createPavpuStats(kind, numClasses, { patchSize, thresholds: pavpuThresholds })),
+    uncertainty: perKind((kind) => createUncertaintyHistogram(kind, numClasses, { mantissaBits })),
+    pavpu: perKind((kind) => createPavpuStats(kind, numClasses, { patchSize, mantissaBits })),
     classUncertainty: createClassUncertaintyStats(numClasses),
   };
 }

@@ -5,11 +5,24 @@
  * edges are dropped; patches whose pixels are all ignore are skipped). Over a patch's
  * non-ignored pixels: the patch is accurate when pixel accuracy >= 0.5, and its uncertainty is
  * the mean uncertainty (each pixel clamped into [0, max]). At threshold t a patch is uncertain
- * when its uncertainty >= t. The stats keep, for accurate and inaccurate patches, a histogram
- * over "how many grid thresholds lie at or below the patch uncertainty", from which the four
- * counts at every grid threshold follow.
+ * when its uncertainty >= t. The stats keep accurate and inaccurate patches per log-spaced bin
+ * of their uncertainty (log-bins.ts, the bins of the pixel histograms), and the thresholds swept
+ * are the bins' lower edges: the sweep follows the patches' own quantiles, to 0.1% in t.
  */
 import type { PavpuStats, UncertaintyKind } from '../types';
+import {
+  binCount,
+  binIndexer,
+  binLowerEdge,
+  binOf,
+  checkLogBinLayout,
+  checkSameLayout,
+  createLogBinLayout,
+  sparseBinsFromJSON,
+  sparseBinsToJSON,
+  type LogBinLayout,
+  type SparseBinsJSON,
+} from './log-bins';
 import { checkUncertaintyKind, defaultUncertaintyMax } from './uncertainty-stats';
 import {
   addArrays,
@@ -22,28 +35,29 @@ import {
   checkObject,
   checkPredicted,
   checkSame,
-  float64FromJSON,
 } from './validate';
 
 export interface PavpuOptions {
-  /** [max=defaultUncertaintyMax(kind, numClasses)] top of the threshold grid */
+  /** [max=defaultUncertaintyMax(kind, numClasses)] patch means are clamped to it */
   readonly max?: number;
   /** [patchSize=4] */
   readonly patchSize?: number;
-  /** [thresholds=101] grid points t_j = max * j / (thresholds - 1) */
-  readonly thresholds?: number;
+  /** [floor, mantissaBits] of the bins (log-bins.ts defaults) */
+  readonly floor?: number;
+  readonly mantissaBits?: number;
+}
+
+function statsOn(kind: UncertaintyKind, numClasses: number, layout: LogBinLayout, patchSize: number): PavpuStats {
+  const n = binCount(layout);
+  return { kind, numClasses, layout, patchSize, accurate: new Float64Array(n), inaccurate: new Float64Array(n) };
 }
 
 export function createPavpuStats(kind: UncertaintyKind, numClasses: number, options: PavpuOptions = {}): PavpuStats {
   checkUncertaintyKind(kind);
   checkNumClasses(numClasses);
-  const { max = defaultUncertaintyMax(kind, numClasses), patchSize = 4, thresholds = 101 } = options;
-  checkNumber('max', max, Number.MIN_VALUE, 1e6);
+  const { patchSize = 4 } = options;
   checkInteger('patchSize', patchSize, 1, 4096);
-  checkInteger('thresholds', thresholds, 2, 100_000);
-  const grid = new Float64Array(thresholds);
-  for (let j = 0; j < thresholds; j++) grid[j] = (max * j) / (thresholds - 1);
-  return { kind, numClasses, max, patchSize, thresholds: grid, accurate: new Float64Array(thresholds + 1), inaccurate: new Float64Array(thresholds + 1) };
+  return statsOn(kind, numClasses, createLogBinLayout(options.max ?? defaultUncertaintyMax(kind, numClasses), options), patchSize);
 }
 
 /**
@@ -68,8 +82,9 @@ export function addToPavpu(
   checkArray(stats.kind, values, Float32Array, n);
   checkLabels('labels', labels, stats.numClasses, ignore);
   checkPredicted('predicted', predicted, stats.numClasses);
-  const { patchSize: ps, max, thresholds: grid, accurate, inaccurate } = stats;
-  const last = grid.length - 1;
+  const { patchSize: ps, accurate, inaccurate } = stats;
+  const max = stats.layout.max;
+  const ix = binIndexer(stats.layout);
   for (let py = 0; py + ps <= height; py += ps) {
     for (let px = 0; px + ps <= width; px += ps) {
       let used = 0;
@@ -87,11 +102,7 @@ export function addToPavpu(
         }
       }
       if (used === 0) continue;
-      const u = sum / used;
-      // j = number of grid thresholds <= u
-      let j = Math.min(last + 1, Math.max(0, Math.floor((u / max) * last) + 1));
-      while (j <= last && grid[j] <= u) j++;
-      while (j > 0 && grid[j - 1] > u) j--;
+      const j = binOf(ix, sum / used);
       if (2 * correct >= used) accurate[j] += 1;
       else inaccurate[j] += 1;
     }
@@ -102,10 +113,9 @@ export function addToPavpu(
 export function mergePavpuStats(a: PavpuStats, b: PavpuStats): PavpuStats {
   checkSame('kind', a.kind, b.kind);
   checkSame('numClasses', a.numClasses, b.numClasses);
-  checkSame('max', a.max, b.max);
+  checkSameLayout(a.layout, b.layout);
   checkSame('patchSize', a.patchSize, b.patchSize);
-  checkSame('thresholds', a.thresholds.length, b.thresholds.length);
-  return { ...a, thresholds: a.thresholds.slice(), accurate: addArrays(a.accurate, b.accurate), inaccurate: addArrays(a.inaccurate, b.inaccurate) };
+  return { ...a, accurate: addArrays(a.accurate, b.accurate), inaccurate: addArrays(a.inaccurate, b.inaccurate) };
 }
 
 /** The PAvPU quantities at one threshold. */
@@ -128,54 +138,85 @@ function ratio(a: number, b: number): number {
   return b === 0 ? NaN : a / b;
 }
 
-/** PAvPU at every grid threshold, ascending. */
+function point(threshold: number, nAC: number, nAU: number, nIC: number, nIU: number): PavpuPoint {
+  return {
+    threshold, nAC, nAU, nIC, nIU,
+    pavpu: ratio(nAC + nIU, nAC + nAU + nIC + nIU),
+    pAccurateGivenCertain: ratio(nAC, nAC + nIC),
+    pUncertainGivenInaccurate: ratio(nIU, nIC + nIU),
+  };
+}
+
+/**
+ * PAvPU at the lower edge of every non-empty bin (patches in that bin and above are uncertain),
+ * then at the top of the last non-empty bin (none uncertain); thresholds ascend.
+ */
 export function pavpuCurve(stats: PavpuStats): PavpuPoint[] {
-  const { thresholds: grid, accurate, inaccurate } = stats;
-  let nAC = 0;
-  let nIC = 0;
+  const { accurate, inaccurate, layout } = stats;
   let nAU = 0;
   let nIU = 0;
   for (let j = 0; j < accurate.length; j++) {
     nAU += accurate[j];
     nIU += inaccurate[j];
   }
-  const total = nAU + nIU;
+  let nAC = 0;
+  let nIC = 0;
+  let top = 0;
   const out: PavpuPoint[] = [];
-  for (let j = 0; j < grid.length; j++) {
-    // uncertain at grid[j] <=> more than j thresholds <= u <=> bucket index > j
+  for (let j = 0; j < accurate.length; j++) {
+    if (accurate[j] === 0 && inaccurate[j] === 0) continue;
+    out.push(point(binLowerEdge(layout, j), nAC, nAU, nIC, nIU));
     nAC += accurate[j];
     nAU -= accurate[j];
     nIC += inaccurate[j];
     nIU -= inaccurate[j];
-    out.push({
-      threshold: grid[j],
-      nAC,
-      nAU,
-      nIC,
-      nIU,
-      pavpu: ratio(nAC + nIU, total),
-      pAccurateGivenCertain: ratio(nAC, nAC + nIC),
-      pUncertainGivenInaccurate: ratio(nIU, nIC + nIU),
-    });
+    top = j + 1;
   }
+  out.push(point(binLowerEdge(layout, top), nAC, nAU, nIC, nIU));
   return out;
 }
 
-/** PAvPU at the grid point nearest `threshold`. */
+/** PAvPU at `threshold` moved down to the lower edge of its bin (0.1% at most, log-bins.ts). */
 export function patchAccuracyVsUncertainty(stats: PavpuStats, threshold: number): PavpuPoint {
   checkNumber('threshold', threshold, -Infinity, Infinity);
-  const last = stats.thresholds.length - 1;
-  const j = Math.min(last, Math.max(0, Math.round((threshold / stats.max) * last)));
-  return pavpuCurve(stats)[j];
+  const j = binOf(binIndexer(stats.layout), threshold);
+  let nAC = 0, nAU = 0, nIC = 0, nIU = 0;
+  for (let b = 0; b < stats.accurate.length; b++) {
+    if (b < j) {
+      nAC += stats.accurate[b];
+      nIC += stats.inaccurate[b];
+    } else {
+      nAU += stats.accurate[b];
+      nIU += stats.inaccurate[b];
+    }
+  }
+  return point(binLowerEdge(stats.layout, j), nAC, nAU, nIC, nIU);
+}
+
+/** The curve point whose share of uncertain patches is nearest `share` (the lower threshold on ties). */
+export function pavpuAtUncertainShare(stats: PavpuStats, share: number): PavpuPoint {
+  checkNumber('share', share, 0, 1);
+  const curve = pavpuCurve(stats);
+  let best = curve[0];
+  let bestDiff = Infinity;
+  for (const p of curve) {
+    const total = p.nAC + p.nAU + p.nIC + p.nIU;
+    const diff = Math.abs(p.nAU + p.nIU - share * total);
+    if (diff < bestDiff) {
+      bestDiff = diff;
+      best = p;
+    }
+  }
+  return best;
 }
 
 export interface PavpuSummary {
-  /** the grid threshold with the highest PAvPU (the lowest such threshold on ties) */
+  /** the threshold with the highest PAvPU (the lowest such threshold on ties); chosen with the labels */
   readonly best: PavpuPoint;
   /**
-   * at `threshold` when given, else at the balanced threshold: the grid point where the share
-   * of uncertain patches is nearest the share of inaccurate patches (a ranking that flags as
-   * many patches as there are errors); this operating point needs no tuning per kind
+   * at `threshold` when given, else at the balanced threshold: where the count of uncertain
+   * patches is nearest the count of inaccurate ones (nAU nearest nIC), a ranking that flags as
+   * many patches as there are errors
    */
   readonly fixed: PavpuPoint;
 }
@@ -188,7 +229,7 @@ export function pavpuSummary(stats: PavpuStats, threshold?: number): PavpuSummar
   let fixed = curve[0];
   let bestDiff = Infinity;
   for (const p of curve) {
-    const diff = Math.abs(p.nAU + p.nIU - (p.nIC + p.nIU));
+    const diff = Math.abs(p.nAU - p.nIC);
     if (diff < bestDiff) {
       bestDiff = diff;
       fixed = p;
@@ -197,28 +238,23 @@ export function pavpuSummary(stats: PavpuStats, threshold?: number): PavpuSummar
   return { best, fixed };
 }
 
+/** Only the non-empty bins: [accurate, inaccurate] per listed bin. */
 export interface PavpuStatsJSON {
   readonly kind: UncertaintyKind;
   readonly numClasses: number;
-  readonly max: number;
+  readonly layout: LogBinLayout;
   readonly patchSize: number;
-  readonly thresholds: number;
-  readonly accurate: number[];
-  readonly inaccurate: number[];
+  readonly bins: SparseBinsJSON;
 }
 
 export function pavpuStatsToJSON(s: PavpuStats): PavpuStatsJSON {
-  return { kind: s.kind, numClasses: s.numClasses, max: s.max, patchSize: s.patchSize, thresholds: s.thresholds.length, accurate: Array.from(s.accurate), inaccurate: Array.from(s.inaccurate) };
+  return { kind: s.kind, numClasses: s.numClasses, layout: { ...s.layout }, patchSize: s.patchSize, bins: sparseBinsToJSON([s.accurate, s.inaccurate]) };
 }
 
 export function pavpuStatsFromJSON(value: unknown): PavpuStats {
   const o = checkObject('pavpu', value);
-  const s = createPavpuStats(checkUncertaintyKind(o.kind), checkNumClasses(o.numClasses), {
-    max: checkNumber('pavpu.max', o.max, Number.MIN_VALUE, 1e6),
-    patchSize: checkInteger('pavpu.patchSize', o.patchSize, 1, 4096),
-    thresholds: checkInteger('pavpu.thresholds', o.thresholds, 2, 100_000),
-  });
-  s.accurate.set(float64FromJSON('pavpu.accurate', o.accurate, s.accurate.length));
-  s.inaccurate.set(float64FromJSON('pavpu.inaccurate', o.inaccurate, s.inaccurate.length));
+  const layout = checkLogBinLayout(checkObject('pavpu.layout', o.layout));
+  const s = statsOn(checkUncertaintyKind(o.kind), checkNumClasses(o.numClasses), layout, checkInteger('pavpu.patchSize', o.patchSize, 1, 4096));
+  sparseBinsFromJSON(`pavpu ${s.kind} bins`, o.bins, [s.accurate, s.inaccurate]);
   return s;
 }

@@ -13,13 +13,15 @@ import {
   reliabilityDiagram,
 } from './calibration';
 import { perClassMeanUncertainty } from './class-uncertainty';
-import { pavpuSummary, type PavpuPoint } from './pavpu';
+import { fixedSumValue } from './fixed-sum';
+import { pavpuAtUncertainShare, pavpuSummary, type PavpuPoint } from './pavpu';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassAccuracy, perClassIoU, pixelFrequency } from './segmentation';
 import {
   DEFAULT_FRACTIONS,
   DEFAULT_PERCENTILES,
   accuracyByUncertaintyPercentile,
   areaUnderSparsificationError,
+  aurocTieBound,
   misclassificationAUPR,
   misclassificationAUROC,
   sparsificationCurve,
@@ -52,11 +54,25 @@ function pointSummary(p: PavpuPoint): PavpuPointSummary {
   };
 }
 
+/** 1 - mean confidence over the labelled pixels: the error rate the model expects of itself (no label read) */
+export function expectedErrorRate(stats: MetricStats): number {
+  const c = stats.calibration;
+  let n = 0;
+  let sum = 0;
+  for (let b = 0; b < c.bins; b++) {
+    n += c.count[b];
+    sum += fixedSumValue(c.sumConfidence, b);
+  }
+  return n === 0 ? NaN : 1 - sum / n;
+}
+
 function kindSummary(stats: MetricStats, kind: UncertaintyKind, options: SummaryOptions): UncertaintyKindSummary {
   const h = stats.uncertainty[kind];
   const fractions = options.fractions ?? DEFAULT_FRACTIONS;
   const curve = sparsificationCurve(h, fractions);
   const pavpu = pavpuSummary(stats.pavpu[kind], options.pavpuThresholds?.[kind]);
+  const expected = expectedErrorRate(stats);
+  const labelFree = pavpuAtUncertainShare(stats.pavpu[kind], Number.isFinite(expected) ? Math.min(1, Math.max(0, expected)) : 0);
   return {
     auroc: finiteOrNull(misclassificationAUROC(h)),
     aupr: finiteOrNull(misclassificationAUPR(h)),
@@ -66,7 +82,8 @@ function kindSummary(stats: MetricStats, kind: UncertaintyKind, options: Summary
       accuracy: finiteOrNull(a.accuracy),
     })),
     sparsification: { fractions: curve.fractions, error: curve.error.map(finiteOrNull), oracle: curve.oracle.map(finiteOrNull) },
-    pavpu: { best: pointSummary(pavpu.best), fixed: pointSummary(pavpu.fixed) },
+    aurocBinBound: finiteOrNull(aurocTieBound(h)),
+    pavpu: { best: pointSummary(pavpu.best), fixed: pointSummary(pavpu.fixed), labelFree: pointSummary(labelFree) },
   };
 }
 

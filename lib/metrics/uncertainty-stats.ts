@@ -1,23 +1,31 @@
 /**
- * Streamed histograms of one uncertainty kind over [0, max]: pixels and misclassified pixels
- * per bin. Bin of value v: min(B - 1, floor(v / max * B)) after clamping v into [0, max], so
- * values above max land in the last bin and slightly negative ones (float error in the mutual
- * information) in the first. Default ranges: entropy and mutual information [0, log C] (their
- * upper bounds for C classes), variance [0, 0.25] (the largest variance of a probability).
+ * Streamed histograms of one uncertainty kind: pixels and misclassified pixels per log-spaced
+ * bin (log-bins.ts: relative width 2^-10 from a floor of 2^-40 up to the kind's analytic
+ * maximum, so the bins follow the data wherever it lies). Default maxima for C classes: entropy
+ * and mutual information ln C; the mean over classes of the per-class variance (1 - 1/C) / C
+ * (Var p_k <= m_k (1 - m_k) for p_k in [0, 1], and sum_k m_k (1 - m_k) <= 1 - 1/C).
  */
 import type { UncertaintyHistogram, UncertaintyKind } from '../types';
+import {
+  binCount,
+  binIndexer,
+  checkLogBinLayout,
+  checkSameLayout,
+  createLogBinLayout,
+  sparseBinsFromJSON,
+  sparseBinsToJSON,
+  type LogBinLayout,
+  type SparseBinsJSON,
+} from './log-bins';
 import {
   addArrays,
   checkArray,
   checkIgnoreIndex,
-  checkInteger,
   checkLabels,
   checkNumClasses,
-  checkNumber,
   checkObject,
   checkPredicted,
   checkSame,
-  float64FromJSON,
 } from './validate';
 
 export const UNCERTAINTY_KINDS: readonly UncertaintyKind[] = ['entropy', 'mutualInformation', 'variance'];
@@ -30,18 +38,20 @@ export function checkUncertaintyKind(value: unknown): UncertaintyKind {
   return value as UncertaintyKind;
 }
 
-/** log(C) for entropy and mutual information (log 2 when C = 1), 0.25 for variance. */
+/** ln C for entropy and mutual information, (1 - 1/C) / C for variance (C = 2 when C = 1). */
 export function defaultUncertaintyMax(kind: UncertaintyKind, numClasses: number): number {
   checkUncertaintyKind(kind);
-  checkNumClasses(numClasses);
-  return kind === 'variance' ? 0.25 : Math.log(Math.max(2, numClasses));
+  const c = Math.max(2, checkNumClasses(numClasses));
+  return kind === 'variance' ? (1 - 1 / c) / c : Math.log(c);
 }
 
 export interface UncertaintyHistogramOptions {
-  /** [max=defaultUncertaintyMax(kind, numClasses)] upper end of the range */
+  /** [max=defaultUncertaintyMax(kind, numClasses)] values above share the last bin */
   readonly max?: number;
-  /** [bins=2000] */
-  readonly bins?: number;
+  /** [floor=DEFAULT_LOG_FLOOR] values below share the first bin */
+  readonly floor?: number;
+  /** [mantissaBits=DEFAULT_MANTISSA_BITS] relative bin width 2^-mantissaBits */
+  readonly mantissaBits?: number;
 }
 
 export function createUncertaintyHistogram(
@@ -49,17 +59,13 @@ export function createUncertaintyHistogram(
   numClasses: number,
   options: UncertaintyHistogramOptions = {},
 ): UncertaintyHistogram {
-  const { max = defaultUncertaintyMax(kind, numClasses), bins = 2000 } = options;
-  checkNumber('max', max, Number.MIN_VALUE, 1e6);
-  checkInteger('bins', bins, 1, 1_000_000);
-  return { kind: checkUncertaintyKind(kind), numClasses: checkNumClasses(numClasses), max, count: new Float64Array(bins), errors: new Float64Array(bins) };
+  const layout = createLogBinLayout(options.max ?? defaultUncertaintyMax(kind, numClasses), options);
+  return histogramOn(checkUncertaintyKind(kind), checkNumClasses(numClasses), layout);
 }
 
-/** The bin of value v (already known finite). */
-export function uncertaintyBin(h: UncertaintyHistogram, v: number): number {
-  const bins = h.count.length;
-  const b = Math.floor(v * (bins / h.max));
-  return b < 0 ? 0 : b >= bins ? bins - 1 : b;
+function histogramOn(kind: UncertaintyKind, numClasses: number, layout: LogBinLayout): UncertaintyHistogram {
+  const n = binCount(layout);
+  return { kind, numClasses, layout, count: new Float64Array(n), errors: new Float64Array(n) };
 }
 
 /**
@@ -81,15 +87,23 @@ export function addToUncertaintyHistogram(
   checkLabels('labels', labels, h.numClasses, ignore);
   checkPredicted('predicted', predicted, h.numClasses);
   const { count, errors } = h;
-  const bins = count.length;
-  const scale = bins / h.max;
+  const { shift, base, last } = binIndexer(h.layout);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
     if (y === ignore) continue;
-    const v = values[i];
-    if (!Number.isFinite(v)) throw new RangeError(`${h.kind}[${i}] = ${v} is not finite`);
-    let b = Math.floor(v * scale);
-    b = b < 0 ? 0 : b >= bins ? bins - 1 : b;
+    const u = bits[i];
+    let b: number;
+    if (u >= 0x7f800000) {
+      // negative (float error below 0) or not finite
+      if (u < 0x80000000 || u >= 0xff800000) throw new RangeError(`${h.kind}[${i}] = ${values[i]} is not finite`);
+      b = 0;
+    } else if (u === 0) {
+      b = 0;
+    } else {
+      b = (u >>> shift) - base + 2;
+      b = b < 2 ? 1 : b > last ? last : b;
+    }
     count[b] += 1;
     if (predicted[i] !== y) errors[b] += 1;
   }
@@ -99,29 +113,29 @@ export function addToUncertaintyHistogram(
 export function mergeUncertaintyHistograms(a: UncertaintyHistogram, b: UncertaintyHistogram): UncertaintyHistogram {
   checkSame('kind', a.kind, b.kind);
   checkSame('numClasses', a.numClasses, b.numClasses);
-  checkSame('max', a.max, b.max);
-  checkSame('bins', a.count.length, b.count.length);
-  return { kind: a.kind, numClasses: a.numClasses, max: a.max, count: addArrays(a.count, b.count), errors: addArrays(a.errors, b.errors) };
+  checkSameLayout(a.layout, b.layout);
+  return { kind: a.kind, numClasses: a.numClasses, layout: a.layout, count: addArrays(a.count, b.count), errors: addArrays(a.errors, b.errors) };
 }
 
+/** Only the non-empty bins: [count, errors] per listed bin. */
 export interface UncertaintyHistogramJSON {
   readonly kind: UncertaintyKind;
   readonly numClasses: number;
-  readonly max: number;
-  readonly count: number[];
-  readonly errors: number[];
+  readonly layout: LogBinLayout;
+  readonly bins: SparseBinsJSON;
 }
 
 export function uncertaintyHistogramToJSON(h: UncertaintyHistogram): UncertaintyHistogramJSON {
-  return { kind: h.kind, numClasses: h.numClasses, max: h.max, count: Array.from(h.count), errors: Array.from(h.errors) };
+  return { kind: h.kind, numClasses: h.numClasses, layout: { ...h.layout }, bins: sparseBinsToJSON([h.count, h.errors]) };
 }
 
 export function uncertaintyHistogramFromJSON(value: unknown): UncertaintyHistogram {
   const o = checkObject('uncertainty histogram', value);
-  const count = o.count;
-  if (!Array.isArray(count)) throw new TypeError(`count must be an array, got ${typeof count}`);
-  const h = createUncertaintyHistogram(checkUncertaintyKind(o.kind), checkNumClasses(o.numClasses), { max: checkNumber('max', o.max, Number.MIN_VALUE, 1e6), bins: count.length });
-  h.count.set(float64FromJSON('count', count, count.length));
-  h.errors.set(float64FromJSON('errors', o.errors, count.length));
+  const layout = checkLogBinLayout(checkObject('layout', o.layout));
+  const h = histogramOn(checkUncertaintyKind(o.kind), checkNumClasses(o.numClasses), layout);
+  sparseBinsFromJSON(`${h.kind} bins`, o.bins, [h.count, h.errors]);
+  for (let b = 0; b < h.count.length; b++) {
+    if (h.errors[b] > h.count[b]) throw new RangeError(`${h.kind} bins: bin ${b} has ${h.errors[b]} errors among ${h.count[b]} pixels`);
+  }
   return h;
 }

@@ -3,6 +3,8 @@
  * one bin are ties: where a metric needs part of a bin (keeping the most certain q% of pixels),
  * it takes that share of the bin's pixels and errors (the expectation under random tie-breaking).
  * Errors (prediction != label) are the positives; higher uncertainty should flag them.
+ * With the log-spaced bins (log-bins.ts) only pixels within 0.1% of each other share a bin;
+ * aurocTieBound says how far that can move the AUROC from the exact, unbinned one.
  */
 import type { UncertaintyHistogram } from '../types';
 import { checkNumber } from './validate';
@@ -154,4 +156,18 @@ export function misclassificationAUPR(h: UncertaintyHistogram): number {
     ap += (h.errors[b] / positives) * (truePositives / flagged);
   }
   return ap;
+}
+
+/**
+ * An upper bound on |misclassificationAUROC(h) - the AUROC of the exact values|: a pair of one
+ * error and one correct pixel in the same bin scores 1/2 here and 0, 1/2 or 1 exactly, so the
+ * gap is at most sum_b errors_b * correct_b / (2 E N). NaN when AUROC is.
+ */
+export function aurocTieBound(h: UncertaintyHistogram): number {
+  const { n, errors: positives } = totals(h);
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  let mixed = 0;
+  for (let b = 0; b < h.count.length; b++) mixed += h.errors[b] * (h.count[b] - h.errors[b]);
+  return mixed / (2 * positives * negatives);
 }
