@@ -1,6 +1,7 @@
 /** Flags shared by the commands that run a model. */
 import type { Argv } from 'yargs';
 import { DEFAULT_SAMPLES } from '../lib/commands/report';
+import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
@@ -11,7 +12,12 @@ export function engineFlags<T>(y: Argv<T>) {
   return y
     .option('model', { type: 'string', describe: 'ONNX model [default: the shipped Bayesian SegNet]' })
     .option('card', { type: 'string', describe: 'model card JSON [default: the .json beside the model]' })
-    .option('samples', { alias: 'n', type: 'number', default: DEFAULT_SAMPLES, describe: 'MC dropout samples per image' })
+    .option('samples', {
+      alias: 'n', type: 'string', default: String(DEFAULT_SAMPLES), coerce: parseSamplesFlag,
+      describe: "MC dropout samples per image, or 'auto': sample each image until its maps converge (--tolerance, --max-samples)",
+    })
+    .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
+    .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
     .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
@@ -31,7 +37,7 @@ export const IMAGES_OPTION = {
 
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
-  for (const key of ['samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
+  for (const key of ['tolerance', 'max-samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
     const v = argv[key];
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new Error(`--${key} must be a number, got '${String(v)}'`);
   }
@@ -45,4 +51,18 @@ export function segmenterOptions(argv: Record<string, unknown>): SegmenterOption
     threads: argv.threads as number, batch: argv.batch as number | undefined, dropoutRate: argv['dropout-rate'] as number | undefined,
     dropoutAt: argv['dropout-at'] as string[] | undefined, dropout: argv.dropout as 'mc' | 'off', strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
   };
+}
+
+/** --samples: 'auto' or a number (a usage error otherwise; the range is checked by the command). */
+function parseSamplesFlag(value: unknown): number | 'auto' {
+  const v = Array.isArray(value) ? value[value.length - 1] : value;
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(n))) return n;
+  throw new Error(`--samples must be a number or 'auto', got '${String(v)}'`);
+}
+
+/** The samples part of parsed engine flags (report, calibrate, audit). */
+export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto'; tolerance?: number; maxSamples?: number } {
+  return { samples: argv.samples as number | 'auto', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined };
 }

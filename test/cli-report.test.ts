@@ -79,7 +79,27 @@ test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and
   assert.is(rate.code, 2, rate.stderr);
   assert.match(rate.stderr, /--dropout-rate must be a number in \(0, 1\), got 1\.5/);
   assert.is(zero.code, 2, zero.stderr);
-  assert.match(zero.stderr, /--samples must be an integer in 1\.\.100000, got 0/);
+  assert.match(zero.stderr, /--samples must be an integer in 1\.\.100000 or 'auto', got 0/);
+});
+
+test('--samples auto: summary.json records the N each image got and the rule; the same seed gives the same N and numbers', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'a.jpg'), buildJpeg(16, 12, 3));
+  writeFileSync(path.join(dir, 'b.jpg'), buildJpeg(16, 12, 4));
+  const run = (out: string): Promise<Exit> => cli(['report', dir, '--model', model.model, '--samples', 'auto', '--tolerance', '0.2',
+    '--max-samples', '40', '--seed', '5', '--out', out, '--json']);
+  const outs = [tempDir(), tempDir()];
+  const [first, second, usage] = await Promise.all([run(outs[0]), run(outs[1]),
+    cli(['report', dir, '--model', model.model, '-n', '5', '--tolerance', '0.1', '--out', tempDir()])]);
+  assert.is(first.code, 0, first.stderr);
+  const a = JSON.parse(first.stdout) as ReportSummary, b = JSON.parse(second.stdout) as ReportSummary;
+  assert.equal(a.samples, { auto: { tolerance: 0.2, mapTolerance: 2, maxSamples: 40, minSamples: 16, step: 8 } });
+  for (const image of a.images) assert.ok([16, 24, 32, 40].includes(image.samples ?? 0), `${image.file}: N=${image.samples}`);
+  const strip = (s: ReportSummary): unknown => s.images.map(({ ms: _ms, ...rest }) => rest);
+  assert.equal(strip(a), strip(b));
+  assert.match(readFileSync(path.join(outs[0], 'index.html'), 'utf8'), /Samples per image \(auto\)/);
+  assert.is(usage.code, 2, usage.stderr);
+  assert.match(usage.stderr, /--tolerance and --max-samples need --samples auto/);
 });
 
 test('SIGINT after the first image: exit 130, summary.json parses with complete: false; --resume completes', async () => {

@@ -4,7 +4,7 @@ import { parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
 import type { GroupBy } from '../../lib/audit/slices';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
@@ -76,7 +76,7 @@ export const auditCommand: CommandModule = {
     const progress = progressPrinter(process.stderr);
     const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string }) : await runAudit({
       ...segmenterOptions(argv), ...common,
-      inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
+      inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
       recursive: argv.recursive as boolean, images: argv.images as boolean, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       onEvent: (e: ReportEvent) => progress(e),

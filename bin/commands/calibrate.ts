@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/types';
-import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -32,7 +32,7 @@ export const calibrateCommand: CommandModule = {
     const progress = progressPrinter(process.stderr);
     const { summary, calibration } = await runCalibrate({
       ...segmenterOptions(argv),
-      inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, samples: argv.samples as number,
+      inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
       recursive: argv.recursive as boolean, images: argv.images as boolean, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
       onEvent: (e: ReportEvent) => progress(e),

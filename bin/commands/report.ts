@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, IMAGES_OPTION, segmenterOptions } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -34,7 +34,7 @@ export const reportCommand: CommandModule = {
     const summary = await runReport({
       signal: stop.signal, resume: argv.resume as boolean,
       ...segmenterOptions(argv),
-      inputs: argv.inputs as string[], out: argv.out as string, samples: argv.samples as number, seed: argv.seed as number,
+      inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
       recursive: argv.recursive as boolean, images: argv.images as boolean,
       onEvent: (e: ReportEvent) => progress(e),

@@ -8,6 +8,8 @@ import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../types';
 import type { MeasuredRun } from './metrics';
+import type { SamplesSetting } from '../report/summary';
+import { samplesLabel } from '../report/samples-html';
 
 /** What makes two runs comparable. */
 export interface RunIdentity {
@@ -15,7 +17,7 @@ export interface RunIdentity {
   readonly card: string;
   readonly classes: readonly string[];
   readonly ignoreIndex: number | null;
-  readonly samples: number;
+  readonly samples: SamplesSetting;
 }
 
 /** One image of a run, as far as a comparison reads it. */
@@ -93,7 +95,7 @@ function msOfSummary(file: string): number | null {
 }
 
 interface CalibrationShape {
-  schemaVersion?: number; model?: { name?: string }; classes?: string[]; ignoreIndex?: number | null; samples?: number; metrics?: MetricSummary;
+  schemaVersion?: number; model?: { name?: string }; classes?: string[]; ignoreIndex?: number | null; samples?: SamplesSetting; metrics?: MetricSummary;
 }
 interface AuditShape {
   kind?: string; schemaVersion?: number; run?: RunIdentity; metrics?: MetricSummary; msPerImage?: number | null;
@@ -113,7 +115,7 @@ export function readBaseline(input: string): Baseline {
     };
   }
   const c = raw as CalibrationShape;
-  if (c.metrics && Array.isArray(c.classes) && typeof c.samples === 'number') {
+  if (c.metrics && Array.isArray(c.classes) && c.samples !== undefined) {
     const summary = path.join(path.dirname(file), 'summary.json');
     return {
       file, kind: 'calibration',
@@ -147,7 +149,9 @@ export function compareIdentity(baseline: RunIdentity, current: RunIdentity): st
     errors.push(`class list: baseline [${baseline.classes.join(', ')}], this run [${current.classes.join(', ')}]`);
   }
   if (baseline.ignoreIndex !== current.ignoreIndex) errors.push(`ignore index: baseline ${baseline.ignoreIndex ?? 'none'}, this run ${current.ignoreIndex ?? 'none'}`);
-  if (baseline.samples !== current.samples) errors.push(`sample count: baseline ${baseline.samples}, this run ${current.samples} (uncertainty and calibration depend on it)`);
+  if (JSON.stringify(baseline.samples) !== JSON.stringify(current.samples)) {
+    errors.push(`sample count: baseline ${samplesLabel(baseline.samples)}, this run ${samplesLabel(current.samples)} (uncertainty and calibration depend on it)`);
+  }
   return errors;
 }
 

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { verdictOf } from './gates';
 import type { AuditResult } from './result';
+import { samplesLabel } from '../report/samples-html';
 
 const MAX_GATES = 12;
 const MAX_CLASSES = 16;
@@ -80,12 +81,12 @@ function costLine(r: AuditResult): string {
   const b = r.baseline ? r.gates.find((g) => g.metric === 'msPerImage')?.baseline ?? null : null;
   const vs = ms !== null && b !== null && b > 0 ? ` (baseline ${num(b, 0)}, ${signed(((ms - b) / b) * 100, 1)}%)` : '';
   const total = r.cost.totalMs !== null ? `, ${num(r.cost.totalMs / 1000, 1)} s of sampling in all` : '';
-  return `**Cost**: ${ms === null ? 'sampling time not measured (audit --from)' : `${num(ms, 0)} ms per image${vs}`}, ${r.cost.samples} MC samples per image${total}.`;
+  return `**Cost**: ${ms === null ? 'sampling time not measured (audit --from)' : `${num(ms, 0)} ms per image${vs}`}, ${samplesLabel(r.cost.samples)} MC samples per image${total}.`;
 }
 
 export function auditMarkdown(r: AuditResult): string {
   const lines = [verdictLine(r), '',
-    `Model card ${code(r.run.card)} · ${r.images} images, ${r.labelledImages} labelled · ${r.run.samples} samples`
+    `Model card ${code(r.run.card)} · ${r.images} images, ${r.labelledImages} labelled · ${samplesLabel(r.run.samples)} samples`
       + (r.baseline ? ` · baseline ${code(path.basename(path.dirname(r.baseline.file)) + '/' + path.basename(r.baseline.file))}` : ' · no baseline'), '',
     ...gatesTable(r), ''];
   for (const w of r.warnings.slice(0, 3)) lines.push(`> ⚠️ ${cell(w.length > 300 ? `${w.slice(0, 297)}...` : w)}`);

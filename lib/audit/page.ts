@@ -9,6 +9,7 @@ import { escapeHtml, hrefOf, pageHtml } from '../report/html';
 import { verdictOf } from './gates';
 import type { AuditResult } from './result';
 import { WORST_LISTS, type WorstList } from './worst-images';
+import { samplesLabel } from '../report/samples-html';
 
 /** What --single-file promises: the page stays under this size for 100 images (its lists are bounded). */
 export const SINGLE_FILE_BUDGET_BYTES = 5 * 1024 * 1024;
@@ -75,7 +76,7 @@ export function auditPageHtml(r: AuditResult, thumbnail: (list: WorstList, rank:
   const verdicts = r.gates.map((g) => verdictOf(g, r.failOnWarn));
   const head = verdicts.includes('fail') ? 'failed' : verdicts.includes('warn') ? 'passed with warnings' : 'passed';
   const body = `<h1>segnet-uq audit: ${head}</h1><p class="meta">${escapeHtml(r.run.card)} · ${r.images} images (${r.labelledImages} labelled) · `
-    + `${r.run.samples} samples · ${num(r.cost.msPerImage, 0)} ms per image · ${r.baseline ? `baseline ${escapeHtml(r.baseline.file)}` : 'no baseline'} · ${escapeHtml(r.createdAt)}</p>`
+    + `${escapeHtml(samplesLabel(r.run.samples))} samples · ${num(r.cost.msPerImage, 0)} ms per image · ${r.baseline ? `baseline ${escapeHtml(r.baseline.file)}` : 'no baseline'} · ${escapeHtml(r.createdAt)}</p>`
     + `${gatesSection(r)}${classSection(r)}${slicesSection(r)}<h2>Worst images</h2>${worstSection(r, thumbnail)}`;
   return pageHtml('segnet-uq audit', body);
 }

@@ -8,6 +8,7 @@ import { AUDIT_KIND, type BaselineComparison, type ImageRecord, type RunIdentity
 import { gatesPass, type GateResult } from './gates';
 import { sliceKey } from './slices';
 import type { WorstEntry, WorstList } from './worst-images';
+import type { SamplesSetting } from '../report/summary';
 
 export const AUDIT_SCHEMA_VERSION = 2;
 
@@ -42,7 +43,7 @@ export interface AuditResult {
   /** mean sampling milliseconds per image; null for audit --from */
   readonly msPerImage: number | null;
   /** the cost of the run: samples per image, summed sampling time */
-  readonly cost: { readonly samples: number; readonly totalMs: number | null; readonly msPerImage: number | null };
+  readonly cost: { readonly samples: SamplesSetting; readonly totalMs: number | null; readonly msPerImage: number | null };
   readonly baseline: { readonly file: string; readonly kind: string; readonly imageSet: BaselineComparison['imageSet']; readonly metrics: MetricSummary } | null;
   readonly worstImages: Partial<Record<WorstList, WorstEntry[]>>;
   readonly slices: readonly SliceRecord[];

@@ -23,7 +23,7 @@ import {
   reliabilityDiagram,
   sparsificationCurves,
 } from '../report/charts';
-import type { ReportSummary } from '../report/summary';
+import type { ReportSummary, SamplesSetting } from '../report/summary';
 import { describeFsError } from './inputs';
 import { metricInput } from './labels';
 import { checkInteger, TOOL_VERSION } from './options';
@@ -75,7 +75,7 @@ export interface CalibrationReport {
   readonly tool: { readonly name: string; readonly version: string };
   readonly createdAt: string;
   readonly model: { readonly path: string; readonly card: string; readonly name: string; readonly temperature: number };
-  readonly samples: number;
+  readonly samples: SamplesSetting;
   readonly seed: number;
   readonly bins: number;
   readonly labels: string;

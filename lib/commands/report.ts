@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { ConfusionMatrix, GrayImage, ModelCard, UncertaintyMaps } from '../types';
+import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
@@ -29,8 +30,12 @@ export interface ReportOptions extends SegmenterOptions {
   readonly inputs: readonly string[];
   /** output folder [default: 'reports/latest'] */
   readonly out?: string;
-  /** MC samples per image [default: 20] */
-  readonly samples?: number;
+  /** MC samples per image, or 'auto' (lib/engine/convergence.ts) [default: 20] */
+  readonly samples?: number | 'auto';
+  /** with samples 'auto': the stopping rule's tolerance [default: AUTO_DEFAULTS.tolerance] */
+  readonly tolerance?: number;
+  /** with samples 'auto': most samples per image [default: AUTO_DEFAULTS.maxSamples] */
+  readonly maxSamples?: number;
   /** seed of the dropout masks [default: 0] */
   readonly seed?: number;
   /** folder of label PNGs named like the images */
@@ -191,7 +196,8 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
 /** runReport with extension points: the loop, files and summary of the report, plus the hooks' work. */
 export async function runReportWith(options: ReportOptions, hooks: ReportHooks): Promise<ReportSummary> {
   if (options.resume && hooks.onLabelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
-  const samples = checkInteger('--samples', options.samples ?? DEFAULT_SAMPLES, 1, 100000);
+  const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
+  const samplesSetting = describeSampleCount(samples);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   checkReportOptions(options);
   const maxPixels = options.maxPixels ?? 40_000_000;
@@ -211,7 +217,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   const settings: ReportSettings = {
     model: { path: resolved.modelPath, sha256: sha256File(resolved.modelPath) },
     card: { path: resolved.cardPath, sha256: sha256File(resolved.cardPath) },
-    samples, seed, temperature, dropoutPoints, device,
+    samples: samplesSetting, seed, temperature, dropoutPoints, device,
     labels: options.labels ? path.resolve(options.labels) : null, ignoreIndex: ignoreIndex ?? null,
   };
   let previous: Map<string, ReportImage>;
@@ -246,7 +252,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic,
       dropoutPoints, inputWidth: card.input.width, inputHeight: card.input.height, temperature,
     },
-    samples, seed, batch: segmenter.sampler.batch, device,
+    samples: samplesSetting, seed, batch: segmenter.sampler.batch, device,
     images, errors, warnings: segmenter.warnings, settings,
     ...(options.labels && images.some((i) => i.metrics) ? {
       metrics: {
@@ -310,7 +316,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
             id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
             format: prepared.format, orientation: prepared.orientation, meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
             meanMutualInformation: meanOf(m.mutualInformation), meanVariance: meanOf(m.meanVariance),
-            meanConfidence: meanOf(m.confidence), ms: result.ms, ...files,
+            meanConfidence: meanOf(m.confidence), samples: m.samples, ms: result.ms, ...files,
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),
           });
           progressSummary();

@@ -23,6 +23,11 @@ export interface SampleOptions {
   readonly firstSample?: number;
   /** called after each chunk with the samples done so far */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * --samples auto (lib/engine/convergence.ts): `samples` is then the most; chunks end at every
+   * count of `at` and sampling stops at the first where `stop` says so.
+   */
+  readonly until?: { readonly at: readonly number[]; readonly stop: (acc: ChunkAccumulator) => boolean };
 }
 
 /** Streaming mean / M2 / entropy-sum state of one image. */
@@ -146,7 +151,13 @@ export class McSampler {
     checkCount(first, 'firstSample', 0);
     const shared = await this.runPrefix(input);
     const total = this.compiled.deterministic ? 1 : options.samples;
-    const sizeAt = (done: number): number => Math.min(batch, total - done);
+    const until = this.compiled.deterministic ? undefined : options.until;
+    const checks = new Set(until?.at ?? []);
+    const sizeAt = (done: number): number => {
+      let k = Math.min(batch, total - done);
+      if (until) for (const c of until.at) if (c > done && c - done < k) k = c - done;
+      return k;
+    };
     let acc: ChunkAccumulator | null = null;
     let dims: readonly number[] = [];
     // onnxruntime-node 1.30 runs `session.run` on the calling thread (after a tick), so nothing
@@ -164,9 +175,10 @@ export class McSampler {
       mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
       done += k;
       options.onProgress?.(done, total);
+      if (until && checks.has(done) && until.stop(acc)) break;
     }
     const a = acc as ChunkAccumulator;
-    return finishMaps(a, dims[1], dims[3], dims[2], options.samples);
+    return finishMaps(a, dims[1], dims[3], dims[2], options.until ? a.count : options.samples);
   }
 
   async release(): Promise<void> {

@@ -12,6 +12,7 @@ import { imageToInputTensor } from '../image/preprocess';
 import { resolveModel } from '../model/card';
 import { decodeModel, ModelError } from '../onnx/model';
 import { compileModel, CompiledModel } from './compile';
+import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
 import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
 
@@ -67,6 +68,8 @@ export interface SegmentResult {
   readonly maps: UncertaintyMaps;
   /** session time of the sampling alone */
   readonly ms: number;
+  /** with --samples auto: the stopping checks, the last decided N (= maps.samples) */
+  readonly checks?: readonly ConvergenceCheck[];
 }
 
 export function parseDropoutAt(spec: string): { tensor: string; rate?: number } {
@@ -128,19 +131,21 @@ export class Segmenter {
     return { file, digest, image, format, orientation, input: imageToInputTensor(image, this.card.input) };
   }
 
-  /** Samples a prepared image: N MC passes aggregated into uncertainty maps. */
-  async sample(prepared: PreparedImage, options: { samples: number; seed: number; firstSample?: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+  /** Samples a prepared image: N MC passes (or --samples auto) aggregated into uncertainty maps. */
+  async sample(prepared: PreparedImage, options: { samples: SampleCount; seed: number; firstSample?: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
     const t0 = performance.now();
-    const maps = await this.sampler.sample(prepared.input, { samples: options.samples, seed: options.seed,
-      imageKey: imageKeyFromDigest(prepared.digest), firstSample: options.firstSample, onProgress: options.onProgress });
+    const auto = typeof options.samples === 'number' ? null : untilConverged(options.samples);
+    const maps = await this.sampler.sample(prepared.input, { samples: auto ? auto.monitor.auto.maxSamples : options.samples as number,
+      seed: options.seed, imageKey: imageKeyFromDigest(prepared.digest), firstSample: options.firstSample, onProgress: options.onProgress,
+      until: auto?.until });
     const ms = performance.now() - t0;
     if (maps.numClasses !== this.card.classes.length) {
       throw new ModelError(this.modelPath, `the model outputs ${maps.numClasses} classes, its card lists ${this.card.classes.length}`);
     }
-    return { image: prepared.image, digest: prepared.digest, maps, ms };
+    return { image: prepared.image, digest: prepared.digest, maps, ms, ...(auto ? { checks: auto.monitor.checks } : {}) };
   }
 
-  async segment(bytes: Uint8Array, file: string, options: { samples: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+  async segment(bytes: Uint8Array, file: string, options: { samples: SampleCount; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
     return this.sample(await this.prepare(bytes, file), options);
   }
 

@@ -3,6 +3,7 @@
  * user-supplied string (file names, class names, messages) escaped.
  */
 import type { ModelCard } from '../types';
+import { samplesMeta, samplesSectionHtml } from './samples-html';
 import type { ReportImage, ReportSummary } from './summary';
 
 export function escapeHtml(text: string): string {
@@ -63,7 +64,7 @@ export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: 
   const fig = (src: string, caption: string, extra = ''): string =>
     `<figure><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
   return `<section id="${escapeHtml(image.id)}"><h2>${escapeHtml(image.file)}</h2>
-<p class="meta">${image.width}×${image.height} px · mean entropy ${fmt(image.meanEntropy)} · mean MI ${fmt(image.meanMutualInformation)} · mean variance ${fmt(image.meanVariance, 6)} · ${fmt(image.ms, 0)} ms</p>
+<p class="meta">${image.width}×${image.height} px · mean entropy ${fmt(image.meanEntropy)} · mean MI ${fmt(image.meanMutualInformation)} · mean variance ${fmt(image.meanVariance, 6)} · ${image.samples ?? '–'} samples · ${fmt(image.ms, 0)} ms</p>
 <div class="grid">${fig(o.photo, 'Photo')}${fig(o.classMap, 'Predicted classes (argmax of the mean softmax)', legendHtml(card))}
 ${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats'))}
 ${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
@@ -81,15 +82,15 @@ export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath
 <td class="name" data-v="${escapeHtml(i.file)}">${i.outputs ? `<a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a>` : escapeHtml(i.file)}</td>
 <td data-v="${i.meanEntropy}">${fmt(i.meanEntropy)}</td><td data-v="${i.meanMutualInformation}">${fmt(i.meanMutualInformation)}</td>
 <td data-v="${i.meanVariance}">${fmt(i.meanVariance, 6)}</td><td data-v="${i.meanConfidence}">${fmt(i.meanConfidence)}</td>
-${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.globalAccuracy)}</td>` : ''}<td data-v="${i.ms}">${fmt(i.ms, 0)}</td></tr>`).join('\n');
+${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.globalAccuracy)}</td>` : ''}<td data-v="${i.samples ?? ''}">${i.samples ?? '–'}</td><td data-v="${i.ms}">${fmt(i.ms, 0)}</td></tr>`).join('\n');
   const errors = summary.errors.length
     ? `<h2>Errors (${summary.errors.length})</h2><ul class="errors">${summary.errors.map((e) => `<li><code>${escapeHtml(e.file)}</code>: ${escapeHtml(e.message)}</li>`).join('')}</ul>` : '';
   return pageHtml('segnet-uq report', `<h1>segnet-uq uncertainty report</h1>
-<p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${summary.samples} MC dropout samples · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
+<p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${escapeHtml(samplesMeta(summary.samples))} · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
 ${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
-${legendHtml(card)}${metricsBlock}
+${legendHtml(card)}${metricsBlock}${samplesSectionHtml(summary.samples, summary.images)}
 <h2>Images</h2><p class="meta">Click a column to sort.</p>
-<table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>ms</th></tr></thead>
+<table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>N</th><th>ms</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${extraSections.join('\n')}
 ${errors}

@@ -1,5 +1,9 @@
 /** summary.json: what a script reads from a report. Bump SCHEMA_VERSION on breaking changes. */
+import type { AutoSamples } from '../engine/convergence';
 import type { HeatmapRanges, ImageOutputs } from './image-outputs';
+
+/** N, or { auto } with the stopping rule's bounds (--samples auto) */
+export type SamplesSetting = number | { readonly auto: AutoSamples };
 
 export const SCHEMA_VERSION = 1;
 
@@ -14,7 +18,7 @@ export interface ImageMetrics {
 export interface ReportSettings {
   readonly model: { readonly path: string; readonly sha256: string };
   readonly card: { readonly path: string; readonly sha256: string };
-  readonly samples: number;
+  readonly samples: SamplesSetting;
   readonly seed: number;
   readonly temperature: number;
   readonly dropoutPoints: readonly { readonly tensor: string; readonly rate: number }[];
@@ -41,6 +45,8 @@ export interface ReportImage {
   readonly meanMutualInformation: number;
   readonly meanVariance: number;
   readonly meanConfidence: number;
+  /** the MC samples this image got (with --samples auto, where its maps converged); absent before 0.1 summaries recorded it */
+  readonly samples?: number;
   /** sampling time (session runs and aggregation) */
   readonly ms: number;
   /** the image's files, relative to the report; absent when the run was made with `images: false` */
@@ -69,7 +75,7 @@ export interface ReportSummary {
     readonly inputHeight: number;
     readonly temperature: number;
   };
-  readonly samples: number;
+  readonly samples: SamplesSetting;
   readonly seed: number;
   readonly batch: number;
   readonly device: string;

@@ -1,0 +1,172 @@
+/**
+ * `--samples auto`: when to stop sampling an image. After every STEP samples (from MIN on) the
+ * running statistics are checked against two conditions, both bounded by the tolerance t:
+ *
+ * 1. Decided class map (bound: the tolerance t). For each pixel, a = the argmax of the running mean p, b = the runner-up.
+ *    The gap m_a - m_b has standard error se <= (s_a + s_b) / sqrt(n) (s: the per-sample standard
+ *    deviation of p_c; the bound holds whatever the covariance of p_a and p_b, since
+ *    var(p_a - p_b) <= (s_a + s_b)^2). A pixel "could still flip" when the gap is under Z se.
+ *    The share of such pixels must be at most t. The share shrinks like 1/sqrt(n) (the band of
+ *    undecided gaps narrows with se), so an image with few ambiguous pixels stops early and one
+ *    with wide ambiguous regions samples on, up to the maximum.
+ * 2. Settled uncertainty maps (bound: MAP_PER_FLIP t). The mean absolute change of the
+ *    predictive-entropy map and of the mutual-information map over the last STEP samples, each
+ *    relative to the map's mean, must be at most the bound. MI is biased low at small n (the
+ *    entropy of a noisy mean is too low) and its pixel ranking settles slowly; the change per step
+ *    measures both. On CamVid the MI map's relative change per 8 samples is several times the
+ *    share of undecided pixels at the same n (0.25 against 0.033 at n = 16), hence the factor.
+ *
+ * Masks are keyed by sample index, so the samples an auto run uses are the first N of any fixed
+ * run with the same seed (nested), and the checks see the same numbers every time: the same seed
+ * and settings give the same N and the same maps.
+ */
+import type { ChunkAccumulator } from './sampler';
+
+/** the argmax-gap threshold in standard errors (two-sided 95%) */
+export const FLIP_Z = 1.96;
+
+/** the map bound as a multiple of the tolerance (see 2. above) */
+export const MAP_PER_FLIP = 10;
+
+export interface AutoSamples {
+  /** most share of pixels whose argmax could still flip */
+  readonly tolerance: number;
+  /** most relative change of the entropy and MI maps per step [MAP_PER_FLIP tolerance] */
+  readonly mapTolerance: number;
+  /** most samples per image */
+  readonly maxSamples: number;
+  /** fewest samples per image (a multiple of step) */
+  readonly minSamples: number;
+  /** samples between checks */
+  readonly step: number;
+}
+
+/** Defaults of --samples auto, chosen on CamVid val (bench/RESULTS.md, "--samples auto"). */
+export const AUTO_DEFAULTS: AutoSamples = { tolerance: 0.03, mapTolerance: 0.3, maxSamples: 50, minSamples: 16, step: 8 };
+
+/** What one check saw (the last one decides). */
+export interface ConvergenceCheck {
+  readonly samples: number;
+  /** share of pixels whose argmax could still flip */
+  readonly flipShare: number;
+  /** mean |change| of the entropy map over the last step / its mean (NaN at the first check) */
+  readonly entropyChange: number;
+  /** the same for the mutual-information map */
+  readonly miChange: number;
+  readonly converged: boolean;
+}
+
+export function checkAutoSamples(auto: AutoSamples): AutoSamples {
+  const { tolerance, mapTolerance, maxSamples, minSamples, step } = auto;
+  if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 1)) throw new RangeError(`--tolerance must be in (0, 1), got ${tolerance}`);
+  if (typeof mapTolerance !== 'number' || !(mapTolerance > 0)) throw new RangeError(`the map tolerance must be positive, got ${mapTolerance}`);
+  for (const [name, v, min] of [['step', step, 1], ['min samples', minSamples, 1], ['--max-samples', maxSamples, 1]] as const) {
+    if (!Number.isInteger(v) || v < min || v > 100000) throw new RangeError(`${name} must be an integer in ${min}..100000, got ${v}`);
+  }
+  if (minSamples % step !== 0) throw new RangeError(`min samples ${minSamples} must be a multiple of the step ${step}`);
+  if (maxSamples < minSamples) throw new RangeError(`--max-samples must be at least ${minSamples} with --samples auto, got ${maxSamples}`);
+  return auto;
+}
+
+/** Judges the running statistics of one image, one check per step; keeps the previous maps. */
+export class ConvergenceMonitor {
+  private previous: { entropy: Float32Array; mi: Float32Array } | null = null;
+  readonly checks: ConvergenceCheck[] = [];
+
+  constructor(readonly auto: AutoSamples) {}
+
+  /** Whether sampling may stop after acc.count samples (false before minSamples). */
+  check(acc: ChunkAccumulator): boolean {
+    const n = acc.count;
+    const pixels = acc.entropySum.length;
+    const classes = acc.mean.length / pixels;
+    const mean = acc.mean, m2 = acc.m2, ent = acc.entropySum;
+    const entropy = new Float32Array(pixels), mi = new Float32Array(pixels);
+    const sdScale = n > 1 ? 1 / (n - 1) : 0;
+    const zOverRootN = FLIP_Z / Math.sqrt(n);
+    let undecided = 0;
+    for (let px = 0; px < pixels; px++) {
+      let a = -1, b = -1, ia = 0, ib = 0, h = 0;
+      for (let c = 0, idx = px; c < classes; c++, idx += pixels) {
+        const p = mean[idx];
+        if (p > a) { b = a; ib = ia; a = p; ia = idx; } else if (p > b) { b = p; ib = idx; }
+        if (p > 0) h -= p * Math.log(p);
+      }
+      if (classes > 1) {
+        const se = (Math.sqrt(m2[ia] * sdScale) + Math.sqrt(m2[ib] * sdScale)) * zOverRootN;
+        if (a - b < se) undecided++;
+      }
+      const m = h - ent[px] / n;
+      entropy[px] = h;
+      mi[px] = m > 0 ? m : 0;
+    }
+    const prev = this.previous;
+    const entropyChange = prev ? relativeChange(prev.entropy, entropy) : NaN;
+    const miChange = prev ? relativeChange(prev.mi, mi) : NaN;
+    this.previous = { entropy, mi };
+    const { tolerance, mapTolerance } = this.auto;
+    const flipShare = undecided / pixels;
+    // NaN (no previous check yet) never passes: the earliest stop is at max(minSamples, 2 step).
+    const converged = n >= this.auto.minSamples && flipShare <= tolerance && entropyChange <= mapTolerance && miChange <= mapTolerance;
+    this.checks.push({ samples: n, flipShare, entropyChange, miChange, converged });
+    return converged;
+  }
+}
+
+/**
+ * Below this mean (nats) a map counts as flat: its change is measured against MAP_FLOOR, so an
+ * image that is certain everywhere does not sample on to settle noise in a map of near-zeros.
+ */
+export const MAP_FLOOR = 0.01;
+
+/** mean |after - before| / max(mean |after|, MAP_FLOOR). */
+export function relativeChange(before: Float32Array, after: Float32Array): number {
+  let diff = 0, total = 0;
+  for (let i = 0; i < after.length; i++) {
+    diff += Math.abs(after[i] - before[i]);
+    total += Math.abs(after[i]);
+  }
+  return diff / Math.max(total, MAP_FLOOR * after.length);
+}
+
+/**
+ * The sample counts at which an auto run checks: step, 2 step, ... up to maxSamples (always the
+ * last). Chunks never straddle a check, so N does not depend on the chunk size.
+ */
+export function checkpoints(auto: AutoSamples): number[] {
+  const out: number[] = [];
+  for (let n = auto.step; n < auto.maxSamples; n += auto.step) out.push(n);
+  out.push(auto.maxSamples);
+  return out;
+}
+
+/** The sampler's `until` option for one image, and the monitor that records its checks. */
+export function untilConverged(auto: AutoSamples): { until: { at: number[]; stop: (acc: ChunkAccumulator) => boolean }; monitor: ConvergenceMonitor } {
+  const monitor = new ConvergenceMonitor(auto);
+  return { until: { at: checkpoints(auto), stop: (acc) => monitor.check(acc) }, monitor };
+}
+
+/** --samples N or --samples auto (with --tolerance and --max-samples) as the engine takes it. */
+export type SampleCount = number | AutoSamples;
+
+/**
+ * Parses the flags of any command: `samples` a positive integer or 'auto'; tolerance and
+ * maxSamples only mean something with 'auto' [defaults: AUTO_DEFAULTS].
+ */
+export function resolveSampleCount(samples: number | string, tolerance?: number, maxSamples?: number): SampleCount {
+  if (samples === 'auto') {
+    return checkAutoSamples({ ...AUTO_DEFAULTS, ...(tolerance !== undefined ? { tolerance, mapTolerance: MAP_PER_FLIP * tolerance } : {}),
+      ...(maxSamples !== undefined ? { maxSamples } : {}) });
+  }
+  const n = typeof samples === 'string' && /^\s*\d+\s*$/.test(samples) ? Number(samples) : samples;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100000) {
+    throw new RangeError(`--samples must be an integer in 1..100000 or 'auto', got ${JSON.stringify(samples)}`);
+  }
+  if (tolerance !== undefined || maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
+  return n;
+}
+
+/** What summary.json and --resume record: N, or 'auto' with its bounds. */
+export function describeSampleCount(count: SampleCount): number | { readonly auto: AutoSamples } {
+  return typeof count === 'number' ? count : { auto: count };
+}
