@@ -15,7 +15,7 @@ export interface SessionOptions {
 
 const INSTALL_HINT: Record<Device, string> = {
   cpu: '',
-  cuda: 'the CUDA provider is not installed: reinstall with `npm install --onnxruntime-node-install=cuda12` '
+  cuda: 'the CUDA provider is not installed: fetch it with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install` '
     + '(needs CUDA 12 and cuDNN 9 on the machine)',
   webgpu: 'the WebGPU provider could not start: it needs a GPU with Vulkan (Linux), Metal (macOS) or D3D12 (Windows) drivers',
 };
