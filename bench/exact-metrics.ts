@@ -15,7 +15,7 @@ import { metricInput } from '../lib/commands/labels';
 import { runReportWith } from '../lib/commands/report';
 import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
 import { summarizeMetrics } from '../lib/metrics/summary';
-import type { MetricStats, UncertaintyKind } from '../lib/types';
+import type { MetricStats, UncertaintyKind } from '../lib/metrics/types';
 import { addPixels, createPool, exactAUPR, exactAUROC, exactAUSE, type PixelPool } from '../test/fixtures/exact-uncertainty';
 import { CAMVID_VAL } from './setup';
 

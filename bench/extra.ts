@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fillDropoutMask, imageKeyFromDigest } from '../lib/engine/masks';
-import { createAccumulator, mergeChunk } from '../lib/engine/sampler';
+import { createAccumulator, mergeChunk } from '../lib/engine/uncertainty-maps';
 import { PreparedImage, Segmenter } from '../lib/engine/segmenter';
 import { finishMaps } from '../lib/engine/uncertainty-maps';
 import { runReport } from '../lib/commands/report';

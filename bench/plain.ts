@@ -3,7 +3,7 @@
  * Runtime on the exported model, one sample per run (b) or N samples as one batch (c), with
  * the aggregation in JavaScript, and the deterministic floor (e).
  */
-import type { UncertaintyMaps } from '../lib/types';
+import type { UncertaintyMaps } from '../lib/engine/types';
 import { createSession, ort } from '../lib/engine/session';
 import { finishMaps } from '../lib/engine/uncertainty-maps';
 import { decodeModel, encodeModel, Graph, Model } from '../lib/onnx/model';

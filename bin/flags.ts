@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_SAMPLES } from '../lib/commands/report';
 import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
 import { DEVICES } from '../lib/engine/session';
-import type { Device } from '../lib/types';
+import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
 
 /** Flags every model-running command shares. */

@@ -6,7 +6,7 @@
  */
 
 // Model and card
-export { resolveModel, loadCard, validateCard, cardPathFor, DEFAULT_MODEL, MODELS_DIR, CardError } from './model/card';
+export { resolveModel, loadCard, validateCard, cardPathFor, saveTemperature, DEFAULT_MODEL, MODELS_DIR, CardError } from './model/card';
 export { ModelError } from './onnx/model';
 
 // Engine: one object per model; prepare (decode + preprocess) and sample an image
@@ -26,13 +26,15 @@ export * from './metrics';
 export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type RenderedImages } from './report/image-outputs';
 export { reportHtml } from './report/html';
 export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics } from './report/summary';
-export { writeCalibrationCharts, readCalibrationReport, saveTemperature } from './commands/calibrate';
-export type { CalibrationReport, CalibrationCharts, TemperatureResult } from './commands/calibrate';
+export { writeCalibrationCharts, writeCalibrationReport, readCalibrationReport } from './report/calibration-files';
+export { fileHeader, type FileHeader } from './report/file-header';
+export type * from './report/formats';
+export { FileError } from './errors';
 
 // Commands, as the CLI runs them
 export { runReport, type ReportOptions, type ReportEvent } from './commands/report';
 export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
-export { runSamples, type SamplesOptions, type SamplesResult, type SampleCountRow } from './commands/samples';
+export { runSamples, type SamplesOptions } from './commands/samples';
 export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type AuditResult } from './commands/audit';
 export { parseGateFlag, type GateSpec, type GateResult } from './audit/gates';
 export { readBaseline, type Baseline } from './audit/baseline';
@@ -41,4 +43,8 @@ export { runInspect, type InspectResult } from './commands/inspect';
 export { startServer, type RunningServer } from './server/server';
 
 // Shared types
-export type * from './types';
+export type * from './image/types';
+export type * from './model/types';
+export type * from './engine/types';
+export type * from './metrics/types';
+export type * from './server/types';

@@ -1,5 +1,5 @@
-/** The package's root folder, from the sources (lib/) or the build (dist/lib/). */
-import { existsSync } from 'fs';
+/** The package's root folder, from the sources (lib/) or the build (dist/lib/), and its version. */
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 function findRoot(start: string): string {
@@ -12,3 +12,5 @@ function findRoot(start: string): string {
 }
 
 export const PACKAGE_ROOT = findRoot(__dirname);
+
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

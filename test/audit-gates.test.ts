@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluateGate, gatesPass, parseGateFlag, resolveGates, verdictOf, type GateContext, type GateSpec } from '../lib/audit/gates';
 import { metricDef, type MeasuredRun } from '../lib/audit/metrics';
-import type { MetricSummary } from '../lib/types';
+import type { MetricSummary } from '../lib/metrics/types';
 
 const CLASSES = ['Sky', 'Road'];
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { evaluateGate, parseGateFlag, resolveGates } from '../lib/audit/gates';
 import { auditMarkdown } from '../lib/audit/markdown';
 import type { AuditResult } from '../lib/audit/result';
-import type { MetricSummary } from '../lib/types';
+import type { MetricSummary } from '../lib/metrics/types';
 
 const md = suite('auditMarkdown');
 

@@ -5,7 +5,7 @@ import { imageProperties, imageStats, type ImageStats } from '../lib/audit/image
 import { addToSlices, BINS, binOf, createSlices, finishSlices, groupOf, MAX_GROUPS } from '../lib/audit/slices';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 import { seededRandom } from './fixtures/tiny-models';
-import type { UncertaintyMaps } from '../lib/types';
+import type { UncertaintyMaps } from '../lib/engine/types';
 
 function randomImage(w: number, h: number, seed: number): { width: number; height: number; data: Uint8Array } {
   const r = seededRandom(seed);

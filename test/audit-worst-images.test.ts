@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import type { ImageStats } from '../lib/audit/image-stats';
 import { TopK, WorstImages, type WorstEntry } from '../lib/audit/worst-images';
 import { seededRandom } from './fixtures/tiny-models';
-import type { ModelCard, UncertaintyMaps } from '../lib/types';
+import type { ModelCard } from '../lib/model/types';
+import type { UncertaintyMaps } from '../lib/engine/types';
 
 const entry = (file: string, value: number): WorstEntry => ({ file, value, meanIoU: null, meanEntropy: 0, confidentWrong: 0 });
 

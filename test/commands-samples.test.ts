@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCounts, formatSamplesTable, nestedSweep, parseCounts, runSamples } from '../lib/commands/samples';
 import { Segmenter } from '../lib/engine/segmenter';
-import type { UncertaintyMaps } from '../lib/types';
+import type { UncertaintyMaps } from '../lib/engine/types';
 import { makeCommandProject } from './fixtures/command-project';
 import { buildPng } from './fixtures/report-inputs';
 

@@ -5,7 +5,8 @@ import {
   AUTO_DEFAULTS, AutoSamples, checkAutoSamples, checkpoints, ConvergenceMonitor, describeSampleCount, FLIP_Z, MAP_FLOOR,
   relativeChange, resolveSampleCount, untilConverged,
 } from '../lib/engine/convergence';
-import { createAccumulator, mergeChunk, McSampler } from '../lib/engine/sampler';
+import { McSampler } from '../lib/engine/sampler';
+import { createAccumulator, mergeChunk } from '../lib/engine/uncertainty-maps';
 import { decodeModel } from '../lib/onnx/model';
 import { marginDropout, seededRandom, testImage } from './fixtures/tiny-models';
 import { assertMapsIdentical, DIMS } from './fixtures/mc-reference';

@@ -1,9 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileModel, CompiledModel, CompileOptions } from '../lib/engine/compile';
-import { createAccumulator, mergeChunk, McSampler } from '../lib/engine/sampler';
+import { McSampler } from '../lib/engine/sampler';
+import { createAccumulator, finishMaps, mergeChunk } from '../lib/engine/uncertainty-maps';
 import { createSession } from '../lib/engine/session';
-import { finishMaps } from '../lib/engine/uncertainty-maps';
 import { BatchingError } from '../lib/graph/expand-boundary';
 import { decodeModel } from '../lib/onnx/model';
 import { identityDropout, imageSkip, maxUnpool, noDropout, opset11Dropout, seededRandom, segnetMini, testImage } from './fixtures/tiny-models';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyColormap, colormapLut, COLORMAP_NAMES } from '../lib/image/colormap';
-import type { ColormapName } from '../lib/types';
+import type { ColormapName } from '../lib/image/types';
 
 /** rows of matplotlib's 256-entry tables (lib/matplotlib/_cm_listed.py), as bytes round(255 v) */
 const MPL: [ColormapName, number, [number, number, number]][] = [

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imageToInputTensor } from '../lib/image/preprocess';
 import { resizeRgbToPlanar } from '../lib/image/resize';
-import type { ModelCard } from '../lib/types';
+import type { ModelCard } from '../lib/model/types';
 
 const INPUT: ModelCard['input'] = { width: 2, height: 1, layout: 'NCHW', mean: [0.5, 0.25, 0], std: [0.5, 0.25, 2] };
 const IMG = { width: 2, height: 1, data: Uint8Array.from([255, 0, 51, 0, 255, 102]) };

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { describeFsError, listInputs, readInputFile } from '../lib/commands/inputs';
+import { listInputs, readInputFile } from '../lib/commands/inputs';
+import { describeFsError } from '../lib/errors';
 import type { ReportSummary } from '../lib/report/summary';
 import { bombPng, buildJpeg, buildPng, tempDir, tinyModelDir } from './fixtures/report-inputs';
 

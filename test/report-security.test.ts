@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { insideOutput, safeOutputName } from '../lib/report/atomic';
+import { insideOutput, safeOutputName } from '../lib/atomic';
 import { escapeHtml } from '../lib/report/html';
 import { buildPng, tempDir, TINY_CLASSES, tinyModelDir } from './fixtures/report-inputs';
 

@@ -2,7 +2,7 @@
 import * as http from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { PixelResponse, SegmentResponse } from '../lib/types';
+import type { PixelResponse, SegmentResponse } from '../lib/server/types';
 import { Segmenter } from '../lib/engine/segmenter';
 import { ClientGoneError } from '../lib/server/http-error';
 import { runSegmentJob } from '../lib/server/segment-job';

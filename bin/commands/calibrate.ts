@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
-import type { MetricSummary } from '../../lib/types';
+import type { MetricSummary } from '../../lib/metrics/types';
 import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
-import type { MetricSummary } from '../types';
+import type { MetricSummary } from '../metrics/types';
 import type { MeasuredRun } from './metrics';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';

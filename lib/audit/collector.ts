@@ -2,8 +2,8 @@
  * What an audit gathers from each labelled image while the report runs: slices and worst images,
  * in memory that does not grow with the number of images (fixed histograms, bounded lists).
  */
-import type { ModelCard } from '../types';
-import type { LabelledImage } from '../commands/report';
+import type { ModelCard } from '../model/types';
+import type { LabelledImage } from '../run/types';
 import type { ImageRecord, SliceRecord } from './baseline';
 import { imageStats } from './image-stats';
 import { addToSlices, cellValues, createSlices, finishSlices, type GroupBy, type SliceAccumulator } from './slices';

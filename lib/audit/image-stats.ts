@@ -3,10 +3,11 @@
  * the confident-but-wrong share, and the image properties the slices group by. Computed at the
  * label's resolution from the maps the report scored; nothing of the image is kept but these.
  */
-import type { GrayImage, RgbImage, UncertaintyMaps } from '../types';
+import type { GrayImage, RgbImage } from '../image/types';
+import type { UncertaintyMaps } from '../engine/types';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
-import type { ConfusionMatrix } from '../types';
+import type { ConfusionMatrix } from '../metrics/types';
 
 /** Confidence above which a wrong pixel counts as confidently wrong. */
 export const CONFIDENT = 0.9;

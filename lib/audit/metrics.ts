@@ -5,7 +5,7 @@
  * mce, nll, brier, auroc[:KIND], aupr[:KIND], ause[:KIND], pavpu[:KIND] (KIND entropy,
  * mutualInformation or variance; entropy when left out), msPerImage.
  */
-import type { MetricSummary, UncertaintyKind } from '../types';
+import type { MetricSummary, UncertaintyKind } from '../metrics/types';
 
 /** What a metric is read from: a calibration's summary, the classes and the mean sampling time. */
 export interface MeasuredRun {

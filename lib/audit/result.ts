@@ -3,7 +3,7 @@
  * one as its --baseline (the run's identity, every metric, the mean sampling time, the images by
  * name, the slices), plus the worst images. Version 1 files (checks only) cannot be a baseline.
  */
-import type { MetricSummary } from '../types';
+import type { MetricSummary } from '../metrics/types';
 import { AUDIT_KIND, type BaselineComparison, type ImageRecord, type RunIdentity, type SliceRecord } from './baseline';
 import { gatesPass, type GateResult } from './gates';
 import { sliceKey } from './slices';

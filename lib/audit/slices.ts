@@ -8,7 +8,7 @@
  */
 import * as path from 'path';
 import { classAverageAccuracy, globalAccuracy, meanIoU } from '../metrics/segmentation';
-import type { ConfusionMatrix } from '../types';
+import type { ConfusionMatrix } from '../metrics/types';
 import type { SliceRecord } from './baseline';
 import type { ImageProperties, ImageStats } from './image-stats';
 

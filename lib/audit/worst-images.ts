@@ -5,7 +5,9 @@
  * largest change of the image's IoU against the baseline. An entry keeps a small overlay
  * thumbnail (PNG) for the page; it is rendered only when the image enters a list.
  */
-import type { ModelCard, RgbImage, UncertaintyMaps } from '../types';
+import type { ModelCard } from '../model/types';
+import type { RgbImage } from '../image/types';
+import type { UncertaintyMaps } from '../engine/types';
 import { blend, classColorMap, encodePng } from '../image';
 import { resizeRgb } from '../report/image-outputs';
 import { fitSize, resizeMaps } from '../report/resize-maps';

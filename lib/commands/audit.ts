@@ -18,10 +18,13 @@ import { AUDIT_SCHEMA_VERSION, sliceDrift, type AuditResult } from '../audit/res
 import type { GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
 import { resolveModel } from '../model/card';
-import { insideOutput, writeFileAtomic } from '../report/atomic';
+import { insideOutput, writeFileAtomic } from '../atomic';
 import type { ReportSummary } from '../report/summary';
-import { readCalibrationReport, runCalibrate, type CalibrateOptions, type CalibrationReport } from './calibrate';
-import { checkInteger, TOOL_VERSION } from './options';
+import { readCalibrationReport } from '../report/calibration-files';
+import { fileHeader } from '../report/file-header';
+import type { CalibrationReport } from '../report/formats';
+import { runCalibrate, type CalibrateOptions } from './calibrate';
+import { checkInteger } from './options';
 
 export { auditExitCode, type AuditResult } from '../audit/result';
 
@@ -88,7 +91,7 @@ function concludeAudit(c: Conclusion): AuditResult {
   const failOnWarn = Boolean(c.options.failOnWarn);
   const warnings = [...(comparison?.warnings ?? [])];
   const result: AuditResult = {
-    kind: AUDIT_KIND, schemaVersion: AUDIT_SCHEMA_VERSION, tool: { name: 'segnet-uq', version: TOOL_VERSION }, createdAt: new Date().toISOString(),
+    kind: AUDIT_KIND, ...fileHeader(AUDIT_SCHEMA_VERSION),
     passed: gatesPass(gates, failOnWarn) && c.calibration.errors.length === 0 && c.calibration.metrics.images > 0,
     failOnWarn, gates, inputErrors: c.calibration.errors, warnings,
     images: c.imageCount, labelledImages: c.calibration.metrics.images, run: identity, metrics: c.calibration.metrics, msPerImage,

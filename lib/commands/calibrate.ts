@@ -5,32 +5,24 @@
  * PNGs and a calibration section in OUT/index.html. With --fit-temperature, a softmax temperature
  * is fitted on a bounded reservoir of labelled pixels and ECE/NLL are reported before and after.
  */
-import { readFileSync } from 'fs';
 import * as path from 'path';
-import type { MetricStats, MetricSummary, ModelCard, PixelReservoir } from '../types';
+import type { MetricStats, PixelReservoir } from '../metrics/types';
+import type { ModelCard } from '../model/types';
 import { expectedCalibrationError, negativeLogLikelihood } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
-import { addImage, createMetricStats, metricStatsFromJSON, metricStatsToJSON, type MetricStatsJSON } from '../metrics/metric-stats';
+import { addImage, createMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { addToReservoir, createPixelReservoir, reservoirSample } from '../metrics/reservoir';
 import { finiteOrNull, summarizeMetrics } from '../metrics/summary';
 import { applyTemperature, fitTemperature } from '../metrics/temperature';
-import { insideOutput, writeFileAtomic } from '../report/atomic';
 import { calibrationSectionHtml } from '../report/calibration-html';
-import {
-  accuracyVsUncertaintyPercentile,
-  confidenceHistogram,
-  perClassUncertaintyVsIoU,
-  reliabilityDiagram,
-  sparsificationCurves,
-} from '../report/charts';
-import type { ReportSummary, SamplesSetting } from '../report/summary';
-import { describeFsError } from './inputs';
+import { writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
+import { fileHeader } from '../report/file-header';
+import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport, type TemperatureResult } from '../report/formats';
+import { saveTemperature } from '../model/card';
+import type { ReportSummary } from '../report/summary';
 import { metricInput } from './labels';
-import { checkInteger, TOOL_VERSION } from './options';
+import { checkInteger } from './options';
 import { runReportWith, type ReportHooks, type ReportOptions } from './report';
-
-/** 2: log-spaced uncertainty and PAvPU bins (lib/metrics/log-bins.ts), sparse in the JSON */
-export const CALIBRATION_SCHEMA_VERSION = 2;
 
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
   /** folder of label PNGs named like the images (required) */
@@ -45,64 +37,10 @@ export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels
   readonly reservoirSize?: number;
 }
 
-export interface TemperatureResult {
-  /** the fitted factor on the probabilities this run produced */
-  readonly fitted: number;
-  /** the card's temperature this run sampled with (1 when none) */
-  readonly previous: number;
-  /** previous * fitted: what --save-temperature writes (softmax(log softmax(z/a)/b) = softmax(z/(ab))) */
-  readonly combined: number;
-  readonly pixels: number;
-  readonly eceBefore: number | null;
-  readonly eceAfter: number | null;
-  readonly nllBefore: number | null;
-  readonly nllAfter: number | null;
-  /** the card file written, when --save-temperature */
-  readonly savedTo: string | null;
-}
-
-export interface CalibrationCharts {
-  readonly reliability: string;
-  readonly confidence: string;
-  readonly percentile: string;
-  readonly sparsification: string;
-  readonly perClass: string;
-}
-
-/** OUT/calibration.json */
-export interface CalibrationReport {
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly createdAt: string;
-  readonly model: { readonly path: string; readonly card: string; readonly name: string; readonly temperature: number };
-  readonly samples: SamplesSetting;
-  readonly seed: number;
-  readonly bins: number;
-  readonly labels: string;
-  readonly ignoreIndex: number | null;
-  readonly classes: readonly string[];
-  /** every metric, streamed over the labelled images at label resolution */
-  readonly metrics: MetricSummary;
-  readonly temperature: TemperatureResult | null;
-  /** chart PNGs, relative to the output folder */
-  readonly charts: CalibrationCharts;
-  /** the sufficient statistics: merge two runs with mergeMetricStats(metricStatsFromJSON(a), ...) */
-  readonly stats: MetricStatsJSON;
-  /** the report's errors (images or labels that failed) */
-  readonly errors: ReportSummary['errors'];
-  /** `segnet-uq merge` only: the calibration.json files merged into this one */
-  readonly mergedFrom?: readonly string[];
-}
-
 export interface CalibrateResult {
   readonly summary: ReportSummary;
   readonly calibration: CalibrationReport;
 }
-
-const CHARTS: CalibrationCharts = {
-  reliability: 'charts/reliability.png', confidence: 'charts/confidence-histogram.png', percentile: 'charts/accuracy-by-percentile.png',
-  sparsification: 'charts/sparsification.png', perClass: 'charts/class-uncertainty-vs-iou.png',
-};
 
 /** ECE and NLL of a pixel sample (class-major probs [C, M]) as the streamed stats compute them. */
 function sampleCalibration(probs: Float32Array, labels: Uint8Array, numClasses: number, bins: number): { ece: number | null; nll: number | null } {
@@ -131,59 +69,6 @@ function fitOnReservoir(reservoir: PixelReservoir, numClasses: number, bins: num
     fitted: fit.temperature, previous, combined: previous * fit.temperature, pixels: fit.pixels,
     eceBefore: before.ece, eceAfter: after.ece, nllBefore: finiteOrNull(fit.nllAtOne), nllAfter: finiteOrNull(fit.nll),
   };
-}
-
-/** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
-export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
-  const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
-  }
-  const report = raw as CalibrationReport;
-  if (report?.schemaVersion === 1) throw new Error(`${file}: made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again`);
-  if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
-    throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
-  }
-  try {
-    return { file, report, stats: metricStatsFromJSON(report.stats) };
-  } catch (err) {
-    throw new Error(`${file}: its stats are damaged (${(err as Error).message})`);
-  }
-}
-
-/** Writes `temperature` into the card JSON (atomically), keeping every other field as it is. */
-export function saveTemperature(cardPath: string, temperature: number): void {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be a positive number, got ${temperature}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(cardPath, 'utf8'));
-  } catch (err) {
-    throw new Error(`${cardPath}: cannot read the model card to save the temperature (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${cardPath}: model card must be a JSON object`);
-  writeFileAtomic(cardPath, JSON.stringify({ ...(raw as Record<string, unknown>), temperature }, null, 2) + '\n');
-}
-
-/** The chart PNGs of a summary, under OUT/charts/. */
-export function writeCalibrationCharts(out: string, metrics: MetricSummary, card: ModelCard): CalibrationCharts {
-  const u = metrics.uncertainty;
-  const write = (rel: string, png: Buffer): void => writeFileAtomic(insideOutput(out, rel), png);
-  write(CHARTS.reliability, reliabilityDiagram(metrics.calibration.bins));
-  write(CHARTS.confidence, confidenceHistogram(metrics.calibration.bins));
-  write(CHARTS.percentile, accuracyVsUncertaintyPercentile({
-    entropy: u.entropy.accuracyByPercentile, mutualInformation: u.mutualInformation.accuracyByPercentile, variance: u.variance.accuracyByPercentile,
-  }));
-  write(CHARTS.sparsification, sparsificationCurves({
-    entropy: u.entropy.sparsification, mutualInformation: u.mutualInformation.sparsification, variance: u.variance.sparsification,
-  }));
-  write(CHARTS.perClass, perClassUncertaintyVsIoU(metrics.perClass.map((c) => ({
-    name: card.classes[c.index].name, color: card.classes[c.index].color, iou: c.iou, uncertainty: c.meanEntropy, frequency: c.frequency,
-  })), { uncertaintyLabel: 'mean predictive entropy over the class pixels (nats)' }));
-  return CHARTS;
 }
 
 /** extra.onLabelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
@@ -225,15 +110,13 @@ export async function runCalibrate(options: CalibrateOptions, extra: Pick<Report
         temperature = { ...t, savedTo: options.saveTemperature ? cardPath : null };
       }
       calibration = {
-        schemaVersion: CALIBRATION_SCHEMA_VERSION,
-        tool: { name: 'segnet-uq', version: TOOL_VERSION },
-        createdAt: new Date().toISOString(),
+        ...fileHeader(CALIBRATION_SCHEMA_VERSION),
         model: { path: s.model.path, card: cardPath, name: s.model.name, temperature: previous },
         samples: s.samples, seed: s.seed, bins, labels: path.resolve(options.labels), ignoreIndex: ignore,
         classes: c.classes.map((k) => k.name),
         metrics, temperature, charts, stats: metricStatsToJSON(stats as MetricStats), errors: s.errors,
       };
-      writeFileAtomic(insideOutput(out, 'calibration.json'), JSON.stringify(calibration, null, 2) + '\n');
+      writeCalibrationReport(out, calibration);
       return [calibrationSectionHtml(calibration, c)];
     },
   });

@@ -1,6 +1,7 @@
 /** Expands the command line's files and folders into the list of images to process, and reads them safely. */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'fs';
 import * as path from 'path';
+import { describeFsError, FileError } from '../errors';
 import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
 
 /** Whether a regular file's first bytes are those of an image (a photo saved without its extension). */
@@ -105,29 +106,11 @@ function kindOf(st: Stats): string {
 }
 
 /** A file that could not be read as an input: `reason` is the cause without the file name. */
-export class InputError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
-    super(`${file}: ${reason}`);
+export class InputError extends FileError {
+  constructor(file: string, reason: string) {
+    super(file, reason);
     this.name = 'InputError';
   }
-}
-
-const FS_CAUSES: Record<string, string> = {
-  ENOENT: 'no such file (removed during the run?)',
-  EACCES: 'permission denied (EACCES)',
-  EPERM: 'operation not permitted (EPERM)',
-  EISDIR: 'is a folder',
-  ELOOP: 'symlink loop',
-  EIO: 'input/output error (EIO)',
-  EMFILE: 'too many open files (EMFILE)',
-  ENAMETOOLONG: 'file name too long',
-};
-
-/** The cause of a file-system error in words, with its code. */
-export function describeFsError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return FS_CAUSES[e.code] ?? `cannot read (${e.code})`;
-  return `cannot read (${e instanceof Error ? e.message : String(err)})`;
 }
 
 /**
@@ -152,7 +135,7 @@ export function readInputFile(file: string, maxBytes: number): Buffer {
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new InputError(file, FS_CAUSES.EISDIR);
+    if (st.isDirectory()) throw new InputError(file, 'is a folder');
     if (!st.isFile()) throw new InputError(file, `not a regular file (${kindOf(st)})`);
     if (st.size > maxBytes) {
       throw new InputError(file, `file is ${st.size} bytes, more than any image within the pixel limit could need (${maxBytes} bytes; raise --max-pixels)`);

@@ -1,6 +1,6 @@
 /** `segnet-uq inspect`: what the MC engine sees in a model. */
 import { readFileSync } from 'fs';
-import type { ModelCard } from '../types';
+import type { ModelCard } from '../model/types';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes, DropoutNodeInfo, MASK_PREFIX, rewriteDropouts } from '../graph/dropout-rewrite';
 import { splitAtMasks } from '../graph/split';

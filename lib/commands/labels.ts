@@ -2,7 +2,10 @@
  * Labels for the commands that score against them: find the label of an image, decode it with
  * the card's palette, check its size, and bring the uncertainty maps to its resolution.
  */
-import type { GrayImage, MetricImageInput, ModelCard, UncertaintyMaps } from '../types';
+import type { GrayImage } from '../image/types';
+import type { MetricImageInput } from '../metrics/types';
+import type { ModelCard } from '../model/types';
+import type { UncertaintyMaps } from '../engine/types';
 import { decodeLabel } from '../image';
 import { resizeMaps } from '../report/resize-maps';
 import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';

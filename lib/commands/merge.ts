@@ -5,15 +5,16 @@
  * the calibration section are drawn again from the merged numbers.
  */
 import * as path from 'path';
-import type { ModelCard } from '../types';
+import type { ModelCard } from '../model/types';
 import { mergeMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { summarizeMetrics } from '../metrics/summary';
 import { loadCard } from '../model/card';
-import { insideOutput, writeFileAtomic } from '../report/atomic';
+import { insideOutput, writeFileAtomic } from '../atomic';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
-import { readCalibrationReport, writeCalibrationCharts, type CalibrationReport } from './calibrate';
-import { TOOL_VERSION } from './options';
+import { readCalibrationReport, writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
+import { fileHeader } from '../report/file-header';
+import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport } from '../report/formats';
 
 export interface MergeOptions {
   /** calibration.json files (or folders holding one), two or more */
@@ -72,14 +73,13 @@ export function runMerge(options: MergeOptions): CalibrationReport {
   const charts = writeCalibrationCharts(out, metrics, card);
   const merged: CalibrationReport = {
     ...first.report,
-    tool: { name: 'segnet-uq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
+    ...fileHeader(CALIBRATION_SCHEMA_VERSION),
     labels: runs.map((r) => r.report.labels).filter((v, i, all) => all.indexOf(v) === i).join(path.delimiter),
     metrics, temperature: null, charts, stats: metricStatsToJSON(stats),
     errors: runs.flatMap((r) => r.report.errors),
     mergedFrom: runs.map((r) => path.resolve(r.file)),
   };
-  writeFileAtomic(insideOutput(out, 'calibration.json'), JSON.stringify(merged, null, 2) + '\n');
+  writeCalibrationReport(out, merged);
   writeFileAtomic(insideOutput(out, 'index.html'), pageHtml('segnet-uq merged calibration', `<h1>segnet-uq calibration, ${runs.length} runs merged</h1>
 <ul>${runs.map((r) => `<li><code>${escapeHtml(path.resolve(r.file))}</code>: ${r.stats.images} labelled images</li>`).join('')}</ul>
 ${calibrationSectionHtml(merged, card)}`));

@@ -1,9 +1,4 @@
 /** Validation shared by the commands: messages name the flag and the value. */
-import { readFileSync } from 'fs';
-import * as path from 'path';
-import { PACKAGE_ROOT } from '../package-root';
-
-export const TOOL_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export function checkInteger(flag: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

@@ -5,25 +5,30 @@
  * every image so an interrupted run still says what finished.
  */
 import { createHash } from 'crypto';
-import { existsSync, readFileSync, statSync } from 'fs';
+import { statSync } from 'fs';
 import * as path from 'path';
-import type { ConfusionMatrix, GrayImage, ModelCard, UncertaintyMaps } from '../types';
+import type { ConfusionMatrix } from '../metrics/types';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
+import type { ModelCard } from '../model/types';
 import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
 import { resolveModel } from '../model/card';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
-import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../report/atomic';
+import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../atomic';
 import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
+import type { LabelledImage } from '../run/types';
+import { previousImages, reusable, sha256File } from '../report/resume';
 import { ReportError, ReportImage, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
-import { causeOf, describeFsError, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { describeFsError } from '../errors';
+import { causeOf, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
 import { labelValueMessage } from './labels';
 import { runPipeline } from './pipeline';
-import { checkInteger, checkRate, TOOL_VERSION } from './options';
+import { checkInteger, checkRate } from './options';
+import { fileHeader } from '../report/file-header';
 
 export interface ReportOptions extends SegmenterOptions {
   /** image files and folders */
@@ -62,16 +67,6 @@ export type ReportEvent =
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
 
 export const DEFAULT_SAMPLES = 20;
-
-/** A labelled image as the report scored it, for commands built on the report (calibrate, audit). */
-export interface LabelledImage {
-  readonly file: string;
-  readonly labelFile: string;
-  readonly label: GrayImage;
-  /** the maps at the label's resolution (resizeMaps without per-class variance) */
-  readonly maps: UncertaintyMaps;
-  readonly result: SegmentResult;
-}
 
 /** Extension points of runReportWith; runReport uses none. */
 export interface ReportHooks {
@@ -149,46 +144,6 @@ function checkReportOptions(options: ReportOptions): void {
   }
 }
 
-const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-/**
- * The finished images of OUT/summary.json, by input path, when its settings match `settings`.
- * Throws when they differ: a resumed report must not mix numbers made two ways.
- */
-function previousImages(out: string, settings: ReportSettings): Map<string, ReportImage> {
-  const file = insideOutput(out, 'summary.json');
-  if (!existsSync(file)) return new Map();
-  let previous: ReportSummary;
-  try {
-    previous = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
-  } catch (err) {
-    throw new RangeError(`--resume: ${file} is not readable JSON (${(err as Error).message}); remove it or use another --out`);
-  }
-  if (!previous || !Array.isArray(previous.images)) throw new RangeError(`--resume: ${file} is not a segnet-uq summary`);
-  const before = previous.settings;
-  if (!before) throw new RangeError(`--resume: ${file} does not record its settings (made by an older version); use another --out`);
-  const differing = (Object.keys(settings) as (keyof ReportSettings)[])
-    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
-  if (differing.length > 0) {
-    const show = (v: unknown): string => { const t = JSON.stringify(v) ?? 'none'; return t.length > 80 ? `${t.slice(0, 77)}...` : t; };
-    throw new RangeError(`--resume: ${file} was made with other settings (${differing.map((k) => `${k} ${show(before[k])}, now ${show(settings[k])}`).join('; ')}); `
-      + 'rerun with the same settings or use another --out');
-  }
-  return new Map(previous.images.map((i) => [i.file, i]));
-}
-
-/**
- * A previous entry is re-usable when its bytes and files are the same and its folder (named by
- * its old place in the listing) is not the name of another image of this run.
- */
-function reusable(entry: ReportImage, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
-  images: boolean): boolean {
-  if (entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
-  if (labelled && !entry.metrics?.confusion) return false;
-  if (images && !entry.outputs) return false;
-  return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
-}
-
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
   return runReportWith(options, {});
 }
@@ -244,9 +199,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });
 
   const summaryOf = (complete: boolean): ReportSummary => ({
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'segnet-uq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
+    ...fileHeader(SCHEMA_VERSION),
     complete,
     model: {
       path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic,

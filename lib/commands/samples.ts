@@ -5,26 +5,27 @@
  * count for about the cost of the largest.
  */
 import * as path from 'path';
-import type { CalibrationStats, ConfusionMatrix, MetricImageInput, UncertaintyMaps } from '../types';
+import type { CalibrationStats, ConfusionMatrix, MetricImageInput } from '../metrics/types';
+import type { UncertaintyMaps } from '../engine/types';
 import { imageKeyFromDigest } from '../engine/masks';
-import { createAccumulator, mergeChunk, type ChunkAccumulator } from '../engine/sampler';
+import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from '../engine/uncertainty-maps';
 import { Segmenter, type PreparedImage, type SegmenterOptions } from '../engine/segmenter';
-import { finishMaps } from '../engine/uncertainty-maps';
 import { expectedCalibrationError } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
 import { finiteOrNull } from '../metrics/summary';
 import { ModelError } from '../onnx/model';
-import { insideOutput, writeFileAtomic } from '../report/atomic';
+import { insideOutput, writeFileAtomic } from '../atomic';
 import { sampleCountChart } from '../report/charts';
 import type { ReportError } from '../report/summary';
 import { listInputs } from './inputs';
 import { labelValueMessage, loadLabel, metricInput } from './labels';
 import { runPipeline } from './pipeline';
-import { checkInteger, TOOL_VERSION } from './options';
+import { checkInteger } from './options';
+import { fileHeader } from '../report/file-header';
+import { SAMPLES_SCHEMA_VERSION, type SampleCountRow, type SamplesResult } from '../report/formats';
 
-export const SAMPLES_SCHEMA_VERSION = 1;
 export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
 
 export interface SamplesOptions extends SegmenterOptions {
@@ -49,40 +50,6 @@ export type SamplesEvent =
   | { type: 'start'; total: number; warnings: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
-
-/** One sample count, over every image that sampled (label metrics: over the labelled ones). */
-export interface SampleCountRow {
-  readonly samples: number;
-  readonly meanIoU: number | null;
-  readonly globalAccuracy: number | null;
-  readonly ece: number | null;
-  /** mean over pixels (model resolution) of H[E p], nats */
-  readonly meanEntropy: number | null;
-  /** mean over pixels (model resolution) of the mutual information, nats */
-  readonly meanMutualInformation: number | null;
-  /** share of pixels (model resolution) whose argmax equals the largest count's */
-  readonly agreement: number | null;
-  /** mean per image of the sampling time (prefix + chunks) to reach this count */
-  readonly msPerImage: number | null;
-}
-
-export interface SamplesResult {
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly createdAt: string;
-  readonly model: { readonly path: string; readonly name: string; readonly deterministic: boolean };
-  readonly counts: readonly number[];
-  readonly seed: number;
-  readonly batch: number;
-  readonly device: string;
-  readonly images: number;
-  readonly labelledImages: number;
-  readonly rows: readonly SampleCountRow[];
-  readonly errors: readonly ReportError[];
-  readonly warnings: readonly string[];
-  /** relative to the output folder, when one was given */
-  readonly charts?: { readonly quality: string; readonly uncertainty: string };
-}
 
 /** Sorted, unique counts; each an integer in 1..100000. */
 export function checkCounts(counts: readonly number[]): number[] {
@@ -274,9 +241,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
     };
   });
   const result: SamplesResult = {
-    schemaVersion: SAMPLES_SCHEMA_VERSION,
-    tool: { name: 'segnet-uq', version: TOOL_VERSION },
-    createdAt: new Date().toISOString(),
+    ...fileHeader(SAMPLES_SCHEMA_VERSION),
     model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic },
     counts, seed, batch: segmenter.sampler.batch, device: options.device ?? 'cpu',
     images, labelledImages, rows, errors, warnings: segmenter.warnings,

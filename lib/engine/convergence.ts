@@ -20,7 +20,7 @@
  * run with the same seed (nested), and the checks see the same numbers every time: the same seed
  * and settings give the same N and the same maps.
  */
-import type { ChunkAccumulator } from './sampler';
+import type { ChunkAccumulator } from './uncertainty-maps';
 
 /** the argmax-gap threshold in standard errors (two-sided 95%) */
 export const FLIP_Z = 1.96;

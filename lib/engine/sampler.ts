@@ -3,12 +3,12 @@
  * and merges the chunks' in-graph aggregates with Chan's parallel formulas into float64
  * accumulators, so memory does not grow with N.
  */
-import type { UncertaintyMaps } from '../types';
+import type { UncertaintyMaps } from './types';
 import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN } from '../graph/aggregate';
 import { CompiledModel } from './compile';
 import { fillDropoutMask } from './masks';
 import { createSession, ort, SessionOptions } from './session';
-import { finishMaps } from './uncertainty-maps';
+import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
 
 export interface SampleOptions {
   /** number of MC samples N >= 1 */
@@ -28,38 +28,6 @@ export interface SampleOptions {
    * count of `at` and sampling stops at the first where `stop` says so.
    */
   readonly until?: { readonly at: readonly number[]; readonly stop: (acc: ChunkAccumulator) => boolean };
-}
-
-/** Streaming mean / M2 / entropy-sum state of one image. */
-export interface ChunkAccumulator {
-  count: number;
-  readonly mean: Float64Array;
-  readonly m2: Float64Array;
-  readonly entropySum: Float64Array;
-}
-
-export function createAccumulator(classes: number, pixels: number): ChunkAccumulator {
-  return { count: 0, mean: new Float64Array(classes * pixels), m2: new Float64Array(classes * pixels), entropySum: new Float64Array(pixels) };
-}
-
-/**
- * Merges a chunk of k samples (its mean, M2 and entropy sum) into `acc`:
- * delta = mean_b - mean_a; mean = mean_a + delta k/n; M2 = M2_a + M2_b + delta^2 n_a k / n.
- */
-export function mergeChunk(acc: ChunkAccumulator, k: number, mean: Float32Array, m2: Float32Array, entropySum: Float32Array): void {
-  const na = acc.count;
-  const n = na + k;
-  const wb = k / n;
-  const wab = (na * k) / n;
-  const am = acc.mean, a2 = acc.m2;
-  for (let i = 0; i < am.length; i++) {
-    const delta = mean[i] - am[i];
-    am[i] += delta * wb;
-    a2[i] += m2[i] + delta * delta * wab;
-  }
-  const ae = acc.entropySum;
-  for (let i = 0; i < ae.length; i++) ae[i] += entropySum[i];
-  acc.count = n;
 }
 
 function checkCount(value: number, name: string, min: number): void {

@@ -4,7 +4,9 @@
  */
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
-import type { Device, ModelCard, RgbImage, UncertaintyMaps } from '../types';
+import type { Device, UncertaintyMaps } from './types';
+import type { ModelCard } from '../model/types';
+import type { RgbImage } from '../image/types';
 import { decodePhoto } from '../image/decode-photo';
 import type { Orientation } from '../image/exif';
 import type { PhotoFormat } from '../image/formats';

@@ -1,6 +1,6 @@
 /** ONNX Runtime sessions on a chosen execution provider, with errors that say how to fix them. */
 import * as ort from 'onnxruntime-node';
-import type { Device } from '../types';
+import type { Device } from './types';
 
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu'];
 

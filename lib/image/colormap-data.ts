@@ -3,7 +3,7 @@
  * Nuñez et al.): entries 0, 17, 34, ..., 255 of the 256-entry `_cm_listed` tables, as floats 0..1.
  * Linear interpolation between them reproduces the full tables within about 2/255 per channel.
  */
-import type { ColormapName } from '../types';
+import type { ColormapName } from './types';
 
 type Stops = readonly (readonly [number, number, number])[];
 

@@ -1,5 +1,5 @@
 /** Scalar maps to colour through perceptually uniform 256-entry lookup tables. */
-import type { ColormapName, RgbImage } from '../types';
+import type { ColormapName, RgbImage } from './types';
 import { COLORMAP_STOPS } from './colormap-data';
 import { checkLength, checkPositiveInteger } from './validate';
 

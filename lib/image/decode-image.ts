@@ -1,5 +1,5 @@
 /** Photos to 8-bit RGB: header checks first, then pngjs or jpeg-js, alpha composited over white. */
-import type { RgbImage } from '../types';
+import type { RgbImage } from './types';
 import { decodeJpegRgb } from './decode-jpeg';
 import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
 import { readPng } from './decode-png';

@@ -1,6 +1,6 @@
 /** jpeg-js behind a wrapper that turns its exceptions into ImageError with a human cause. */
 import * as jpeg from 'jpeg-js';
-import type { RgbImage } from '../types';
+import type { RgbImage } from './types';
 import { ImageError } from './errors';
 
 /** The cause in words for a jpeg-js exception message. */

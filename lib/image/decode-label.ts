@@ -2,7 +2,7 @@
  * Label masks to class indices (one byte per pixel). Labels are exact data: nothing is rescaled,
  * blended or guessed; anything ambiguous throws ImageError.
  */
-import type { GrayImage, RgbColor } from '../types';
+import type { GrayImage, RgbColor } from './types';
 import { ImageError } from './errors';
 import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
 import { readPng } from './decode-png';

@@ -1,5 +1,5 @@
 /** The size checks every decode runs on the header before any pixel memory is allocated. */
-import type { ImageHeader } from '../types';
+import type { ImageHeader } from './types';
 import { ImageError } from './errors';
 import { readImageHeader } from './sniff';
 import { checkBytes, checkPositiveInteger } from './validate';

@@ -3,7 +3,7 @@
  * synchronous, as before), WebP/TIFF/GIF/AVIF through sharp; EXIF orientation applied in every
  * case, so that the image is the right way up before it is resized for the model.
  */
-import type { RgbImage } from '../types';
+import type { RgbImage } from './types';
 import { decodeImage } from './decode-image';
 import { DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
 import { decodeWithSharp } from './decode-sharp';

@@ -3,7 +3,7 @@
  * no system library). The pixel limit is checked from the header (sharp's metadata) before any
  * pixel is decoded, and passed on to libvips as `limitInputPixels` as well.
  */
-import type { RgbImage } from '../types';
+import type { RgbImage } from './types';
 import { ImageError } from './errors';
 import type { Orientation } from './exif';
 import type { PhotoFormat } from './formats';

@@ -1,6 +1,6 @@
 /** PNG encoding of RGB, RGBA and gray images with pngjs. */
 import { PNG } from 'pngjs';
-import type { GrayImage, RgbaImage, RgbImage } from '../types';
+import type { GrayImage, RgbaImage, RgbImage } from './types';
 import { checkBytes, checkPositiveInteger } from './validate';
 
 /** pngjs colour types by bytes per pixel. */

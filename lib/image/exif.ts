@@ -3,7 +3,7 @@
  * (0x0112), browsers and viewers rotate the image for display; the toolkit does the same before
  * preprocessing, so maps, overlays and labels line up with the image as people see it.
  */
-import type { RgbImage } from '../types';
+import type { RgbImage } from './types';
 import { checkImage } from './validate';
 
 /** EXIF Orientation values 1..8 (1 = as stored); see orientImage for each one's transform. */

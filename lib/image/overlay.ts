@@ -1,5 +1,5 @@
 /** Compositing for reports: alpha blending and class-index colouring. */
-import type { RgbColor, RgbImage } from '../types';
+import type { RgbColor, RgbImage } from './types';
 import { checkColors, checkImage, checkLength, checkPositiveInteger } from './validate';
 
 /**

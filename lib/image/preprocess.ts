@@ -1,5 +1,6 @@
 /** An RGB image to the model's input tensor, as the training pipeline prepared it. */
-import type { ModelCard, RgbImage } from '../types';
+import type { ModelCard } from '../model/types';
+import type { RgbImage } from './types';
 import { resizeRgbToPlanar } from './resize';
 import { checkPositiveInteger } from './validate';
 

@@ -5,7 +5,7 @@
  * scale and product in float32 as torch computes them. Bilinear arithmetic is float64 here (torch
  * uses float32 for float32 tensors): results agree to ~1e-6 relative.
  */
-import type { GrayImage, RgbImage } from '../types';
+import type { GrayImage, RgbImage } from './types';
 import { checkImage, checkLength, checkPositiveInteger } from './validate';
 
 /** Per-output-index source indices and weights along one axis (torch's linear source index). */

@@ -2,7 +2,7 @@
  * Format detection and header reading by magic bytes (file extensions are never trusted).
  * Dimensions come from the PNG IHDR chunk or the JPEG SOFn segment, without decoding pixels.
  */
-import type { ImageFormat, ImageHeader } from '../types';
+import type { ImageFormat, ImageHeader } from './types';
 import { ImageError } from './errors';
 import { checkBytes } from './validate';
 

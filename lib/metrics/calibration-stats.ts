@@ -7,7 +7,7 @@
  * last bin closed. Confidences and probabilities up to 1 + 1e-5 (float rounding of a mean) are
  * accepted and clamped to 1; anything else outside [0, 1] is a RangeError.
  */
-import type { CalibrationStats, MetricImageInput } from '../types';
+import type { CalibrationStats, MetricImageInput } from './types';
 import {
   FIXED_CHUNK,
   FIXED_SCALE,

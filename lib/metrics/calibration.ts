@@ -2,7 +2,7 @@
  * Calibration metrics from streamed CalibrationStats (calibration-stats.ts). Pure functions;
  * NaN when there are no pixels to define a value.
  */
-import type { CalibrationStats } from '../types';
+import type { CalibrationStats } from './types';
 import { fixedSumValue } from './fixed-sum';
 import { checkInteger } from './validate';
 

@@ -3,7 +3,7 @@
  * and pixel frequency. Values are clamped into [0, defaultUncertaintyMax(kind, C)] like the
  * histograms, and summed exactly (fixed-sum.ts) so shards merge exactly.
  */
-import type { ClassUncertaintyStats, PixelUncertainties, UncertaintyKind } from '../types';
+import type { ClassUncertaintyStats, PixelUncertainties, UncertaintyKind } from './types';
 import {
   FIXED_CHUNK,
   FIXED_SCALE,

@@ -2,7 +2,7 @@
  * Streamed confusion matrix: counts[label * C + predicted], rows = label, cols = prediction.
  * Counts are integers held in a Float64Array (exact up to 2^53 pixels).
  */
-import type { ConfusionMatrix } from '../types';
+import type { ConfusionMatrix } from './types';
 import {
   addArrays,
   checkArray,

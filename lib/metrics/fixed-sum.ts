@@ -8,7 +8,7 @@
  * Callers add at most FIXED_CHUNK values of magnitude < 2^5 to an entry between normalisations
  * (2^20 * 2^29 + 2^40 < 2^53), so no addition ever rounds.
  */
-import type { FixedSums } from '../types';
+import type { FixedSums } from './types';
 import { checkObject, float64FromJSON } from './validate';
 
 /** units per 1.0 */

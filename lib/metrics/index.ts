@@ -1,7 +1,7 @@
 /**
  * The metrics layer: streamed sufficient statistics (add per image, merge exactly, save as JSON)
  * and pure metric functions over them. Per-image inputs are flat arrays over the same pixels at
- * label resolution; see MetricImageInput in lib/types.ts.
+ * label resolution; see MetricImageInput in lib/metrics/types.ts.
  */
 export * from './confusion';
 export * from './segmentation';

@@ -17,7 +17,7 @@
  *
  * The layout is fixed by (floor, max, mantissaBits), so two runs' bins add up exactly.
  */
-import type { LogBinLayout } from '../types';
+import type { LogBinLayout } from './types';
 import { checkInteger, checkNumber, checkSame } from './validate';
 
 export type { LogBinLayout };

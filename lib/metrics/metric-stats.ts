@@ -3,7 +3,7 @@
  * on numClasses and the bin counts, never on the number of images; `mergeMetricStats` is exact,
  * so a sharded run equals a single run; `metricStatsToJSON`/`metricStatsFromJSON` save and load.
  */
-import type { MetricImageInput, MetricStats, PavpuStats, UncertaintyHistogram, UncertaintyKind } from '../types';
+import type { MetricImageInput, MetricStats, PavpuStats, UncertaintyHistogram, UncertaintyKind } from './types';
 import { addToCalibration, calibrationStatsFromJSON, calibrationStatsToJSON, createCalibrationStats, mergeCalibrationStats, type CalibrationStatsJSON } from './calibration-stats';
 import {
   addToClassUncertainty,

@@ -9,7 +9,7 @@
  * of their uncertainty (log-bins.ts, the bins of the pixel histograms), and the thresholds swept
  * are the bins' lower edges: the sweep follows the patches' own quantiles, to 0.1% in t.
  */
-import type { PavpuStats, UncertaintyKind } from '../types';
+import type { PavpuStats, UncertaintyKind } from './types';
 import {
   binCount,
   binIndexer,

@@ -3,7 +3,7 @@
  * probability vectors and labels) drawn from a stream of images by reservoir sampling
  * (Vitter's algorithm R) with a seeded PRNG, so a run is reproducible and memory stays bounded.
  */
-import type { PixelReservoir } from '../types';
+import type { PixelReservoir } from './types';
 import { createRandom, nextInt, nextRandom, type Random } from './random';
 import { checkArray, checkIgnoreIndex, checkInteger, checkLabels, checkNumClasses, checkObject, checkSame, float64FromJSON } from './validate';
 

@@ -2,7 +2,7 @@
  * Segmentation metrics from a confusion matrix (rows = label, cols = prediction).
  * All results are fractions in 0..1; NaN marks a quantity with no pixels to define it.
  */
-import type { ConfusionMatrix } from '../types';
+import type { ConfusionMatrix } from './types';
 
 function rowSum(cm: ConfusionMatrix, k: number): number {
   const c = cm.numClasses;

@@ -2,7 +2,7 @@
  * summarizeMetrics: every metric of a MetricStats as one JSON-ready object (fractions in 0..1,
  * NaN and infinities as null). Only reads the stats; plotting code takes its arrays as they are.
  */
-import type { MetricStats, MetricSummary, PavpuPointSummary, UncertaintyKind, UncertaintyKindSummary } from '../types';
+import type { MetricStats, MetricSummary, PavpuPointSummary, UncertaintyKind, UncertaintyKindSummary } from './types';
 import {
   adaptiveCalibrationError,
   brierScore,

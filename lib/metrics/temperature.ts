@@ -2,7 +2,7 @@
  * Temperature scaling of mean MC probabilities: p_T = softmax(log p / T). `fitTemperature`
  * minimises the mean NLL over a (bounded) pixel sample by golden-section search on log T.
  */
-import type { TemperatureFit } from '../types';
+import type { TemperatureFit } from './types';
 import { NLL_FLOOR } from './calibration-stats';
 import { checkArray, checkIgnoreIndex, checkLabels, checkNumber, checkNumClasses, checkObject } from './validate';
 

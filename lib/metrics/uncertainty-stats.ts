@@ -5,7 +5,7 @@
  * and mutual information ln C; the mean over classes of the per-class variance (1 - 1/C) / C
  * (Var p_k <= m_k (1 - m_k) for p_k in [0, 1], and sum_k m_k (1 - m_k) <= 1 - 1/C).
  */
-import type { UncertaintyHistogram, UncertaintyKind } from '../types';
+import type { UncertaintyHistogram, UncertaintyKind } from './types';
 import {
   binCount,
   binIndexer,

@@ -6,7 +6,7 @@
  * With the log-spaced bins (log-bins.ts) only pixels within 0.1% of each other share a bin;
  * aurocTieBound says how far that can move the AUROC from the exact, unbinned one.
  */
-import type { UncertaintyHistogram } from '../types';
+import type { UncertaintyHistogram } from './types';
 import { checkNumber } from './validate';
 
 function totals(h: UncertaintyHistogram): { n: number; errors: number } {

@@ -1,8 +1,9 @@
 /** Model cards: the JSON beside each .onnx that says how to feed the model and read its output. */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import type { ModelCard } from '../types';
+import type { ModelCard } from './types';
 import { PACKAGE_ROOT } from '../package-root';
+import { writeFileAtomic } from '../atomic';
 
 /** models/ of this package: the default model ships there. */
 export const MODELS_DIR = path.join(PACKAGE_ROOT, 'models');
@@ -80,4 +81,17 @@ export function resolveModel(modelPath?: string, cardPath?: string): { modelPath
   const cp = path.resolve(cardPath ?? cardPathFor(onnxPath));
   if (!existsSync(cp)) throw new CardError(cp, `no model card beside ${path.basename(onnxPath)}: write one (see models/README.md) or pass --card`);
   return { modelPath: onnxPath, cardPath: cp, card: loadCard(cp) };
+}
+
+/** Writes `temperature` into the card JSON (atomically), keeping every other field as it is. */
+export function saveTemperature(cardPath: string, temperature: number): void {
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be a positive number, got ${temperature}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(cardPath, 'utf8'));
+  } catch (err) {
+    throw new Error(`${cardPath}: cannot read the model card to save the temperature (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${cardPath}: model card must be a JSON object`);
+  writeFileAtomic(cardPath, JSON.stringify({ ...(raw as Record<string, unknown>), temperature }, null, 2) + '\n');
 }

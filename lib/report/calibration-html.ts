@@ -3,8 +3,9 @@
  * (sortable, by the report's script) and the chart PNGs by relative link. Everything from the
  * user (class names, paths) is escaped.
  */
-import type { ModelCard, UncertaintyKind } from '../types';
-import type { CalibrationReport } from '../commands/calibrate';
+import type { ModelCard } from '../model/types';
+import type { UncertaintyKind } from '../metrics/types';
+import type { CalibrationReport } from './formats';
 import { escapeHtml, hrefOf } from './html';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));

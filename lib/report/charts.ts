@@ -4,7 +4,7 @@
  * builds the chart.js configuration alone, so tests can check what is plotted.
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import type { UncertaintyKind } from '../types';
+import type { UncertaintyKind } from '../metrics/types';
 import { renderChart, SERIES_COLORS, type ChartSize } from './chart-render';
 
 type Value = number | null;

@@ -2,7 +2,7 @@
  * The HTML report: self-contained pages with relative links, no remote resource, every
  * user-supplied string (file names, class names, messages) escaped.
  */
-import type { ModelCard } from '../types';
+import type { ModelCard } from '../model/types';
 import { samplesMeta, samplesSectionHtml } from './samples-html';
 import type { ReportImage, ReportSummary } from './summary';
 

@@ -1,7 +1,9 @@
 /** Per-image PNGs of a report: class map, uncertainty heatmaps, overlay on the photo, thumbnail. */
-import type { ModelCard, RgbImage, UncertaintyMaps } from '../types';
+import type { ModelCard } from '../model/types';
+import type { RgbImage } from '../image/types';
+import type { UncertaintyMaps } from '../engine/types';
 import { applyColormap, blend, classColorMap, encodePng, resizeRgbToPlanar } from '../image';
-import { writeFileAtomic, insideOutput } from './atomic';
+import { writeFileAtomic, insideOutput } from '../atomic';
 import { fitSize, resizeMaps } from './resize-maps';
 
 /** Relative paths (from the output root) of one image's files. */

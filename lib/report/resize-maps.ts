@@ -1,5 +1,5 @@
 /** Brings model-resolution uncertainty maps to another size (the image's, or a display size). */
-import type { UncertaintyMaps } from '../types';
+import type { UncertaintyMaps } from '../engine/types';
 import { resizeBilinearPlanar } from '../image/resize';
 
 /**

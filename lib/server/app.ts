@@ -1,5 +1,6 @@
-/** What every route reads: the model, limits, the queue, stored results and progress. */
-import type { ModelCard } from '../types';
+/** What every route reads: the model, limits, the queue, stored results and progress; and one request's context. */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { ModelCard } from '../model/types';
 import type { ResolvedServeOptions } from './options';
 import type { ProgressRegistry } from './progress';
 import type { WorkQueue, Ticket } from './queue';
@@ -28,4 +29,13 @@ export interface App {
   readonly tickets: Map<string, Ticket>;
   readonly colorBarPng: Buffer;
   readonly emit: (event: ServeEvent) => void;
+}
+
+export interface RouteContext {
+  readonly app: App;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** the pattern's capture groups */
+  readonly params: readonly string[];
 }

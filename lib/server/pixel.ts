@@ -2,7 +2,8 @@
  * The maps at one image pixel, interpolated from the model-resolution maps the way the report
  * resizes them (bilinear, align_corners=False), so the numbers match what the PNGs show.
  */
-import type { ModelCard, PixelResponse } from '../types';
+import type { ModelCard } from '../model/types';
+import type { PixelResponse } from './types';
 import { HttpError } from './http-error';
 import type { StoredResult } from './result-store';
 

@@ -3,7 +3,7 @@
  * least-recently-used map bounded by a count and by bytes.
  */
 import { randomBytes } from 'crypto';
-import type { SegmentResponse } from '../types';
+import type { SegmentResponse } from './types';
 
 /** Model-resolution maps kept for the pixel endpoint. */
 export interface StoredMaps {

@@ -2,9 +2,8 @@
  * The routes: a table of method + path pattern -> handler. Every answer is JSON except the page,
  * the PNGs and the download; every error is `{error: message}` (lib/server/http-error.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'http';
 import { randomBytes } from 'crypto';
-import type { App } from './app';
+import type { RouteContext } from './app';
 import { HttpError, sendBytes, sendJson } from './http-error';
 import { pageHtml } from './page';
 import { pixelAt } from './pixel';
@@ -12,15 +11,6 @@ import { JOB_TOKEN_PATTERN } from './progress';
 import { MAP_NAMES, MapName, RESULT_ID_PATTERN, StoredResult } from './result-store';
 import { handleSegment } from './segment-route';
 import { tarArchive } from './tar';
-
-export interface RouteContext {
-  readonly app: App;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly url: URL;
-  /** the pattern's capture groups */
-  readonly params: readonly string[];
-}
 
 interface Route {
   readonly method: 'GET' | 'POST';

@@ -3,7 +3,8 @@
  * with the report's renderers, PNG encoding, and the JSON answer. Throws HttpError 400 for bad
  * image data and ClientGoneError once `signal` aborts.
  */
-import type { ModelCard, SegmentResponse } from '../types';
+import type { ModelCard } from '../model/types';
+import type { SegmentResponse } from './types';
 import type { Segmenter } from '../engine/segmenter';
 import { encodePng, ImageError } from '../image';
 import { renderImageOutputs } from '../report/image-outputs';

@@ -8,7 +8,7 @@
 import { ClientGoneError, HttpError, sendJson } from './http-error';
 import { JOB_TOKEN_PATTERN, ProgressState } from './progress';
 import type { Ticket } from './queue';
-import type { RouteContext } from './routes';
+import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 
 function integerQuery(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {

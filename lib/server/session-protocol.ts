@@ -4,7 +4,7 @@
  * objects rebuilt into HttpError / ClientGoneError, results with their large buffers moved
  * (transferred) rather than copied where a buffer is not shared with anything else.
  */
-import type { ModelCard } from '../types';
+import type { ModelCard } from '../model/types';
 import { ClientGoneError, HttpError } from './http-error';
 import type { ProgressState } from './progress';
 import { MAP_NAMES, StoredResult } from './result-store';

@@ -4,7 +4,7 @@
  * above a rate floor once a grace period is over (408 for either), then sniffed by their magic bytes (the name and Content-Type are never trusted).
  */
 import type { IncomingMessage } from 'http';
-import type { ImageHeader } from '../types';
+import type { ImageHeader } from '../image/types';
 import { readImageHeader } from '../image';
 import { ClientGoneError, HttpError } from './http-error';
 

@@ -1,0 +1,66 @@
+/** calibration.json and its charts: written by calibrate and merge, read by merge and audit --from. */
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { describeFsError } from '../errors';
+import { metricStatsFromJSON } from '../metrics/metric-stats';
+import type { MetricStats, MetricSummary } from '../metrics/types';
+import type { ModelCard } from '../model/types';
+import { insideOutput, writeFileAtomic } from '../atomic';
+import {
+  accuracyVsUncertaintyPercentile,
+  confidenceHistogram,
+  perClassUncertaintyVsIoU,
+  reliabilityDiagram,
+  sparsificationCurves,
+} from './charts';
+import { CALIBRATION_SCHEMA_VERSION, type CalibrationCharts, type CalibrationReport } from './formats';
+
+const CHARTS: CalibrationCharts = {
+  reliability: 'charts/reliability.png', confidence: 'charts/confidence-histogram.png', percentile: 'charts/accuracy-by-percentile.png',
+  sparsification: 'charts/sparsification.png', perClass: 'charts/class-uncertainty-vs-iou.png',
+};
+
+/** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
+export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
+  const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
+  }
+  const report = raw as CalibrationReport;
+  if (report?.schemaVersion === 1) throw new Error(`${file}: made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again`);
+  if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
+    throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
+  }
+  try {
+    return { file, report, stats: metricStatsFromJSON(report.stats) };
+  } catch (err) {
+    throw new Error(`${file}: its stats are damaged (${(err as Error).message})`);
+  }
+}
+
+/** The chart PNGs of a summary, under OUT/charts/. */
+export function writeCalibrationCharts(out: string, metrics: MetricSummary, card: ModelCard): CalibrationCharts {
+  const u = metrics.uncertainty;
+  const write = (rel: string, png: Buffer): void => writeFileAtomic(insideOutput(out, rel), png);
+  write(CHARTS.reliability, reliabilityDiagram(metrics.calibration.bins));
+  write(CHARTS.confidence, confidenceHistogram(metrics.calibration.bins));
+  write(CHARTS.percentile, accuracyVsUncertaintyPercentile({
+    entropy: u.entropy.accuracyByPercentile, mutualInformation: u.mutualInformation.accuracyByPercentile, variance: u.variance.accuracyByPercentile,
+  }));
+  write(CHARTS.sparsification, sparsificationCurves({
+    entropy: u.entropy.sparsification, mutualInformation: u.mutualInformation.sparsification, variance: u.variance.sparsification,
+  }));
+  write(CHARTS.perClass, perClassUncertaintyVsIoU(metrics.perClass.map((c) => ({
+    name: card.classes[c.index].name, color: card.classes[c.index].color, iou: c.iou, uncertainty: c.meanEntropy, frequency: c.frequency,
+  })), { uncertaintyLabel: 'mean predictive entropy over the class pixels (nats)' }));
+  return CHARTS;
+}
+
+/** Writes OUT/calibration.json. */
+export function writeCalibrationReport(out: string, report: CalibrationReport): void {
+  writeFileAtomic(insideOutput(out, 'calibration.json'), JSON.stringify(report, null, 2) + '\n');
+}

@@ -1,0 +1,46 @@
+/** `report --resume`: which images of an earlier OUT/summary.json can be re-used as they are. */
+import { createHash } from 'crypto';
+import { existsSync, readFileSync } from 'fs';
+import { insideOutput } from '../atomic';
+import type { ReportImage, ReportSettings, ReportSummary } from './summary';
+
+/** sha256 of a file's bytes, hex. */
+export const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/**
+ * The finished images of OUT/summary.json, by input path, when its settings match `settings`.
+ * Throws when they differ: a resumed report must not mix numbers made two ways.
+ */
+export function previousImages(out: string, settings: ReportSettings): Map<string, ReportImage> {
+  const file = insideOutput(out, 'summary.json');
+  if (!existsSync(file)) return new Map();
+  let previous: ReportSummary;
+  try {
+    previous = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
+  } catch (err) {
+    throw new RangeError(`--resume: ${file} is not readable JSON (${(err as Error).message}); remove it or use another --out`);
+  }
+  if (!previous || !Array.isArray(previous.images)) throw new RangeError(`--resume: ${file} is not a segnet-uq summary`);
+  const before = previous.settings;
+  if (!before) throw new RangeError(`--resume: ${file} does not record its settings (made by an older version); use another --out`);
+  const differing = (Object.keys(settings) as (keyof ReportSettings)[])
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
+  if (differing.length > 0) {
+    const show = (v: unknown): string => { const t = JSON.stringify(v) ?? 'none'; return t.length > 80 ? `${t.slice(0, 77)}...` : t; };
+    throw new RangeError(`--resume: ${file} was made with other settings (${differing.map((k) => `${k} ${show(before[k])}, now ${show(settings[k])}`).join('; ')}); `
+      + 'rerun with the same settings or use another --out');
+  }
+  return new Map(previous.images.map((i) => [i.file, i]));
+}
+
+/**
+ * A previous entry is re-usable when its bytes and files are the same and its folder (named by
+ * its old place in the listing) is not the name of another image of this run.
+ */
+export function reusable(entry: ReportImage, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
+  images: boolean): boolean {
+  if (entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
+  if (labelled && !entry.metrics?.confusion) return false;
+  if (images && !entry.outputs) return false;
+  return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
+}

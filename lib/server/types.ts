@@ -1,0 +1,64 @@
+/** The web demo's API answers (`segnet-uq serve`): what a client of the JSON endpoints reads. */
+/** Links of one served result; every path starts with /api/result/ID (a random id). */
+export interface SegmentLinks {
+  readonly classMap: string;
+  readonly entropy: string;
+  readonly mutualInformation: string;
+  readonly variance: string;
+  readonly overlay: string;
+  /** GET ?x=&y= (image pixels) -> PixelResponse */
+  readonly pixel: string;
+  /** GET -> this SegmentResponse again (the per-image JSON) */
+  readonly json: string;
+  /** GET -> a tar of the PNG maps and result.json */
+  readonly download: string;
+}
+
+/** JSON answer of POST /api/segment (and GET /api/result/ID). */
+export interface SegmentResponse {
+  readonly id: string;
+  readonly model: string;
+  /** the uploaded image's size in pixels */
+  readonly width: number;
+  readonly height: number;
+  /** the size the PNG maps were rendered at (the image's, fitted into the display size) */
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  readonly samples: number;
+  readonly seed: number;
+  /** server time from admission to answer, milliseconds */
+  readonly ms: number;
+  readonly timings: { readonly queueMs: number; readonly decodeMs: number; readonly sampleMs: number; readonly renderMs: number };
+  /** means over the model-resolution maps: entropy and MI in nats */
+  readonly summary: {
+    readonly meanEntropy: number;
+    readonly meanExpectedEntropy: number;
+    readonly meanMutualInformation: number;
+    readonly meanVariance: number;
+    readonly meanConfidence: number;
+  };
+  /** share of pixels predicted as each class, by class index */
+  readonly classFractions: readonly number[];
+  /** colour-scale range of each heatmap, for the colour bars */
+  readonly ranges: {
+    readonly entropy: readonly [number, number];
+    readonly mutualInformation: readonly [number, number];
+    readonly variance: readonly [number, number];
+  };
+  readonly links: SegmentLinks;
+  readonly warnings: readonly string[];
+}
+
+/** JSON answer of GET /api/result/ID/pixel: the maps at one image pixel (bilinear, as drawn). */
+export interface PixelResponse {
+  readonly x: number;
+  readonly y: number;
+  readonly predicted: number;
+  readonly className: string;
+  readonly confidence: number;
+  readonly entropy: number;
+  readonly mutualInformation: number;
+  readonly variance: number;
+  /** mean class distribution over the MC samples, by class index (sums to 1) */
+  readonly probabilities: readonly number[];
+}
