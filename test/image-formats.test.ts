@@ -2,6 +2,7 @@
  * Formats by content and decodePhoto for WebP, TIFF, GIF, AVIF (sharp), checked against
  * ImageMagick's own decode of the files it wrote; HEIC, truncated files and pixel bombs refused with the reason.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
@@ -9,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { decodePhoto } from '../lib/image/decode-photo';
 import { ImageError } from '../lib/image/errors';
 import { hasPhotoExtension, sniffPhotoFormat } from '../lib/image/formats';
+import { PYTHON, pythonHas } from './fixtures/python-check';
 import { CONVERT, haveTools, magickDecode, meanAbsDiff, run, tempDir, writeTestPpm } from './fixtures/magick';
 
 const sniff = suite('sniffPhotoFormat / hasPhotoExtension');
@@ -111,6 +113,24 @@ if (TOOLS) {
   decode('pixel limit from the header, before decoding', async () => {
     const file = make('big.webp');
     await rejects(decodePhoto(readFileSync(file), { file, maxPixels: 1000 }), /image too large: 40x30 = 1200 pixels exceeds maxPixels 1000/);
+  });
+}
+
+const PIL = TOOLS && pythonHas('PIL', 'numpy');
+if (TOOLS && !PIL) console.log('SKIPPED image-formats JPEG-vs-PIL check: /usr/bin/python3 lacks PIL (Debian python3-pil)');
+if (PIL) {
+  decode('JPEG pixels are bit-identical to PIL (the training pipeline\'s decoder)', async () => {
+    const dir = tempDir();
+    const ppm = path.join(dir, 'src.ppm');
+    writeTestPpm(ppm, 97, 61);
+    for (const [name, args] of [['q90.jpg', ['-quality', '90']], ['420.jpg', ['-sampling-factor', '2x2', '-quality', '75']], ['progressive.jpg', ['-interlace', 'JPEG']]] as const) {
+      const file = path.join(dir, name);
+      run(CONVERT, [ppm, ...args, file]);
+      const py = spawnSync(PYTHON, ['-c', 'import sys, numpy; from PIL import Image; sys.stdout.buffer.write(numpy.asarray(Image.open(sys.argv[1]).convert("RGB")).tobytes())', file], { maxBuffer: 1 << 24 });
+      assert.is(py.status, 0, String(py.stderr));
+      const ours = await decodePhoto(readFileSync(file), { file });
+      assert.is(Buffer.compare(Buffer.from(ours.image.data), py.stdout), 0, `${name}: decodePhoto differs from PIL`);
+    }
   });
 }
 

@@ -1,14 +1,19 @@
 /**
- * The one entry point for photos of any format: PNG and JPEG through pngjs / jpeg-js (exact and
- * synchronous, as before), WebP/TIFF/GIF/AVIF through sharp; EXIF orientation applied in every
- * case, so that the image is the right way up before it is resized for the model.
+ * The one entry point for photos of any format, EXIF orientation applied in every case so that the
+ * image is the right way up before it is resized for the model:
+ * - PNG through pngjs (exact 16-bit rounding and alpha over white, as before);
+ * - JPEG, WebP, TIFF, GIF, AVIF through sharp. JPEG moved from jpeg-js to sharp deliberately
+ *   (bench/RESULTS.md, "Decoding JPEGs"): sharp's pixels are bit-identical to PIL's, which the
+ *   training pipeline used (jpeg-js differs by up to 3 levels in half the samples), and it is 4-17x
+ *   faster on a CamVid-sized JPEG and 25-48x on a 12-megapixel one (2.6-3.4 s with jpeg-js). jpeg-js stays behind the
+ *   synchronous decodeImage. The JPEG header is still read first (checkedHeader) for the pixel limit.
  */
 import type { RgbImage } from './types';
 import { decodeImage } from './decode-image';
-import { DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
+import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
 import { decodeWithSharp } from './decode-sharp';
 import { ImageError } from './errors';
-import { jpegOrientation, orientImage, pngOrientation, type Orientation } from './exif';
+import { orientImage, pngOrientation, type Orientation } from './exif';
 import { SHARP_FORMATS, sniffPhotoFormat, UNSUPPORTED_REASONS, type PhotoFormat } from './formats';
 import { checkBytes } from './validate';
 
@@ -35,11 +40,18 @@ export async function decodePhoto(bytes: Uint8Array, options: DecodeOptions = {}
   }
   const refused = UNSUPPORTED_REASONS[format];
   if (refused !== undefined) throw new ImageError(refused, file);
-  if (SHARP_FORMATS.includes(format)) {
+  if (format === 'jpeg') {
+    checkedHeader(bytes, file, maxPixels); // the SOF header, its size and the limit, with decodeImage's messages
+    const n = bytes.length;
+    if (n < 2 || bytes[n - 2] !== 0xff || bytes[n - 1] !== 0xd9) {
+      throw new ImageError('truncated JPEG data (no end-of-image marker)', file);
+    }
+  }
+  if (format === 'jpeg' || SHARP_FORMATS.includes(format)) {
     const { image, orientation } = await decodeWithSharp(bytes, format, file, maxPixels);
     return { image, format, orientation };
   }
   const stored = decodeImage(bytes, { file, maxPixels });
-  const orientation = format === 'jpeg' ? jpegOrientation(bytes) : pngOrientation(bytes);
+  const orientation = pngOrientation(bytes);
   return { image: orientImage(stored, orientation), format, orientation };
 }

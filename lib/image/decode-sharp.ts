@@ -1,5 +1,5 @@
 /**
- * WebP, TIFF, GIF (first frame) and AVIF through sharp (prebuilt libvips from the npm registry,
+ * JPEG, WebP, TIFF, GIF (first frame) and AVIF through sharp (prebuilt libvips from the npm registry,
  * no system library). The pixel limit is checked from the header (sharp's metadata) before any
  * pixel is decoded, and passed on to libvips as `limitInputPixels` as well.
  */
