@@ -35,6 +35,11 @@ export const IMAGES_OPTION = {
   type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)",
 } as const;
 
+/** --save-maps [probs] of report and calibrate: '' when given bare. */
+export const SAVE_MAPS_OPTION = {
+  type: 'string', describe: "write each image's maps as NumPy .npy at its resolution (predicted, confidence, entropy, MI, variance); 'probs' adds the mean probabilities",
+} as const;
+
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
   for (const key of ['tolerance', 'max-samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {

@@ -19,7 +19,7 @@ if (!TOOLS) console.log('SKIPPED report-formats: ImageMagick (WebP/TIFF/GIF) or 
 
 function classMap(report: string, summary: ReportSummary, name: string): { width: number; height: number; data: Buffer } {
   const image = summary.images.find((i) => path.basename(i.file) === name);
-  if (!image?.outputs) throw new Error(`${name} has no outputs`);
+  if (!image?.outputs?.classMap) throw new Error(`${name} has no outputs`);
   return PNG.sync.read(readFileSync(path.join(report, image.outputs.classMap)));
 }
 

@@ -2,7 +2,8 @@ import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/metrics/types';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
+import { checkSaveMaps } from '../../lib/report/npy-outputs';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, SAVE_MAPS_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -22,6 +23,7 @@ export const calibrateCommand: CommandModule = {
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
     .option('images', IMAGES_OPTION)
+    .option('save-maps', SAVE_MAPS_OPTION)
     .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('fit-temperature', { type: 'boolean', default: false, describe: 'fit a softmax temperature on these images; report ECE and NLL before and after' })
@@ -34,7 +36,7 @@ export const calibrateCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, saveMaps: checkSaveMaps(argv['save-maps']), fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

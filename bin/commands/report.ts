@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions } from '../flags';
+import { checkSaveMaps } from '../../lib/report/npy-outputs';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, SAVE_MAPS_OPTION, segmenterOptions } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -12,6 +13,7 @@ export const reportCommand: CommandModule = {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
     .option('images', IMAGES_OPTION)
+    .option('save-maps', SAVE_MAPS_OPTION)
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
@@ -36,7 +38,7 @@ export const reportCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, saveMaps: checkSaveMaps(argv['save-maps']),
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -19,10 +19,11 @@ import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../m
 import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../atomic';
 import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
+import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
 import type { LabelledImage } from '../run/types';
 import { previousImages, reusable, sha256File } from '../report/resume';
-import { ReportError, ReportImage, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
+import { ReportError, ReportImage, ReportImageOutputs, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
 import { describeFsError } from '../errors';
 import { causeOf, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
 import { labelValueMessage } from './labels';
@@ -50,6 +51,8 @@ export interface ReportOptions extends SegmenterOptions {
   readonly recursive?: boolean;
   /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
   readonly images?: boolean;
+  /** write each image's maps as .npy at its resolution ('probs': also the mean probabilities) [default: none] */
+  readonly saveMaps?: SaveMaps;
   /**
    * [false] re-use the images OUT/summary.json lists as finished when their content hash and the
    * settings (model and card hashes, samples, seed, temperature, dropout, device, labels) match
@@ -157,6 +160,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   checkReportOptions(options);
   const maxPixels = options.maxPixels ?? 40_000_000;
   const writeImages = options.images ?? true;
+  const saveMaps = checkSaveMaps(options.saveMaps);
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   const listing = listInputs(options.inputs, { recursive: options.recursive });
   if (listing.files.length === 0 && listing.errors.length === 0) {
@@ -239,7 +243,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
         const entry = previous.get(file);
         if (!entry) return undefined; // a new image: the segmenter hashes it once, when it prepares it
         const digest = createHash('sha256').update(bytes).digest('hex');
-        return reusable(entry, digest, safeOutputName(index, file), takenIds, out, Boolean(options.labels), writeImages) ? entry : undefined;
+        return reusable(entry, digest, safeOutputName(index, file), takenIds, out, Boolean(options.labels), writeImages, saveMaps) ? entry : undefined;
       } : undefined,
       onReused: (entry, i) => {
         images.push(entry);
@@ -256,7 +260,9 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       finish: (prepared, i, result) => {
         try {
           const id = safeOutputName(i, prepared.file);
-          const files = writeImages ? writeImageOutputs(out, id, result.image, result.maps, card) : {};
+          const png = writeImages ? writeImageOutputs(out, id, result.image, result.maps, card) : null;
+          const npy = saveMaps ? writeNpyMaps(out, id, resizeMaps(result.maps, result.image.width, result.image.height), saveMaps) : undefined;
+          const files = png || npy ? { outputs: { ...png?.outputs, ...(npy ? { npy } : {}) } as ReportImageOutputs, ...(png ? { ranges: png.ranges } : {}) } : {};
           let labelled: LabelledOutcome = {};
           if (options.labels) {
             const labelFile = labelPathFor(prepared.file, options.labels);

@@ -60,7 +60,7 @@ function colorBar(bar: string, range: readonly [number, number], unit: string): 
 export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: string): string {
   const o = image.outputs;
   const r = image.ranges;
-  if (!o || !r) return '';
+  if (!o?.photo || !r) return '';
   const fig = (src: string, caption: string, extra = ''): string =>
     `<figure><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
   return `<section id="${escapeHtml(image.id)}"><h2>${escapeHtml(image.file)}</h2>
@@ -78,8 +78,8 @@ export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath
   const metricsBlock = m ? `<h2>Accuracy against labels</h2><table><tr><th>global accuracy</th><th>class-average accuracy</th><th>mean IoU</th></tr>
 <tr><td>${fmt(m.globalAccuracy)}</td><td>${fmt(m.classAverageAccuracy)}</td><td>${fmt(m.meanIoU)}</td></tr></table>` : '';
   const hasLabels = summary.images.some((i) => i.metrics);
-  const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}">${i.outputs ? `<a href="#${escapeHtml(i.id)}"><img src="${hrefOf(i.outputs.thumbnail)}" alt="" loading="lazy"></a>` : ''}</td>
-<td class="name" data-v="${escapeHtml(i.file)}">${i.outputs ? `<a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a>` : escapeHtml(i.file)}</td>
+  const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}">${i.outputs?.thumbnail ? `<a href="#${escapeHtml(i.id)}"><img src="${hrefOf(i.outputs.thumbnail)}" alt="" loading="lazy"></a>` : ''}</td>
+<td class="name" data-v="${escapeHtml(i.file)}">${i.outputs?.photo ? `<a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a>` : escapeHtml(i.file)}</td>
 <td data-v="${i.meanEntropy}">${fmt(i.meanEntropy)}</td><td data-v="${i.meanMutualInformation}">${fmt(i.meanMutualInformation)}</td>
 <td data-v="${i.meanVariance}">${fmt(i.meanVariance, 6)}</td><td data-v="${i.meanConfidence}">${fmt(i.meanConfidence)}</td>
 ${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.globalAccuracy)}</td>` : ''}<td data-v="${i.samples ?? ''}">${i.samples ?? '–'}</td><td data-v="${i.ms}">${fmt(i.ms, 0)}</td></tr>`).join('\n');

@@ -2,6 +2,7 @@
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { insideOutput } from '../atomic';
+import { npyReusable, type NpyOutputs, type SaveMaps } from './npy-outputs';
 import type { ReportImage, ReportSettings, ReportSummary } from './summary';
 
 /** sha256 of a file's bytes, hex. */
@@ -38,9 +39,11 @@ export function previousImages(out: string, settings: ReportSettings): Map<strin
  * its old place in the listing) is not the name of another image of this run.
  */
 export function reusable(entry: ReportImage, digest: string, id: string, takenIds: ReadonlySet<string>, out: string, labelled: boolean,
-  images: boolean): boolean {
+  images: boolean, saveMaps?: SaveMaps): boolean {
   if (entry.sha256 !== digest || (entry.id !== id && takenIds.has(entry.id))) return false;
   if (labelled && !entry.metrics?.confusion) return false;
-  if (images && !entry.outputs) return false;
-  return Object.values(entry.outputs ?? {}).every((rel) => existsSync(insideOutput(out, rel)));
+  if (images && !entry.outputs?.photo) return false;
+  if (!npyReusable(entry.outputs?.npy, saveMaps)) return false;
+  const files = Object.values(entry.outputs ?? {}).flatMap((v: string | NpyOutputs | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : Object.values(v) as string[]));
+  return files.every((rel) => existsSync(insideOutput(out, rel)));
 }

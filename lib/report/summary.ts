@@ -1,6 +1,11 @@
 /** summary.json: what a script reads from a report. Bump SCHEMA_VERSION on breaking changes. */
 import type { AutoSamples } from '../engine/convergence';
 import type { HeatmapRanges, ImageOutputs } from './image-outputs';
+import type { NpyOutputs } from './npy-outputs';
+
+/** The PNGs (unless --no-images) and, with --save-maps, the .npy maps under `npy`. */
+export type ReportImageOutputs = (ImageOutputs & { readonly npy?: NpyOutputs })
+  | ({ readonly [K in keyof ImageOutputs]?: undefined } & { readonly npy: NpyOutputs });
 
 /** N, or { auto } with the stopping rule's bounds (--samples auto) */
 export type SamplesSetting = number | { readonly auto: AutoSamples };
@@ -50,7 +55,7 @@ export interface ReportImage {
   /** sampling time (session runs and aggregation) */
   readonly ms: number;
   /** the image's files, relative to the report; absent when the run was made with `images: false` */
-  readonly outputs?: ImageOutputs;
+  readonly outputs?: ReportImageOutputs;
   readonly ranges?: HeatmapRanges;
   readonly metrics?: ImageMetrics;
 }
