@@ -107,7 +107,7 @@ export async function profileSpans(model: BenchModel, files: readonly string[], 
             step('suffix runs (incl. their masks)');
             dims = chunk.dims;
             acc ??= createAccumulator(dims[1], dims[2] * dims[3]);
-            mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+            mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
             step('Float64 merge');
             done += k;
           }

@@ -53,7 +53,8 @@ export class JsAggregate {
       mean[i] = this.sum[i] / n;
       m2[i] = Math.max(0, this.sumSq[i] - n * mean[i] * mean[i]);
     }
-    return finishMaps({ count: n, mean, m2, entropySum: this.entropySum }, this.classes, this.width, this.height, n);
+    // no argmax counts here: the maps come without a variation ratio
+    return finishMaps({ count: n, mean, m2, entropySum: this.entropySum, votes: new Float64Array(0), voted: 0 }, this.classes, this.width, this.height, n);
   }
 }
 

@@ -124,6 +124,7 @@ const cases: { name: string; bytes: () => Uint8Array; kind: Kind; extra?: Partia
   { name: 'MaxUnpool with batching off, batch 1', bytes: maxUnpool, kind: 'logits', extra: { batching: false }, batch: 1 },
 ];
 
+const ratios = new Map<string, number>();
 for (const c of cases) {
   reference(c.name, async () => {
     const bytes = c.bytes();
@@ -136,8 +137,15 @@ for (const c of cases) {
       rewrite: c.extra, samples: n, ...opts });
     assertMapsClose(maps, naiveMaps(ref.probs, ref.classes, ref.height, ref.width), TOL, c.name);
     assert.ok(maps.variance.some((v) => v > 1e-6), 'no variance: the masks did nothing');
+    ratios.set(c.name, Math.max(...(maps.variationRatio ?? [])));
   });
 }
+
+reference('the variation ratio was exercised: label flips across samples in most cases, never above 1 - 1/n', () => {
+  const flips = [...ratios.values()].filter((r) => r > 0).length;
+  assert.ok(flips >= cases.length / 2, `flips in ${flips} of ${cases.length} cases`);
+  for (const [name, r] of ratios) assert.ok(r <= 1 - 1 / 7 + 1e-6, `${name}: ${r}`);
+});
 
 reference('EXPECTED FAILURE: MaxUnpool of prefix indices with batching is a BatchingError naming the node', async () => {
   try {
@@ -213,7 +221,7 @@ chunking('samples nest: N=4 equals samples 0..3 of the reference and the merge o
     const acc = createAccumulator(4, 64);
     for (const [first, k] of [[0, 2], [2, 2]]) {
       const chunk = await s.runChunk(shared, first, k, opts.seed, opts.imageKey);
-      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
     }
     assertMapsClose(finishMaps(acc, 4, 8, 8, 4), four, TOL, 'merged chunks');
   });

@@ -104,7 +104,7 @@ export async function nestedSweep(segmenter: Segmenter, prepared: PreparedImage,
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);
       }
-      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       elapsed += performance.now() - t;
       done += k;
       onProgress?.(done, total);

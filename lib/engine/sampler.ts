@@ -4,7 +4,7 @@
  * accumulators, so memory does not grow with N.
  */
 import type { UncertaintyMaps } from './types';
-import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN } from '../graph/aggregate';
+import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN, AGG_VOTES } from '../graph/aggregate';
 import { CompiledModel } from './compile';
 import { fillDropoutMask } from './masks';
 import { createSession, ort, SessionOptions } from './session';
@@ -46,6 +46,8 @@ export interface ChunkResult {
   readonly mean: Float32Array;
   readonly m2: Float32Array;
   readonly entropySum: Float32Array;
+  /** per-class argmax counts of the chunk [1, C, H, W] */
+  readonly votes: Float32Array;
   readonly dims: readonly number[];
 }
 
@@ -99,6 +101,7 @@ export class McSampler {
       mean: out[AGG_MEAN].data as Float32Array,
       m2: out[AGG_M2].data as Float32Array,
       entropySum: out[AGG_ENTROPY_SUM].data as Float32Array,
+      votes: out[AGG_VOTES].data as Float32Array,
       dims: out[AGG_MEAN].dims,
     };
   }
@@ -140,7 +143,7 @@ export class McSampler {
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);
       }
-      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum);
+      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       done += k;
       options.onProgress?.(done, total);
       if (until && checks.has(done) && until.stop(acc)) break;

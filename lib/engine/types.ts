@@ -24,4 +24,9 @@ export interface UncertaintyMaps {
   readonly variance: Float32Array;
   /** mean over classes of `variance` [H, W] (the Bayesian SegNet paper's uncertainty map) */
   readonly meanVariance: Float32Array;
+  /**
+   * share of the samples whose argmax differs from the most frequent one [H, W], in 0..1-1/C;
+   * set by the sampler (absent where maps were made without the per-sample argmax counts)
+   */
+  readonly variationRatio?: Float32Array;
 }

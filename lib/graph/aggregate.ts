@@ -5,12 +5,15 @@
  *   mean   = mean_k P                    [1, C, H, W]
  *   m2     = sum_k (P - mean)^2          [1, C, H, W]  (merged across chunks with Chan's formula)
  *   entSum = sum_k (-sum_c P log P)      [1, 1, H, W]
+ *   votes  = sum_k onehot(argmax_c P)    [1, C, H, W]  (per-class argmax counts: the variation ratio
+ *            1 - max_c votes / N needs nothing else, so memory stays constant in N)
  */
 import { attrInt, attrInts, floatTensor, Graph, int64Tensor, makeNode, Model, Node, opsetVersion } from '../onnx/model';
 
 export const AGG_MEAN = 'mc_chunk_mean';
 export const AGG_M2 = 'mc_chunk_m2';
 export const AGG_ENTROPY_SUM = 'mc_chunk_entropy_sum';
+export const AGG_VOTES = 'mc_chunk_votes';
 
 export interface AggregateOptions {
   /** the class-score output to aggregate [default: the first graph output] */
@@ -73,6 +76,15 @@ export function appendAggregation(suffix: Model, options: AggregateOptions): voi
   nodes.push(makeNode('Mul', [probs, 'mc_log_probs'], ['mc_plogp'], 'mc_plogp'));
   reduce('ReduceSum', 'mc_plogp', [0, 1], true, 'mc_neg_entropy_sum', opset, nodes, inits);
   nodes.push(makeNode('Neg', ['mc_neg_entropy_sum'], [AGG_ENTROPY_SUM], AGG_ENTROPY_SUM));
+  // ArgMax keeps the first of equal maxima, as the JavaScript argmax does; the class count comes
+  // from the tensor's shape at run time (OneHot's depth), so no card is needed here
+  nodes.push(makeNode('ArgMax', [probs], ['mc_argmax'], 'mc_argmax', [attrInt('axis', 1), attrInt('keepdims', 0)]));
+  nodes.push(makeNode('Shape', [probs], ['mc_probs_shape'], 'mc_probs_shape'));
+  inits.push(int64Tensor('mc_class_axis', [1], [1]));
+  nodes.push(makeNode('Gather', ['mc_probs_shape', 'mc_class_axis'], ['mc_depth'], 'mc_depth', [attrInt('axis', 0)]));
+  inits.push(floatTensor('mc_onehot_values', [2], [0, 1]));
+  nodes.push(makeNode('OneHot', ['mc_argmax', 'mc_depth', 'mc_onehot_values'], ['mc_onehot'], 'mc_onehot', [attrInt('axis', 1)]));
+  reduce('ReduceSum', 'mc_onehot', [0], true, AGG_VOTES, opset, nodes, inits);
   graph.node = [...(graph.node ?? []), ...nodes];
-  graph.output = [{ name: AGG_MEAN }, { name: AGG_M2 }, { name: AGG_ENTROPY_SUM }];
+  graph.output = [{ name: AGG_MEAN }, { name: AGG_M2 }, { name: AGG_ENTROPY_SUM }, { name: AGG_VOTES }];
 }

@@ -32,6 +32,7 @@ export function resizeMaps(maps: UncertaintyMaps, width: number, height: number,
     mutualInformation: one(maps.mutualInformation),
     variance: options.withVariance ? resizeBilinearPlanar(maps.variance, C, w, h, width, height) : new Float32Array(0),
     meanVariance: one(maps.meanVariance),
+    ...(maps.variationRatio ? { variationRatio: one(maps.variationRatio) } : {}),
   };
 }
 
