@@ -2,12 +2,32 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
+/** True when a process with this PID exists on this host (EPERM: it exists, as another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 let counter = 0;
-const TEMPORARY = /\.(\d+)\.\d+\.tmp$/;
+/**
+ * Temporary files carry this prefix, the writer's PID and a counter: only names of this form
+ * are ever deleted by the clean-up (a user's own `notes.2024.1.tmp` is not ours).
+ */
+export const TEMP_PREFIX = '.segnet-uq-tmp-';
+const TEMPORARY = /^\.segnet-uq-tmp-(\d+)-\d+-.*\.tmp$/;
+
+/** The temporary name of `file` for this process's `n`-th write: beside it, so the rename stays on one file system. */
+export function temporaryName(file: string, n: number): string {
+  return path.join(path.dirname(file), `${TEMP_PREFIX}${process.pid}-${n}-${path.basename(file).slice(0, 100)}.tmp`);
+}
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${counter++}.tmp`;
+  const tmp = temporaryName(file, counter++);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, file);
@@ -50,7 +70,9 @@ export function insideOutput(root: string, ...parts: string[]): string {
 
 /**
  * Deletes the temporary files a killed run (SIGKILL, power loss) left under `root` before their
- * rename: they are never results. Files of this process are kept. Returns how many went.
+ * rename: they are never results. Only names made by temporaryName() are touched, and only
+ * those of processes that are gone (the caller holds the folder's lock, so no live run of
+ * another process should write there; this is a second guard). Returns how many went.
  */
 export function removeStaleTemporaries(root: string): number {
   let removed = 0;
@@ -66,7 +88,7 @@ export function removeStaleTemporaries(root: string): number {
       if (entry.isDirectory() && depth < 4) walk(full, depth + 1);
       else if (entry.isFile()) {
         const m = TEMPORARY.exec(entry.name);
-        if (m && Number(m[1]) !== process.pid) {
+        if (m && Number(m[1]) !== process.pid && !isProcessAlive(Number(m[1]))) {
           rmSync(full, { force: true });
           removed++;
         }

@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunningServer, startServer } from '../lib/server/server';
+import { ROOT } from './fixtures/cli';
 import { testPhotoPng, writeTinyModel } from './fixtures/serve-fixture';
 
-const ROOT = path.join(__dirname, '..');
 const photo = testPhotoPng(480, 360, 11);
 let running: RunningServer;
 let base = '';

@@ -3,39 +3,17 @@
  * 130 interrupted by SIGINT) and an interrupted run that --resume completes. Few spawns: each
  * costs about 1.5 s of TypeScript start-up.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ReportSummary } from '../lib/report/summary';
+import { cli, readSummary, Exit } from './fixtures/cli';
 import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
-const ROOT = path.join(__dirname, '..');
 const model = tinyModelDir();
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-
-function cli(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bin', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onStart?.(child);
-  });
-}
-
-const readSummary = (out: string): ReportSummary | null => {
-  try {
-    return JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as ReportSummary;
-  } catch {
-    return null;
-  }
-};
 
 const TOTAL = 30;
 
@@ -130,7 +108,7 @@ test('SIGKILL mid-run (a crash): no result file is truncated, and --resume compl
     assert.not.throws(() => PNG.sync.read(readFileSync(path.join(out, image.outputs?.overlay ?? '(no outputs)'))), `${image.id} overlay is whole`);
   }
   // A write cut off by the kill leaves a temporary; plant one as well so the clean-up is always exercised.
-  writeFileSync(path.join(out, 'summary.json.999999.0.tmp'), '{"trunc');
+  writeFileSync(path.join(out, '.segnet-uq-tmp-999999-0-summary.json.tmp'), '{"trunc');
   const resumed = await cli([...args, '--resume', '--json']);
   assert.is(resumed.code, 0, resumed.stderr);
   const final = JSON.parse(resumed.stdout) as ReportSummary;

@@ -23,6 +23,18 @@ export interface InputListing {
   readonly files: string[];
   /** inputs that could not be listed: missing paths, unreadable folders, loops */
   readonly errors: { file: string; message: string }[];
+  /** folders left out because they are (or are inside) an excluded folder such as the run's --out */
+  readonly excluded: string[];
+}
+
+const within = (base: string, p: string): boolean => p === base || p.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
@@ -31,18 +43,28 @@ const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en'
  * Files given by name are taken whatever their extension (the decoder sniffs the content);
  * folders contribute every file that looks like an image by extension (PHOTO_EXTENSIONS, also
  * formats that are then refused with a reason) or by content, in natural order, recursing with `recursive`
- * and never visiting the same real folder twice (symlink loops).
+ * and never visiting the same real folder twice (symlink loops). A folder met in a walk that is
+ * one of `exclude` (the run's output folder) or inside it is left out and listed in `excluded`:
+ * with -r and --out inside the inputs, a run took in its own outputs (issue 20). An input named
+ * on the command line that lies inside an excluded folder is still listed: the user asked for it.
  */
-export function listInputs(inputs: readonly string[], options: { recursive?: boolean } = {}): InputListing {
+export function listInputs(inputs: readonly string[], options: { recursive?: boolean; exclude?: readonly string[] } = {}): InputListing {
   const files: string[] = [];
   const errors: { file: string; message: string }[] = [];
+  const excluded: string[] = [];
   const visited = new Set<string>();
+  const exclude = (options.exclude ?? []).map(realOrResolved);
+  let rootReal = '';
   const walk = (dir: string, depth: number): void => {
     let real: string;
     try {
       real = realpathSync(dir);
     } catch (err) {
       errors.push({ file: dir, message: `cannot resolve folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
+      return;
+    }
+    if (depth > 0 && exclude.some((x) => within(x, real) && !within(x, rootReal))) {
+      excluded.push(dir);
       return;
     }
     if (visited.has(real)) {
@@ -89,11 +111,14 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
       errors.push({ file: input, message: code === 'ENOENT' ? 'no such file or folder' : code === 'ELOOP' ? 'symlink loop' : `cannot read (${code ?? (err as Error).message})` });
       continue;
     }
-    if (st.isDirectory()) walk(input, 0);
+    if (st.isDirectory()) {
+      rootReal = realOrResolved(input);
+      walk(input, 0);
+    }
     else if (st.isFile()) files.push(input);
     else errors.push({ file: input, message: `not a regular file (${kindOf(st)}), skipped` });
   }
-  return { files, errors };
+  return { files, errors, excluded };
 }
 
 /** What a non-regular, non-folder path is, in words. */

@@ -17,6 +17,8 @@ import { resolveModel } from '../model/card';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
 import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../atomic';
+import { prepareOutDir } from '../report/out-dir';
+import { acquireOutLock } from '../report/out-lock';
 import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
@@ -151,8 +153,21 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
   return runReportWith(options, {});
 }
 
-/** runReport with extension points: the loop, files and summary of the report, plus the hooks' work. */
+/**
+ * runReport with extension points: the loop, files and summary of the report, plus the hooks' work.
+ * The output folder is made (lib/report/out-dir.ts) and locked (out-lock.ts) before the model loads.
+ */
 export async function runReportWith(options: ReportOptions, hooks: ReportHooks): Promise<ReportSummary> {
+  const out = prepareOutDir(options.out ?? path.join('reports', 'latest'));
+  const lock = acquireOutLock(out, 'report');
+  try {
+    return await reportInLockedFolder({ ...options, out }, hooks, lock.warning ? [lock.warning] : []);
+  } finally {
+    lock.release();
+  }
+}
+
+async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, outWarnings: readonly string[]): Promise<ReportSummary> {
   if (options.resume && hooks.onLabelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
   const samplesSetting = describeSampleCount(samples);
@@ -162,7 +177,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   const writeImages = options.images ?? true;
   const saveMaps = checkSaveMaps(options.saveMaps);
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
-  const listing = listInputs(options.inputs, { recursive: options.recursive });
+  const listing = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
   if (listing.files.length === 0 && listing.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
@@ -200,7 +215,8 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
   removeStaleTemporaries(out);
   const colorBar = writeColorBar(out);
   const emit = options.onEvent ?? ((): void => undefined);
-  emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });
+  const warnings = [...outWarnings, ...listing.excluded.map((d) => `${d}: skipped, it is the output folder (or inside it)`), ...segmenter.warnings];
+  emit({ type: 'start', total: listing.files.length, warnings });
 
   const summaryOf = (complete: boolean): ReportSummary => ({
     ...fileHeader(SCHEMA_VERSION),
@@ -210,7 +226,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
       dropoutPoints, inputWidth: card.input.width, inputHeight: card.input.height, temperature,
     },
     samples: samplesSetting, seed, batch: segmenter.sampler.batch, device,
-    images, errors, warnings: segmenter.warnings, settings,
+    images, errors, warnings, settings,
     ...(options.labels && images.some((i) => i.metrics) ? {
       metrics: {
         globalAccuracy: globalAccuracy(confusion), classAverageAccuracy: classAverageAccuracy(confusion), meanIoU: meanIoU(confusion),

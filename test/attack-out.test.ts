@@ -1,0 +1,98 @@
+/**
+ * Attacks on the output folder (issue 20), bounded: two runs into one folder, a user's own
+ * files in it, `--out` under /proc (hung forever before), and -r with --out inside the inputs
+ * (the run took in its own outputs).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runReport } from '../lib/commands/report';
+import type { ReportSummary } from '../lib/report/summary';
+import { cli, readSummary } from './fixtures/cli';
+import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
+
+const model = tinyModelDir();
+
+
+test('two runs into one folder: the second exits 2 at once naming the holder; the first finishes whole', async () => {
+  const dir = tempDir();
+  const photo = buildJpeg(160, 120, 3);
+  for (let k = 0; k < 40; k++) writeFileSync(path.join(dir, `p${String(k).padStart(2, '0')}.jpg`), photo);
+  const out = tempDir();
+  let second: Promise<Awaited<ReturnType<typeof cli>>> | null = null;
+  let firstPid = 0;
+  let secondStarted = 0;
+  const first = await cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '0', '--out', out], (child) => {
+    firstPid = child.pid ?? 0;
+    const poll = setInterval(() => {
+      const s = readSummary(out);
+      if (s && s.images.length >= 1 && !second) {
+        clearInterval(poll);
+        secondStarted = performance.now();
+        second = cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '1', '--out', out]);
+        void second.then(() => { secondStarted = performance.now() - secondStarted; });
+      }
+    }, 5);
+    child.on('close', () => clearInterval(poll));
+  });
+  assert.ok(second, 'the second run was started while the first ran');
+  const b = await (second as unknown as Promise<Awaited<ReturnType<typeof cli>>>);
+  console.log(`  second run: exit ${b.code} after ${secondStarted.toFixed(0)} ms: ${b.stderr.trim().split('\n')[0]}`);
+  assert.is(b.code, 2, b.stderr);
+  assert.match(b.stderr, new RegExp(`--out ${out}: in use by another run \\(pid ${firstPid} on host `));
+  assert.is(first.code, 0, first.stderr);
+  const s = readSummary(out) as ReportSummary;
+  assert.is(s.seed, 0);
+  assert.is(s.images.length, 40);
+  assert.is(s.complete, true);
+  assert.not.ok(existsSync(path.join(out, '.segnet-uq.lock')), 'the lock is gone after the run');
+});
+
+test('a user file in the output folder survives a run; only our own stale temporaries go', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'a.jpg'), buildJpeg(16, 12));
+  const out = tempDir();
+  mkdirSync(path.join(out, 'sub'));
+  const mine = [path.join(out, 'notes.2024.1.tmp'), path.join(out, 'sub', 'draft.1.2.tmp'), path.join(out, 'keep.tmp')];
+  for (const f of mine) writeFileSync(f, 'precious');
+  const stale = path.join(out, '.segnet-uq-tmp-999999-0-summary.json.tmp');
+  writeFileSync(stale, '{"trunc');
+  await runReport({ inputs: [dir], out, samples: 2, model: model.model, card: model.card });
+  for (const f of mine) assert.is(readFileSync(f, 'utf8'), 'precious', `${f} was touched`);
+  assert.not.ok(existsSync(stale), 'a temporary of a dead run is cleaned up');
+});
+
+test('--out under /proc fails within seconds naming --out (it hung forever), before the model loads', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'a.jpg'), buildJpeg(16, 12));
+  const t0 = performance.now();
+  const [proc, file, noModel] = await Promise.all([
+    cli(['report', dir, '--model', model.model, '-n', '2', '--out', '/proc/segnet-uq-attack/x'], undefined, 20_000),
+    cli(['report', dir, '--model', model.model, '-n', '2', '--out', path.join(dir, 'a.jpg')], undefined, 20_000),
+    cli(['report', dir, '--model', path.join(dir, 'missing.onnx'), '-n', '2', '--out', '/proc/segnet-uq-attack'], undefined, 20_000),
+  ]);
+  const ms = performance.now() - t0;
+  console.log(`  ${ms.toFixed(0)} ms: ${proc.stderr.trim()} | ${file.stderr.trim()} | ${noModel.stderr.trim()}`);
+  assert.is(proc.code, 2, `exit ${proc.code} ${proc.signal ?? ''} ${proc.stderr}`);
+  assert.match(proc.stderr, /--out \/proc\/segnet-uq-attack\/x: cannot create the folder \/proc\/segnet-uq-attack: .*ENOENT/);
+  assert.is(file.code, 2, file.stderr);
+  assert.match(file.stderr, /--out .*a\.jpg: is a file, not a folder/);
+  assert.match(noModel.stderr, /--out \/proc\/segnet-uq-attack: cannot create/, 'the folder is checked before the model');
+  assert.ok(ms < 15_000, `took ${ms.toFixed(0)} ms`);
+});
+
+test('-r with --out inside the inputs: a second run takes in the photos only, and says what it skipped', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'a.jpg'), buildJpeg(32, 24, 1));
+  writeFileSync(path.join(dir, 'b.jpg'), buildJpeg(32, 24, 2));
+  const out = path.join(dir, 'report');
+  const options = { inputs: [dir], out, samples: 2, model: model.model, card: model.card, recursive: true };
+  await runReport(options);
+  const second = await runReport(options);
+  assert.equal(second.images.map((i) => path.basename(i.file)), ['a.jpg', 'b.jpg']);
+  assert.equal(second.errors, []);
+  assert.ok(second.warnings.some((w) => w.includes(`${out}: skipped, it is the output folder`)), JSON.stringify(second.warnings));
+});
+
+test.run();
