@@ -27,7 +27,8 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
     .option('max-pixels', { type: 'number', default: 40_000_000, describe: 'refuse larger images (decompression bombs)' })
-    .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' });
+    .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar or progress lines (warnings and errors still print)' });
 }
 
 /** --images / --no-images of the commands that write a report (report, calibrate, audit). */

@@ -73,7 +73,7 @@ export const auditCommand: CommandModule = {
     const common = {
       gates, failOnWarn, baseline: argv.baseline as string | undefined, strict: argv.strict as boolean, singleFile: argv['single-file'] as boolean,
     };
-    const progress = progressPrinter(process.stderr);
+    const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string }) : await runAudit({
       ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),

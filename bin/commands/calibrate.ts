@@ -31,7 +31,7 @@ export const calibrateCommand: CommandModule = {
     .option('json', { type: 'boolean', default: false, describe: 'print calibration.json to stdout (without the statistics)' })
     .check(checkNumbers),
   handler: async (argv) => {
-    const progress = progressPrinter(process.stderr);
+    const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     const { summary, calibration } = await runCalibrate({
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),

@@ -20,7 +20,7 @@ export const reportCommand: CommandModule = {
     .option('resume', { type: 'boolean', default: false, describe: 'skip images already finished in OUT/summary.json (same content and settings)' })
     .check(checkNumbers),
   handler: async (argv) => {
-    const progress = progressPrinter(process.stderr);
+    const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     // First SIGINT/SIGTERM: finish the image in progress, write summary.json (complete: false)
     // and exit 130/143. A second one exits at once (every file is written atomically).
     const stop = new AbortController();

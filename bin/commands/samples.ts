@@ -16,7 +16,7 @@ export const samplesCommand: CommandModule = {
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
     .check(checkNumbers),
   handler: async (argv) => {
-    const progress = progressPrinter(process.stderr);
+    const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     const result = await runSamples({
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], counts: parseCounts(String(argv.counts)), seed: argv.seed as number,
