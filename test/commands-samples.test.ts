@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkCounts, formatSamplesTable, nestedSweep, parseCounts, runSamples } from '../lib/commands/samples';
+import { checkCounts, formatSamplesTable, parseCounts, runSamples } from '../lib/commands/samples';
 import { Segmenter } from '../lib/engine/segmenter';
 import type { UncertaintyMaps } from '../lib/engine/types';
 import { makeCommandProject } from './fixtures/command-project';
-import { buildPng } from './fixtures/report-inputs';
+import { buildPng, rejects } from './fixtures/report-inputs';
 
 const project = makeCommandProject({ count: 3 });
 
@@ -38,7 +38,7 @@ counts('EXPECTED FAILURE: bad entries name the value', () => {
 counts.run();
 
 // ---------------------------------------------------------------------------------------------
-const nested = suite('nestedSweep: count k equals an independent N=k run');
+const nested = suite('the nested sweep (sample with snapshots): count k equals an independent N=k run');
 
 for (const batch of [1, 3]) {
   nested(`batch ${batch}`, async () => {
@@ -46,8 +46,10 @@ for (const batch of [1, 3]) {
     try {
       const prepared = await seg.prepare(readFileSync(project.files[0]), project.files[0]);
       const ks = [1, 2, 5, 7];
-      const sweep = await nestedSweep(seg, prepared, ks, 42);
+      const run = await seg.sample(prepared, { samples: 7, seed: 42, snapshots: ks });
+      const sweep = { maps: (run.snapshots ?? []).map((x) => x.maps), ms: (run.snapshots ?? []).map((x) => x.ms) };
       assert.is(sweep.maps.length, ks.length);
+      assert.is(maxDiff(sweep.maps[3], run.maps), 0, 'the last snapshot is the run');
       for (let j = 0; j < ks.length; j++) {
         const alone = await seg.sample(prepared, { samples: ks[j], seed: 42 });
         assert.is(sweep.maps[j].samples, ks[j]);
@@ -59,8 +61,11 @@ for (const batch of [1, 3]) {
         if (j > 0) assert.ok(sweep.ms[j] >= sweep.ms[j - 1], 'cumulative time');
       }
       // a different seed gives different samples
-      const other = await nestedSweep(seg, prepared, [5], 43);
-      assert.ok(maxDiff(other.maps[0], sweep.maps[2]) > 1e-4);
+      const other = await seg.sample(prepared, { samples: 5, seed: 43, snapshots: [5] });
+      assert.ok(maxDiff((other.snapshots ?? [])[0].maps, sweep.maps[2]) > 1e-4);
+      // counts must be ascending and within the samples
+      await rejects(() => seg.sample(prepared, { samples: 5, seed: 1, snapshots: [2, 1] }), /snapshots must be ascending integers in 1\.\.5/);
+      await rejects(() => seg.sample(prepared, { samples: 5, seed: 1, snapshots: [6] }), /snapshots must be ascending/);
     } finally {
       await seg.release();
     }

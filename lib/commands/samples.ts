@@ -6,16 +6,13 @@
  */
 import * as path from 'path';
 import type { CalibrationStats, ConfusionMatrix, MetricImageInput } from '../metrics/types';
-import type { UncertaintyMaps } from '../engine/types';
-import { imageKeyFromDigest } from '../engine/masks';
-import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from '../engine/uncertainty-maps';
-import { Segmenter, type PreparedImage, type SegmenterOptions } from '../engine/segmenter';
+import type { MapsSnapshot } from '../engine/types';
+import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
 import { expectedCalibrationError } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
 import { finiteOrNull } from '../metrics/summary';
-import { ModelError } from '../onnx/model';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { sampleCountChart } from '../report/charts';
 import type { ReportError } from '../report/summary';
@@ -65,57 +62,6 @@ export function parseCounts(text: string): number[] {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`--counts: '${s}' is not a positive integer (in '${text}')`);
     return v;
   });
-}
-
-export interface NestedSweep {
-  /** maps after counts[j] samples */
-  readonly maps: UncertaintyMaps[];
-  /** sampling milliseconds to reach counts[j] (prefix included) */
-  readonly ms: number[];
-}
-
-/**
- * Samples one image once up to the largest count, snapshotting the maps at each count (sorted
- * ascending). Chunks never straddle a count, and sample s always gets mask s, so the maps at
- * count k equal an independent N=k run with the same seed.
- */
-export async function nestedSweep(segmenter: Segmenter, prepared: PreparedImage, counts: readonly number[], seed: number,
-  onProgress?: (done: number, total: number) => void): Promise<NestedSweep> {
-  const sorted = checkCounts(counts);
-  const sampler = segmenter.sampler;
-  const imageKey = imageKeyFromDigest(prepared.digest);
-  const deterministic = segmenter.compiled.deterministic;
-  const total = deterministic ? 1 : sorted[sorted.length - 1];
-  const t0 = performance.now();
-  const shared = await sampler.runPrefix(prepared.input);
-  let elapsed = performance.now() - t0;
-  let acc: ChunkAccumulator | null = null;
-  let dims: readonly number[] = [];
-  let done = 0;
-  const maps: UncertaintyMaps[] = [];
-  const ms: number[] = [];
-  for (const count of sorted) {
-    const target = deterministic ? 1 : count;
-    while (done < target) {
-      const k = Math.min(sampler.batch, target - done);
-      const t = performance.now();
-      const chunk = await sampler.runChunk(shared, done, k, seed, imageKey);
-      if (!acc) {
-        dims = chunk.dims;
-        acc = createAccumulator(dims[1], dims[2] * dims[3]);
-      }
-      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
-      elapsed += performance.now() - t;
-      done += k;
-      onProgress?.(done, total);
-    }
-    maps.push(finishMaps(acc as ChunkAccumulator, dims[1], dims[3], dims[2], count));
-    ms.push(elapsed);
-  }
-  if (dims[1] !== segmenter.card.classes.length) {
-    throw new ModelError(segmenter.modelPath, `the model outputs ${dims[1]} classes, its card lists ${segmenter.card.classes.length}`);
-  }
-  return { maps, ms };
 }
 
 interface CountAccumulator {
@@ -175,8 +121,13 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
   emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });
   try {
     await runPipeline(segmenter, listing.files, {
-      run: (prepared, i) => nestedSweep(segmenter, prepared, counts, seed, (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total })),
-      finish: (prepared, i, sweep) => {
+      run: (prepared, i) => segmenter.sample(prepared, {
+        samples: counts[counts.length - 1], seed, snapshots: counts,
+        onProgress: (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total }),
+      }),
+      finish: (prepared, i, result) => {
+        const sweep = result.snapshots as readonly MapsSnapshot[];
+        const maps = sweep.map((x) => x.maps);
         const { width, height } = prepared.image;
         let label = null;
         if (options.labels) {
@@ -186,14 +137,14 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
             errors.push({ file: (err as { file?: string }).file ?? prepared.file, message: causeOfLabel(err as Error) });
           }
         }
-        const last = sweep.maps[sweep.maps.length - 1].predicted;
+        const last = maps[maps.length - 1].predicted;
         // Check the label before any count is scored, so a bad one leaves no count half-updated:
         // addToConfusion refuses a value that is neither a class nor the ignore index (the label
         // is the same for every count, so one check does).
         let scored: MetricImageInput[] | null = null;
         if (label) {
           const labelled = label;
-          const inputs = sweep.maps.map((m) => metricInput(m, labelled).input);
+          const inputs = maps.map((m) => metricInput(m, labelled).input);
           try {
             addToConfusion(createConfusion(numClasses), inputs[0].labels, inputs[0].predicted, ignoreIndex);
             scored = inputs;
@@ -201,13 +152,13 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
             errors.push({ file: labelled.file, message: labelValueMessage(err as Error, labelled.width, numClasses, ignoreIndex) });
           }
         }
-        sweep.maps.forEach((m, j) => {
+        maps.forEach((m, j) => {
           const acc = perCount[j];
           acc.entropy += sumOf(m.predictiveEntropy);
           acc.mi += sumOf(m.mutualInformation);
           acc.agree += agreementCount(m.predicted, last);
           acc.pixels += m.predicted.length;
-          acc.ms += sweep.ms[j];
+          acc.ms += sweep[j].ms;
           if (scored) {
             addToConfusion(acc.confusion, scored[j].labels, scored[j].predicted, ignoreIndex);
             addToCalibration(acc.calibration, scored[j], ignoreIndex);

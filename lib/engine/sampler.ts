@@ -28,6 +28,24 @@ export interface SampleOptions {
    * count of `at` and sampling stops at the first where `stop` says so.
    */
   readonly until?: { readonly at: readonly number[]; readonly stop: (acc: ChunkAccumulator) => boolean };
+  /**
+   * Sample counts (ascending, each in 1..samples) at which the maps are also taken, for a nested
+   * sweep (`segnet-uq samples`): chunks end at every count, and since sample s always gets mask
+   * s, the maps at count k equal an independent N=k run with the same seed. Each goes to
+   * `onSnapshot` with the sampling milliseconds spent to reach it (prefix included).
+   */
+  readonly snapshots?: readonly number[];
+  readonly onSnapshot?: (maps: UncertaintyMaps, ms: number) => void;
+}
+
+/** Snapshot counts: ascending integers in 1..samples. */
+function checkSnapshots(counts: readonly number[], samples: number): readonly number[] {
+  counts.forEach((c, i) => {
+    if (!Number.isInteger(c) || c < 1 || c > samples || (i > 0 && c <= counts[i - 1])) {
+      throw new RangeError(`snapshots must be ascending integers in 1..${samples} (the samples), got ${JSON.stringify(counts)}`);
+    }
+  });
+  return counts;
 }
 
 function checkCount(value: number, name: string, min: number): void {
@@ -120,14 +138,30 @@ export class McSampler {
     checkUint32(options.imageKey, 'imageKey');
     const first = options.firstSample ?? 0;
     checkCount(first, 'firstSample', 0);
+    const snapshots = checkSnapshots(options.snapshots ?? [], options.samples);
+    const t0 = performance.now();
     const shared = await this.runPrefix(input);
-    const total = this.compiled.deterministic ? 1 : options.samples;
-    const until = this.compiled.deterministic ? undefined : options.until;
+    const deterministic = this.compiled.deterministic;
+    const total = deterministic ? 1 : options.samples;
+    const until = deterministic ? undefined : options.until;
     const checks = new Set(until?.at ?? []);
+    const ends = [...(until?.at ?? []), ...(deterministic ? [] : snapshots)];
     const sizeAt = (done: number): number => {
       let k = Math.min(batch, total - done);
-      if (until) for (const c of until.at) if (c > done && c - done < k) k = c - done;
+      for (const c of ends) if (c > done && c - done < k) k = c - done;
       return k;
+    };
+    let snapped = 0;
+    let notSampling = 0; // milliseconds spent finishing snapshots, left out of their times
+    const snapshot = (acc: ChunkAccumulator, done: number): void => {
+      // a deterministic model ran once: that pass stands for every count
+      while (snapped < snapshots.length && (deterministic || snapshots[snapped] === done)) {
+        const t = performance.now();
+        const ms = t - t0 - notSampling;
+        options.onSnapshot?.(finishMaps(acc, dims[1], dims[3], dims[2], snapshots[snapped]), ms);
+        snapped++;
+        notSampling += performance.now() - t;
+      }
     };
     let acc: ChunkAccumulator | null = null;
     let dims: readonly number[] = [];
@@ -145,7 +179,10 @@ export class McSampler {
       }
       mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       done += k;
+      snapshot(acc, done);
+      const t = performance.now();
       options.onProgress?.(done, total);
+      notSampling += performance.now() - t;
       if (until && checks.has(done) && until.stop(acc)) break;
     }
     const a = acc as ChunkAccumulator;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
-import type { Device, UncertaintyMaps } from './types';
+import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
 import type { ModelCard } from '../model/types';
 import type { RgbImage } from '../image/types';
 import { decodePhoto } from '../image/decode-photo';
@@ -72,6 +72,19 @@ export interface SegmentResult {
   readonly ms: number;
   /** with --samples auto: the stopping checks, the last decided N (= maps.samples) */
   readonly checks?: readonly ConvergenceCheck[];
+  /** with `snapshots`: the maps at each of those counts, in order */
+  readonly snapshots?: readonly MapsSnapshot[];
+}
+
+export interface SegmentOptions {
+  /** MC samples, or 'auto' settings (lib/engine/convergence.ts) */
+  readonly samples: SampleCount;
+  readonly seed: number;
+  /** [0] first sample index */
+  readonly firstSample?: number;
+  /** counts (ascending, each <= samples) at which the maps are also taken: a nested sweep (SampleOptions.snapshots) */
+  readonly snapshots?: readonly number[];
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export function parseDropoutAt(spec: string): { tensor: string; rate?: number } {
@@ -134,20 +147,22 @@ export class Segmenter {
   }
 
   /** Samples a prepared image: N MC passes (or --samples auto) aggregated into uncertainty maps. */
-  async sample(prepared: PreparedImage, options: { samples: SampleCount; seed: number; firstSample?: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+  async sample(prepared: PreparedImage, options: SegmentOptions): Promise<SegmentResult> {
     const t0 = performance.now();
     const auto = typeof options.samples === 'number' ? null : untilConverged(options.samples);
+    const snapshots: MapsSnapshot[] = [];
     const maps = await this.sampler.sample(prepared.input, { samples: auto ? auto.monitor.auto.maxSamples : options.samples as number,
       seed: options.seed, imageKey: imageKeyFromDigest(prepared.digest), firstSample: options.firstSample, onProgress: options.onProgress,
-      until: auto?.until });
+      until: auto?.until, snapshots: options.snapshots, onSnapshot: (m, ms) => snapshots.push({ maps: m, ms }) });
     const ms = performance.now() - t0;
     if (maps.numClasses !== this.card.classes.length) {
       throw new ModelError(this.modelPath, `the model outputs ${maps.numClasses} classes, its card lists ${this.card.classes.length}`);
     }
-    return { image: prepared.image, digest: prepared.digest, maps, ms, ...(auto ? { checks: auto.monitor.checks } : {}) };
+    return { image: prepared.image, digest: prepared.digest, maps, ms, ...(auto ? { checks: auto.monitor.checks } : {}),
+      ...(options.snapshots ? { snapshots } : {}) };
   }
 
-  async segment(bytes: Uint8Array, file: string, options: { samples: SampleCount; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SegmentResult> {
+  async segment(bytes: Uint8Array, file: string, options: SegmentOptions): Promise<SegmentResult> {
     return this.sample(await this.prepare(bytes, file), options);
   }
 

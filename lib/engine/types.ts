@@ -2,6 +2,13 @@
 /** Execution providers: cpu and webgpu ship with onnxruntime-node; cuda needs the cuda12 install. */
 export type Device = 'cpu' | 'cuda' | 'webgpu';
 
+/** The maps after the first `maps.samples` samples of a longer run, and the sampling time to get there. */
+export interface MapsSnapshot {
+  readonly maps: UncertaintyMaps;
+  /** sampling milliseconds to reach this count (prefix included) */
+  readonly ms: number;
+}
+
 /** Uncertainty maps of one image at the model's input resolution. */
 export interface UncertaintyMaps {
   readonly width: number;
