@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import type { ModelCard } from '../model/types';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes, DropoutNodeInfo, MASK_PREFIX, rewriteDropouts } from '../graph/dropout-rewrite';
+import { floatBoundary } from '../graph/float-boundary';
 import { splitAtMasks } from '../graph/split';
 import { resolveModel } from '../model/card';
 import { declaredShape, decodeModel, Graph, opsetVersion, toNumber } from '../onnx/model';
@@ -27,11 +28,13 @@ export async function runInspect(options: { model?: string; card?: string }): Pr
   const graph = model.graph as Graph;
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const dropout = findDropoutNodes(model);
-  const { model: rewritten, points } = rewriteDropouts(model);
+  // a ratio that cannot be read is shown as a problem below, not an error: rewrite at a placeholder rate
+  const { model: rewritten, points } = rewriteDropouts(model, dropout.some((d) => d.ratioProblem) ? { rate: 0.5 } : {});
   const split = splitAtMasks(rewritten, points.map((p) => p.maskInput));
   const inputName = card.input.name ?? (graph.input ?? []).map((i) => i.name ?? '').find((n) => !inits.has(n) && !n.startsWith(MASK_PREFIX)) ?? '';
   const macNodes = (graph.node ?? []).filter((n) => MAC_OPS.has(n.opType ?? ''));
-  const shapes = await probeTensors(model, inputName, [1, 3, card.input.height, card.input.width],
+  const outputName = card.output.name ?? (graph.output ?? [])[0]?.name ?? '';
+  const shapes = await probeTensors(floatBoundary(model, inputName, outputName), inputName, [1, 3, card.input.height, card.input.width],
     macNodes.map((n) => (n.output ?? [])[0]), {});
   const prefixOutputs = new Set(split.prefixNodes.flatMap((n) => n.output ?? []));
   let total = 0, before = 0;
@@ -68,7 +71,8 @@ export function formatInspect(r: InspectResult): string {
     ...r.inputs.map((i) => `input    ${i.name} [${i.dims.join(', ')}]`),
     ...r.outputs.map((o) => `output   ${o.name} [${o.dims.join(', ')}]`),
     `dropout  ${r.dropout.length} node(s)${r.dropout.length === 0 ? ': every MC sample would be identical (use --dropout-at TENSOR[:p])' : ''}`,
-    ...r.dropout.map((d) => `  ${d.node}  p=${d.ratio}  on ${d.input}${d.trainingMode ? '' : '  (training_mode off in the file; the engine turns it on)'}`),
+    ...r.dropout.map((d) => (d.ratioProblem ? `  ${d.node}  p=?  on ${d.input}: ${d.ratioProblem}; run with --dropout-rate P`
+      : `  ${d.node}  p=${d.ratio}  on ${d.input}${d.trainingMode ? '' : '  (training_mode off in the file; the engine turns it on)'}`)),
     `compute  ${(r.macs.total / 1e9).toFixed(3)} GMAC per pass; ${(100 * r.macs.shareBeforeFirstDropout).toFixed(1)}% before the first dropout (run once per image, shared by all samples)`,
     `nodes    ${r.nodes.total} (${r.nodes.prefix} deterministic prefix, ${r.nodes.suffix} per sample)`,
   ];

@@ -5,7 +5,8 @@
  */
 import { appendAggregation } from '../graph/aggregate';
 import { expandBoundaryForBatch } from '../graph/expand-boundary';
-import { DropoutPoint, removeDropouts, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
+import { DropoutPoint, findSubgraphDropouts, removeDropouts, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
+import { castMasks, floatBoundary } from '../graph/float-boundary';
 import { splitAtMasks } from '../graph/split';
 import { cloneModel, declaredShape, encodeModel, Graph, Model, ModelError, onnx, valueInfo } from '../onnx/model';
 import { createSession, ort, SessionOptions } from './session';
@@ -52,7 +53,12 @@ export interface CompiledModel {
 
 function pickInput(graph: Graph, name: string | undefined, file: string): string {
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
-  const inputs = (graph.input ?? []).map((i) => i.name ?? '').filter((n) => !inits.has(n));
+  // a dropout ratio or training_mode fed at run time is not an image (rewriteDropouts says what to do)
+  const consumers = new Map<string, boolean>();
+  for (const n of graph.node ?? []) {
+    (n.input ?? []).forEach((t, k) => consumers.set(t, (consumers.get(t) ?? true) && n.opType === 'Dropout' && k > 0));
+  }
+  const inputs = (graph.input ?? []).map((i) => i.name ?? '').filter((n) => !inits.has(n) && consumers.get(n) !== true);
   if (name !== undefined) {
     if (!inputs.includes(name)) throw new ModelError(file, `no graph input named '${name}' (inputs: ${inputs.join(', ')})`);
     return name;
@@ -98,11 +104,18 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
   });
   const outputName = options.outputName ?? (graph.output ?? [])[0]?.name ?? '';
   if (!(graph.output ?? []).some((o) => o.name === outputName)) throw new ModelError(file, `no graph output named '${outputName}'`);
+  const nested = findSubgraphDropouts(graph);
+  if (nested.length > 0) {
+    throw new ModelError(file, `Dropout node ${nested[0].node} is inside the ${nested[0].attribute} subgraph of ${nested[0].parent}`
+      + `${nested.length > 1 ? ` (and ${nested.length - 1} more)` : ''}: MC sampling rewrites dropouts of the main graph only; export the model with the dropout outside If/Loop/Scan`);
+  }
+  source = floatBoundary(source, inputName, outputName);
   if (options.dropout === 'off') source = removeDropouts(source);
   const { model: rewritten, points } = rewriteDropouts(source, options.dropout === 'off' ? {} : options);
   const masks = points.map((p) => p.maskInput);
   const split = splitAtMasks(rewritten, masks);
-  const probed = await probeTensors(source, inputName, options.inputDims,
+  // probed with dropout off: the same tensors, and no ratio input to feed
+  const probed = await probeTensors(removeDropouts(source), inputName, options.inputDims,
     [...new Set([...points.map((p) => p.tensor), ...split.boundary, outputName])], options);
   const out = probed.get(outputName) as { dims: number[] };
   if (out.dims.length !== 4 || out.dims[0] !== 1) {
@@ -129,6 +142,7 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
     ...(sg.input ?? []).filter((i) => split.suffixGraphInputs.includes(i.name ?? '')),
     ...compiledPoints.map((p) => valueInfo(p.maskInput, onnx.TensorProto.DataType.FLOAT, ['K', ...p.dims.slice(1)])),
   ];
+  castMasks(sg, compiledPoints.map((p) => ({ maskInput: p.maskInput, elemType: typeOf(p.tensor) })));
   if (options.batching !== false && compiledPoints.length > 0) {
     const ranks = new Map(split.boundary.map((t) => [t, (probed.get(t) as { dims: number[] }).dims.length]));
     const types = new Map(split.boundary.map((t) => [t, typeOf(t)]));

@@ -17,6 +17,7 @@ import { compileModel, CompiledModel } from './compile';
 import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
 import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
+import { checkSamplesDiffer } from './stochastic-check';
 
 /**
  * Default samples per suffix run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
@@ -131,6 +132,14 @@ export class Segmenter {
         + 'add dropout with --dropout-at TENSOR[:p]');
     }
     const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch: options.batch ?? DEFAULT_BATCH[device] });
+    if (options.dropout !== 'off') {
+      try {
+        await checkSamplesDiffer(sampler, compiled, modelPath);
+      } catch (err) {
+        await sampler.release();
+        throw err;
+      }
+    }
     const seg = new Segmenter(modelPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
     if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `

@@ -5,7 +5,8 @@
  * JavaScript from (seed, image, sample index, dropout point) also make each sample reproducible
  * whatever the chunking, order or device.
  */
-import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, readConstantScalar, valueInfo } from '../onnx/model';
+import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, valueInfo } from '../onnx/model';
+import { foldScalar, type FoldedScalar } from './constant-fold';
 
 /** One Monte-Carlo dropout point of the rewritten graph. */
 export interface DropoutPoint {
@@ -23,8 +24,10 @@ export interface DropoutNodeInfo {
   readonly node: string;
   readonly input: string;
   readonly output: string;
-  /** ratio from the attribute (opset < 12) or the constant second input; 0.5 when absent */
+  /** ratio from the attribute (opset < 12) or the second input folded to a constant; 0.5 when absent */
   readonly ratio: number;
+  /** why the ratio could not be read (then `ratio` is a placeholder): a graph input or a node not folded */
+  readonly ratioProblem?: string;
   /** whether the training_mode input is a constant true (torch TrainingMode.PRESERVE) */
   readonly trainingMode: boolean;
 }
@@ -43,6 +46,31 @@ export interface RewriteResult {
 
 export const MASK_PREFIX = 'mc_mask_';
 
+function describeProblem(node: string, what: string, f: FoldedScalar): string | undefined {
+  if ('value' in f) return undefined;
+  if ('graphInput' in f) return `Dropout node ${node}: its ${what} is the graph input '${f.graphInput}', fed at run time, so the rate to sample at is unknown`;
+  if ('missing' in f) return `Dropout node ${node}: its ${what} '${f.missing}' is produced by no node`;
+  return `Dropout node ${node}: its ${what} is computed by node ${f.node} (${f.op}), which cannot be folded to a constant (only initializers, Constant, Identity, Cast, Reshape, Squeeze, Unsqueeze, Flatten are)`;
+}
+
+/**
+ * Dropout nodes inside If / Loop / Scan bodies (or any graph attribute): MC sampling rewrites the
+ * main graph only (a Loop body would reuse one mask each iteration), so these are refused.
+ */
+export function findSubgraphDropouts(graph: Graph): { node: string; parent: string; attribute: string }[] {
+  const found: { node: string; parent: string; attribute: string }[] = [];
+  const visit = (g: Graph, parent: string, attribute: string): void => {
+    for (const node of g.node ?? []) {
+      if (parent && node.opType === 'Dropout') found.push({ node: node.name || '(unnamed)', parent, attribute });
+      for (const a of node.attribute ?? []) {
+        for (const sub of [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]) visit(sub, `${node.opType} node ${node.name || '(unnamed)'}`, a.name ?? '');
+      }
+    }
+  };
+  visit(graph, '', '');
+  return found;
+}
+
 /** Lists the Dropout nodes of a graph with their ratio. */
 export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
   const graph = model.graph as Graph;
@@ -51,16 +79,20 @@ export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
   (graph.node ?? []).forEach((node, i) => {
     if (node.opType !== 'Dropout' || (node.domain ?? '') !== '') return;
     const inputs = node.input ?? [];
+    const name = node.name || `Dropout_${i}`;
     let ratio = 0.5;
+    let ratioProblem: string | undefined;
     if (opset < 12) {
       const a = getAttribute(node, 'ratio');
       if (a) ratio = a.f ?? 0.5;
     } else if (inputs[1]) {
-      const r = readConstantScalar(graph, inputs[1]);
-      if (r !== undefined) ratio = r;
+      const f = foldScalar(graph, inputs[1]);
+      if ('value' in f) ratio = f.value;
+      else ratioProblem = describeProblem(name, `ratio '${inputs[1]}'`, f);
     }
-    const trainingMode = inputs[2] ? readConstantScalar(graph, inputs[2]) === 1 : false;
-    found.push({ node: node.name || `Dropout_${i}`, input: inputs[0], output: (node.output ?? [])[0], ratio, trainingMode });
+    const mode = inputs[2] ? foldScalar(graph, inputs[2]) : null;
+    const trainingMode = mode !== null && 'value' in mode && mode.value !== 0;
+    found.push({ node: name, input: inputs[0], output: (node.output ?? [])[0], ratio, trainingMode, ...(ratioProblem ? { ratioProblem } : {}) });
   });
   return found;
 }
@@ -98,6 +130,7 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
     if (maskOut && consumed.has(maskOut)) {
       throw new TypeError(`Dropout node ${info.node}: its mask output '${maskOut}' is used by the graph; this rewrite cannot keep it`);
     }
+    if (info.ratioProblem && options.rate === undefined) throw new RangeError(`${info.ratioProblem}; pass --dropout-rate P (the rate it was trained with)`);
     const rate = options.rate ?? info.ratio;
     if (options.rate === undefined) checkRate(rate, `dropout ratio of node ${info.node}`, true);
     const maskInput = `${MASK_PREFIX}${k}`;
@@ -106,6 +139,7 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
     k++;
   }
   graph.node = newNodes;
+  dropUnusedInputs(graph, source.graph as Graph);
   for (const spec of options.injectAt ?? []) {
     const rate = spec.rate ?? options.rate ?? 0.5;
     checkRate(rate, `rate of --dropout-at ${spec.tensor}`);
@@ -118,6 +152,19 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
     if (input.name?.startsWith(MASK_PREFIX) && input.type?.tensorType) input.type.tensorType.shape = null;
   }
   return { model, points };
+}
+
+/**
+ * Graph inputs that only the removed Dropouts read (a ratio or training_mode fed at run time)
+ * are dropped, so nobody has to feed them.
+ */
+function dropUnusedInputs(graph: Graph, before: Graph): void {
+  const used = new Set<string>();
+  for (const n of graph.node ?? []) for (const i of n.input ?? []) used.add(i);
+  for (const o of graph.output ?? []) used.add(o.name ?? '');
+  const usedBefore = new Set<string>();
+  for (const n of before.node ?? []) for (const i of n.input ?? []) usedBefore.add(i);
+  graph.input = (graph.input ?? []).filter((i) => used.has(i.name ?? '') || !usedBefore.has(i.name ?? ''));
 }
 
 /** Renames every consumer of `tensor` to read `tensor * mask` instead. */
@@ -151,5 +198,6 @@ export function removeDropouts(source: Model): Model {
   graph.node = (graph.node ?? []).map((node) => (node.opType === 'Dropout' && (node.domain ?? '') === ''
     ? makeNode('Identity', [(node.input ?? [])[0]], [(node.output ?? [])[0]], node.name ?? 'dropout_off')
     : node));
+  dropUnusedInputs(graph, source.graph as Graph);
   return model;
 }

@@ -101,50 +101,6 @@ export function valueInfo(name: string, elemType: number, dims: readonly (number
   };
 }
 
-/** Reads the scalar value of a float initializer or Constant node output; undefined if not constant. */
-export function readConstantScalar(graph: Graph, tensorName: string): number | undefined {
-  const init = (graph.initializer ?? []).find((t) => t.name === tensorName);
-  if (init) return tensorScalar(init);
-  for (const node of graph.node ?? []) {
-    if (node.opType === 'Constant' && node.output?.[0] === tensorName) {
-      const value = getAttribute(node, 'value');
-      if (value?.t) return tensorScalar(value.t);
-      const vf = getAttribute(node, 'value_float');
-      if (vf) return vf.f ?? 0;
-    }
-  }
-  return undefined;
-}
-
-function tensorScalar(t: onnx.ITensorProto): number | undefined {
-  const DT = onnx.TensorProto.DataType;
-  if (t.floatData && t.floatData.length > 0) return t.floatData[0];
-  if (t.doubleData && t.doubleData.length > 0) return t.doubleData[0];
-  if (t.int32Data && t.int32Data.length > 0) return t.int32Data[0];
-  if (t.int64Data && t.int64Data.length > 0) return toNumber(t.int64Data[0]);
-  const raw = t.rawData;
-  if (!raw || raw.length === 0) return undefined;
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  switch (t.dataType) {
-    case DT.FLOAT: return view.getFloat32(0, true);
-    case DT.DOUBLE: return view.getFloat64(0, true);
-    case DT.INT64: return Number(view.getBigInt64(0, true));
-    case DT.INT32: return view.getInt32(0, true);
-    case DT.FLOAT16: return halfToFloat(view.getUint16(0, true));
-    case DT.BOOL: return raw[0];
-    default: return undefined;
-  }
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
 /** Elem type and dims of a graph input or output as declared (symbolic dims as strings). */
 export function declaredShape(info: onnx.IValueInfoProto): { elemType: number; dims: (number | string)[] } {
   const tt = info.type?.tensorType;
