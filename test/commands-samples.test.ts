@@ -56,7 +56,8 @@ for (const batch of [1, 3]) {
         assert.equal(Array.from(sweep.maps[j].predicted), Array.from(alone.maps.predicted), `argmax at N=${ks[j]}`);
         const d = maxDiff(sweep.maps[j], alone.maps);
         // batch 1: the same chunks in the same order, bit-identical; else chunk boundaries differ
-        if (batch === 1) assert.is(d, 0, `N=${ks[j]}`);
+        // (and N=1 alone is one run of the whole graph, lib/engine/single-pass.ts: other fusions)
+        if (batch === 1 && ks[j] > 1) assert.is(d, 0, `N=${ks[j]}`);
         else assert.ok(d < 1e-6, `N=${ks[j]}: max diff ${d}`);
         if (j > 0) assert.ok(sweep.ms[j] >= sweep.ms[j - 1], 'cumulative time');
       }

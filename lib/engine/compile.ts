@@ -8,7 +8,7 @@ import { expandBoundaryForBatch } from '../graph/expand-boundary';
 import { DropoutPoint, findSubgraphDropouts, removeDropouts, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
 import { castMasks, floatBoundary } from '../graph/float-boundary';
 import { splitAtMasks } from '../graph/split';
-import { cloneModel, declaredShape, encodeModel, Graph, Model, ModelError, onnx, valueInfo } from '../onnx/model';
+import { cloneModel, declaredShape, decodeModel, encodeModel, Graph, Model, ModelError, onnx, valueInfo } from '../onnx/model';
 import { createSession, ort, SessionOptions } from './session';
 
 export interface CompileOptions extends RewriteOptions, SessionOptions {
@@ -49,6 +49,12 @@ export interface CompiledModel {
   readonly deterministic: boolean;
   readonly prefixNodeCount: number;
   readonly suffixNodeCount: number;
+  /**
+   * The rewritten model unsplit, masks for one sample as inputs, with the aggregation appended:
+   * N=1 as one session run (lib/engine/single-pass.ts); null for a deterministic model. Built
+   * on first use (it is a second copy of the weights).
+   */
+  readonly single: (() => Uint8Array) | null;
 }
 
 function pickInput(graph: Graph, name: string | undefined, file: string): string {
@@ -89,6 +95,25 @@ const ORT_TO_ONNX: Record<string, number> = {
   int8: onnx.TensorProto.DataType.INT8, float64: onnx.TensorProto.DataType.DOUBLE,
 };
 
+/** The lazily built CompiledModel.single of the rewritten model's bytes. */
+function singlePassGraph(rewritten: Uint8Array, outputName: string, points: readonly CompiledPoint[], options: CompileOptions): () => Uint8Array {
+  let bytes: Uint8Array | null = null;
+  return () => {
+    if (bytes) return bytes;
+    const model = decodeModel(rewritten);
+    const g = model.graph as Graph;
+    g.output = (g.output ?? []).filter((o) => o.name === outputName);
+    const masks = new Map(points.map((p) => [p.maskInput, p]));
+    g.input = (g.input ?? []).map((i) => {
+      const p = masks.get(i.name ?? '');
+      return p ? valueInfo(p.maskInput, onnx.TensorProto.DataType.FLOAT, p.dims.slice()) : i;
+    });
+    appendAggregation(model, { output: outputName, outputKind: options.outputKind, temperature: options.temperature, singleSample: true });
+    bytes = encodeModel(model);
+    return bytes;
+  };
+}
+
 export async function compileModel(source: Model, options: CompileOptions): Promise<CompiledModel> {
   const file = options.file ?? '<model>';
   const graph = source.graph as Graph;
@@ -113,6 +138,8 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
   if (options.dropout === 'off') source = removeDropouts(source);
   const { model: rewritten, points } = rewriteDropouts(source, options.dropout === 'off' ? {} : options);
   const masks = points.map((p) => p.maskInput);
+  // encoded before the split: the batch expansion renames inputs of nodes the two graphs share
+  const rewrittenBytes = options.dropout === 'off' || points.length === 0 ? null : encodeModel(rewritten);
   const split = splitAtMasks(rewritten, masks);
   // probed with dropout off: the same tensors, and no ratio input to feed
   const probed = await probeTensors(removeDropouts(source), inputName, options.inputDims,
@@ -131,7 +158,7 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
     (whole.graph as Graph).output = (whole.graph as Graph).output?.filter((o) => o.name === outputName);
     appendAggregation(whole, { output: outputName, outputKind: options.outputKind, temperature: options.temperature });
     return { inputName, inputDims: options.inputDims, points: compiledPoints, prefix: null, suffix: encodeModel(whole),
-      boundary: [], suffixGraphInputs: [inputName], deterministic: true, prefixNodeCount: 0, suffixNodeCount: graph.node?.length ?? 0 };
+      boundary: [], suffixGraphInputs: [inputName], deterministic: true, prefixNodeCount: 0, suffixNodeCount: graph.node?.length ?? 0, single: null };
   }
   const suffix = split.suffix;
   const sg = suffix.graph as Graph;
@@ -166,6 +193,7 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
     deterministic: false,
     prefixNodeCount: split.prefixNodes.length,
     suffixNodeCount: split.suffixNodes.length,
+    single: rewrittenBytes ? singlePassGraph(rewrittenBytes, outputName, compiledPoints, options) : null,
   };
 }
 

@@ -8,6 +8,7 @@ import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN, AGG_VOTES } from '../graph/aggregate
 import { CompiledModel } from './compile';
 import { fillDropoutMask } from './masks';
 import { createSession, ort, SessionOptions } from './session';
+import { SinglePass } from './single-pass';
 import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
 
 export interface SampleOptions {
@@ -76,6 +77,8 @@ export class McSampler {
     private readonly suffix: ort.InferenceSession,
     /** default samples per suffix run */
     readonly batch: number,
+    /** N=1 in one run of the whole graph (null for a deterministic model) */
+    private readonly single: SinglePass | null,
   ) {}
 
   static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number } = {}): Promise<McSampler> {
@@ -83,7 +86,7 @@ export class McSampler {
     checkCount(batch, 'batch', 1);
     const prefix = compiled.prefix ? await createSession(compiled.prefix, options) : null;
     const suffix = await createSession(compiled.suffix, options);
-    return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch);
+    return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch, SinglePass.of(compiled, options));
   }
 
   /** Runs the deterministic prefix; its outputs are shared by every chunk of this image. */
@@ -140,6 +143,14 @@ export class McSampler {
     checkCount(first, 'firstSample', 0);
     const snapshots = checkSnapshots(options.snapshots ?? [], options.samples);
     const t0 = performance.now();
+    if (options.samples === 1 && this.single && !options.until) {
+      const c = this.compiled;
+      const image = new ort.Tensor('float32', input, c.inputDims.slice());
+      const maps = await this.single.run(this.chunkFeeds({ [c.inputName]: image }, first, 1, options.seed, options.imageKey));
+      if (snapshots.length > 0) options.onSnapshot?.(maps, performance.now() - t0);
+      options.onProgress?.(1, 1);
+      return maps;
+    }
     const shared = await this.runPrefix(input);
     const deterministic = this.compiled.deterministic;
     const total = deterministic ? 1 : options.samples;
@@ -192,5 +203,6 @@ export class McSampler {
   async release(): Promise<void> {
     await this.prefix?.release();
     await this.suffix.release();
+    await this.single?.release();
   }
 }

@@ -21,6 +21,12 @@ export interface AggregateOptions {
   readonly outputKind: 'logits' | 'probabilities';
   /** softmax temperature [default: 1] */
   readonly temperature?: number;
+  /**
+   * one sample per run (lib/engine/single-pass.ts): the mean is the sample's p, so the reduction
+   * over samples and the whole M2 branch are left out; outputs the probabilities (first) and
+   * AGG_ENTROPY_SUM [false]
+   */
+  readonly singleSample?: boolean;
 }
 
 /** A reduction over `axes` that uses the attribute or input form the model's opset requires. */
@@ -65,10 +71,12 @@ export function appendAggregation(suffix: Model, options: AggregateOptions): voi
       nodes.push(makeNode('Div', ['mc_exp', 'mc_exp_sum'], [probs], 'mc_softmax'));
     }
   }
-  reduce('ReduceMean', probs, [0], true, AGG_MEAN, opset, nodes, inits);
-  nodes.push(makeNode('Sub', [probs, AGG_MEAN], ['mc_dev'], 'mc_dev'));
-  nodes.push(makeNode('Mul', ['mc_dev', 'mc_dev'], ['mc_dev2'], 'mc_dev2'));
-  reduce('ReduceSum', 'mc_dev2', [0], true, AGG_M2, opset, nodes, inits);
+  if (!options.singleSample) {
+    reduce('ReduceMean', probs, [0], true, AGG_MEAN, opset, nodes, inits);
+    nodes.push(makeNode('Sub', [probs, AGG_MEAN], ['mc_dev'], 'mc_dev'));
+    nodes.push(makeNode('Mul', ['mc_dev', 'mc_dev'], ['mc_dev2'], 'mc_dev2'));
+    reduce('ReduceSum', 'mc_dev2', [0], true, AGG_M2, opset, nodes, inits);
+  }
   // 0 * log(tiny) = 0, so classes with probability 0 add nothing to the entropy.
   inits.push(floatTensor('mc_tiny', [], [1e-30]));
   nodes.push(makeNode('Max', [probs, 'mc_tiny'], ['mc_probs_safe'], 'mc_probs_safe'));
@@ -78,13 +86,15 @@ export function appendAggregation(suffix: Model, options: AggregateOptions): voi
   nodes.push(makeNode('Neg', ['mc_neg_entropy_sum'], [AGG_ENTROPY_SUM], AGG_ENTROPY_SUM));
   // ArgMax keeps the first of equal maxima, as the JavaScript argmax does; the class count comes
   // from the tensor's shape at run time (OneHot's depth), so no card is needed here
-  nodes.push(makeNode('ArgMax', [probs], ['mc_argmax'], 'mc_argmax', [attrInt('axis', 1), attrInt('keepdims', 0)]));
-  nodes.push(makeNode('Shape', [probs], ['mc_probs_shape'], 'mc_probs_shape'));
-  inits.push(int64Tensor('mc_class_axis', [1], [1]));
-  nodes.push(makeNode('Gather', ['mc_probs_shape', 'mc_class_axis'], ['mc_depth'], 'mc_depth', [attrInt('axis', 0)]));
-  inits.push(floatTensor('mc_onehot_values', [2], [0, 1]));
-  nodes.push(makeNode('OneHot', ['mc_argmax', 'mc_depth', 'mc_onehot_values'], ['mc_onehot'], 'mc_onehot', [attrInt('axis', 1)]));
-  reduce('ReduceSum', 'mc_onehot', [0], true, AGG_VOTES, opset, nodes, inits);
+  if (!options.singleSample) {
+    nodes.push(makeNode('ArgMax', [probs], ['mc_argmax'], 'mc_argmax', [attrInt('axis', 1), attrInt('keepdims', 0)]));
+    nodes.push(makeNode('Shape', [probs], ['mc_probs_shape'], 'mc_probs_shape'));
+    inits.push(int64Tensor('mc_class_axis', [1], [1]));
+    nodes.push(makeNode('Gather', ['mc_probs_shape', 'mc_class_axis'], ['mc_depth'], 'mc_depth', [attrInt('axis', 0)]));
+    inits.push(floatTensor('mc_onehot_values', [2], [0, 1]));
+    nodes.push(makeNode('OneHot', ['mc_argmax', 'mc_depth', 'mc_onehot_values'], ['mc_onehot'], 'mc_onehot', [attrInt('axis', 1)]));
+    reduce('ReduceSum', 'mc_onehot', [0], true, AGG_VOTES, opset, nodes, inits);
+  }
   graph.node = [...(graph.node ?? []), ...nodes];
-  graph.output = [{ name: AGG_MEAN }, { name: AGG_M2 }, { name: AGG_ENTROPY_SUM }, { name: AGG_VOTES }];
+  graph.output = options.singleSample ? [{ name: probs }, { name: AGG_ENTROPY_SUM }] : [{ name: AGG_MEAN }, { name: AGG_M2 }, { name: AGG_ENTROPY_SUM }, { name: AGG_VOTES }];
 }
