@@ -5,6 +5,7 @@ import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
+import { resolveShard, SHARD_BY, type ShardBy, type ShardSpec } from '../lib/shard/spec';
 
 /** Flags every model-running command shares. */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
@@ -43,7 +44,7 @@ export const SAVE_MAPS_OPTION = {
 
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
-  for (const key of ['tolerance', 'max-samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
+  for (const key of ['shards', 'tolerance', 'max-samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
     const v = argv[key];
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new Error(`--${key} must be a number, got '${String(v)}'`);
   }
@@ -71,4 +72,23 @@ function parseSamplesFlag(value: unknown): number | 'auto' {
 /** The samples part of parsed engine flags (report, calibrate, audit). */
 export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto'; tolerance?: number; maxSamples?: number } {
   return { samples: argv.samples as number | 'auto', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined };
+}
+
+/** --shard i/n, --shards n, --shard-by (report, calibrate, samples, audit). */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function shardFlags<T>(y: Argv<T>) {
+  return y
+    .option('shard', { type: 'string', describe: 'run shard INDEX/COUNT (0-based, e.g. 0/4) of the images [default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or SHARD_INDEX; --no-shard ignores them]' })
+    .option('shards', { type: 'number', describe: 'shard count when only the index comes from the environment (JOB_COMPLETION_INDEX)' })
+    .option('shard-by', { choices: SHARD_BY as ShardBy[], default: 'path' as ShardBy, describe: 'assign images by their path under the input root, or by their content' });
+}
+
+/** The shard of parsed shard flags (null when none); says on stderr which one and from where. */
+export function shardOf(argv: Record<string, unknown>): ShardSpec | null {
+  const shard = resolveShard({
+    shard: typeof argv.shard === 'string' ? argv.shard : undefined, shards: argv.shards as number | undefined,
+    by: argv['shard-by'] as ShardBy | undefined, ignoreEnv: argv.shard === false,
+  });
+  if (shard) process.stderr.write(`segnet-uq: shard ${shard.index}/${shard.count} (from ${shard.source}), assigned by ${shard.by}\n`);
+  return shard;
 }

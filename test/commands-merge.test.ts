@@ -4,6 +4,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCalibrate, type CalibrateOptions } from '../lib/commands/calibrate';
+import type { CalibrationReport } from '../lib/report/formats';
 import { runMerge } from '../lib/commands/merge';
 import { makeCommandProject } from './fixtures/command-project';
 
@@ -31,7 +32,7 @@ test('two halves merged give the metrics of one run over every image, with chart
   const whole = await calibrate(project.files, dir('whole'));
   await calibrate(project.files.slice(0, 1), dir('a'));
   await calibrate(project.files.slice(1), dir('b'));
-  const merged = runMerge({ inputs: [path.join(dir('a'), 'calibration.json'), dir('b')], out: dir('merged') });
+  const merged = runMerge({ inputs: [path.join(dir('a'), 'calibration.json'), dir('b')], out: dir('merged') }).calibration as CalibrationReport;
   assert.is(merged.metrics.images, 4);
   close(merged.metrics, whole.calibration.metrics);
   close(merged.stats, whole.calibration.stats, 'stats');

@@ -29,6 +29,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['report'],
   ['run'],
   ['audit'],
+  ['shard'],
   ['commands', 'server'],
   ['index.ts'],
 ];

@@ -77,6 +77,7 @@ export async function runCalibrate(options: CalibrateOptions, extra: Pick<Report
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? 200_000, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
+  if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   let stats: MetricStats | null = null;
   let reservoir: PixelReservoir | null = null;

@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realp
 import * as path from 'path';
 import { describeFsError, FileError } from '../errors';
 import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
+import { naturalCompare } from '../natural-order';
 
 /** Whether a regular file's first bytes are those of an image (a photo saved without its extension). */
 function looksLikeImage(file: string): boolean {
@@ -37,7 +38,6 @@ function realOrResolved(p: string): string {
   }
 }
 
-const naturalCompare = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 /**
  * Files given by name are taken whatever their extension (the decoder sniffs the content);

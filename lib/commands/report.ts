@@ -15,7 +15,8 @@ import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
 import { resolveModel } from '../model/card';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
-import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
+import { globalAccuracy, meanIoU } from '../metrics/segmentation';
+import { addCounts, labelMetrics } from '../report/label-metrics';
 import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../atomic';
 import { prepareOutDir } from '../report/out-dir';
 import { acquireOutLock } from '../report/out-lock';
@@ -32,6 +33,7 @@ import { labelValueMessage } from './labels';
 import { runPipeline } from './pipeline';
 import { checkInteger, checkRate } from './options';
 import { fileHeader } from '../report/file-header';
+import { selectShard, writeShardManifest, type ShardSpec } from '../shard';
 
 export interface ReportOptions extends SegmenterOptions {
   /** image files and folders */
@@ -64,6 +66,8 @@ export interface ReportOptions extends SegmenterOptions {
   readonly signal?: AbortSignal;
   /** events for a progress display; the library never prints */
   readonly onEvent?: (event: ReportEvent) => void;
+  /** this run's part of the images (lib/shard): OUT/shard.json then records it for `merge` */
+  readonly shard?: ShardSpec | null;
 }
 
 export type ReportEvent =
@@ -119,11 +123,6 @@ function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: Model
   return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)), confusion: Array.from(one.counts) } };
 }
 
-function addCounts(total: ConfusionMatrix, counts: ArrayLike<number>): void {
-  const t = total.counts;
-  for (let i = 0; i < t.length; i++) t[i] += counts[i];
-}
-
 const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** Checks every number and name of the options before any work, naming the flag and the value. */
@@ -177,10 +176,11 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
   const writeImages = options.images ?? true;
   const saveMaps = checkSaveMaps(options.saveMaps);
   const out = path.resolve(options.out ?? path.join('reports', 'latest'));
-  const listing = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
-  if (listing.files.length === 0 && listing.errors.length === 0) {
+  const all = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
+  if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
+  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(maxPixels)));
   const resolved = resolveModel(options.model, options.card);
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;
@@ -227,12 +227,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
     },
     samples: samplesSetting, seed, batch: segmenter.sampler.batch, device,
     images, errors, warnings, settings,
-    ...(options.labels && images.some((i) => i.metrics) ? {
-      metrics: {
-        globalAccuracy: globalAccuracy(confusion), classAverageAccuracy: classAverageAccuracy(confusion), meanIoU: meanIoU(confusion),
-        perClass: Array.from(perClassIoU(confusion), (iou, k) => ({ class: card.classes[k].name, iou: nullIfNaN(iou) })),
-      },
-    } : {}),
+    ...(options.labels && images.some((i) => i.metrics) ? { metrics: labelMetrics(confusion, card.classes.map((c) => c.name)) } : {}),
   });
   // summary.json is rewritten after each image, but never spending more than about a tenth of
   // the run on it (a long run's summary grows): at most the last few images are missing from it
@@ -306,6 +301,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
     await segmenter.release();
   }
   const summary = writeSummary(completed);
+  if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, summary.images, { ...settings, batch: summary.batch });
   writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar, hooks.sections?.(summary) ?? []));
   return summary;
 }

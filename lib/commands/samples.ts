@@ -5,23 +5,20 @@
  * count for about the cost of the largest.
  */
 import * as path from 'path';
-import type { CalibrationStats, ConfusionMatrix, MetricImageInput } from '../metrics/types';
+import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
 import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
-import { expectedCalibrationError } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
-import { globalAccuracy, meanIoU } from '../metrics/segmentation';
-import { finiteOrNull } from '../metrics/summary';
-import { insideOutput, writeFileAtomic } from '../atomic';
-import { sampleCountChart } from '../report/charts';
 import type { ReportError } from '../report/summary';
-import { listInputs } from './inputs';
+import { listInputs, maxImageBytes, readInputFile } from './inputs';
 import { labelValueMessage, loadLabel, metricInput } from './labels';
 import { runPipeline } from './pipeline';
 import { checkInteger } from './options';
+import { writeSamplesOutputs } from '../report/samples-files';
+import { addCountValues, countRows, selectShard, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
 import { fileHeader } from '../report/file-header';
-import { SAMPLES_SCHEMA_VERSION, type SampleCountRow, type SamplesResult } from '../report/formats';
+import { SAMPLES_SCHEMA_VERSION, type SamplesResult } from '../report/formats';
 
 export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
 
@@ -41,6 +38,8 @@ export interface SamplesOptions extends SegmenterOptions {
   /** output folder for samples.json and the charts (nothing is written without it) */
   readonly out?: string;
   readonly onEvent?: (event: SamplesEvent) => void;
+  /** this run's part of the images (lib/shard): needs `out`, where shard.json and samples-stats.json go */
+  readonly shard?: ShardSpec | null;
 }
 
 export type SamplesEvent =
@@ -62,16 +61,6 @@ export function parseCounts(text: string): number[] {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`--counts: '${s}' is not a positive integer (in '${text}')`);
     return v;
   });
-}
-
-interface CountAccumulator {
-  readonly confusion: ConfusionMatrix;
-  readonly calibration: CalibrationStats;
-  entropy: number;
-  mi: number;
-  agree: number;
-  pixels: number;
-  ms: number;
 }
 
 function sumOf(values: Float32Array): number {
@@ -102,10 +91,13 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const out = options.out === undefined ? null : path.resolve(options.out);
-  const listing = listInputs(options.inputs, { recursive: options.recursive });
-  if (listing.files.length === 0 && listing.errors.length === 0) {
+  const all = listInputs(options.inputs, { recursive: options.recursive });
+  if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
+  if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
+  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(options.maxPixels ?? 40_000_000)));
+  const perImage: ImageCountValues[] = [];
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;
   const numClasses = card.classes.length;
@@ -152,13 +144,13 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
             errors.push({ file: labelled.file, message: labelValueMessage(err as Error, labelled.width, numClasses, ignoreIndex) });
           }
         }
-        maps.forEach((m, j) => {
-          const acc = perCount[j];
-          acc.entropy += sumOf(m.predictiveEntropy);
-          acc.mi += sumOf(m.mutualInformation);
-          acc.agree += agreementCount(m.predicted, last);
-          acc.pixels += m.predicted.length;
-          acc.ms += sweep[j].ms;
+        const values = maps.map((m, j) => ({
+          entropy: sumOf(m.predictiveEntropy), mi: sumOf(m.mutualInformation), agree: agreementCount(m.predicted, last),
+          pixels: m.predicted.length, ms: sweep[j].ms,
+        }));
+        if (options.shard) perImage.push({ file: prepared.file, sha256: result.digest, values });
+        perCount.forEach((acc, j) => {
+          addCountValues(acc, values[j]);
           if (scored) {
             addToConfusion(acc.confusion, scored[j].labels, scored[j].predicted, ignoreIndex);
             addToCalibration(acc.calibration, scored[j], ignoreIndex);
@@ -177,20 +169,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
   } finally {
     await segmenter.release();
   }
-  const rows: SampleCountRow[] = counts.map((samples, j) => {
-    const acc = perCount[j];
-    const px = acc.pixels;
-    return {
-      samples,
-      meanIoU: labelledImages ? finiteOrNull(meanIoU(acc.confusion)) : null,
-      globalAccuracy: labelledImages ? finiteOrNull(globalAccuracy(acc.confusion)) : null,
-      ece: labelledImages ? finiteOrNull(expectedCalibrationError(acc.calibration)) : null,
-      meanEntropy: px ? acc.entropy / px : null,
-      meanMutualInformation: px ? acc.mi / px : null,
-      agreement: px ? acc.agree / px : null,
-      msPerImage: images ? acc.ms / images : null,
-    };
-  });
+  const rows = countRows(counts, perCount, images, labelledImages);
   const result: SamplesResult = {
     ...fileHeader(SAMPLES_SCHEMA_VERSION),
     model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic },
@@ -199,6 +178,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
     ...(out ? { charts: { quality: 'samples.png', uncertainty: 'samples-uncertainty.png' } } : {}),
   };
   if (out) writeSamplesOutputs(out, result);
+  if (out && options.shard) writeSamplesShard(out, options, listing, perImage, perCount, result, bins, ignoreIndex ?? null);
   return result;
 }
 
@@ -206,22 +186,4 @@ function causeOfLabel(err: Error): string {
   return 'reason' in err ? String((err as Error & { reason: string }).reason) : err.message;
 }
 
-/** OUT/samples.json and the two charts. */
-export function writeSamplesOutputs(out: string, result: SamplesResult): void {
-  const counts = result.rows.map((r) => r.samples);
-  const quality = [
-    ...(result.labelledImages ? [
-      { label: 'mIoU', values: result.rows.map((r) => r.meanIoU) },
-      { label: 'global accuracy', values: result.rows.map((r) => r.globalAccuracy) },
-      { label: 'ECE', values: result.rows.map((r) => r.ece) },
-    ] : []),
-    { label: `agreement with N=${counts[counts.length - 1]}`, values: result.rows.map((r) => r.agreement) },
-  ];
-  writeFileAtomic(insideOutput(out, 'samples.png'), sampleCountChart({ counts, series: quality, yLabel: 'fraction', title: 'Quality against the number of MC samples' }));
-  writeFileAtomic(insideOutput(out, 'samples-uncertainty.png'), sampleCountChart({
-    counts, yLabel: 'nats', title: 'Mean uncertainty against the number of MC samples',
-    series: [{ label: 'mean predictive entropy', values: result.rows.map((r) => r.meanEntropy) },
-      { label: 'mean mutual information', values: result.rows.map((r) => r.meanMutualInformation) }],
-  }));
-  writeFileAtomic(insideOutput(out, 'samples.json'), JSON.stringify(result, null, 2) + '\n');
-}
+export { writeSamplesOutputs };

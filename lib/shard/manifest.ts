@@ -1,0 +1,94 @@
+/**
+ * OUT/shard.json: what one shard's folder holds, for `segnet-uq merge` to check before it adds
+ * anything up: the shard id and total, how images were assigned, the settings every number
+ * depends on, and each assigned image with its root, relative key and content hash.
+ */
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { insideOutput, writeFileAtomic } from '../atomic';
+import { describeFsError } from '../errors';
+import { fileHeader } from '../report/file-header';
+import type { ShardListing } from './assign';
+import type { ShardBy, ShardSpec } from './spec';
+
+export const SHARD_SCHEMA_VERSION = 1;
+export const SHARD_FILE = 'shard.json';
+
+export interface ShardImage {
+  readonly root: number;
+  readonly key: string;
+  /** the path as this shard listed it */
+  readonly file: string;
+  /** sha256 of the bytes; null when the image could not be read or sampled (see the run's errors) */
+  readonly sha256: string | null;
+}
+
+export interface ShardManifest {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly createdAt: string;
+  readonly shard: { readonly index: number; readonly count: number; readonly by: ShardBy; readonly source: string };
+  /** the inputs as given (roots of the keys) */
+  readonly inputs: readonly string[];
+  /** images in the whole listing, over every shard */
+  readonly totalImages: number;
+  /**
+   * what the numbers depend on; merge refuses shards whose settings differ. Paths are kept for
+   * the reader but only the hashes and values are compared (machines mount files elsewhere).
+   */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly images: readonly ShardImage[];
+}
+
+/** Writes OUT/shard.json for a run over `listing` (selectShard's); `done` gives the hashes of the images that ran. */
+export function writeShardManifest(out: string, shard: ShardSpec, inputs: readonly string[], listing: ShardListing,
+  done: readonly { readonly file: string; readonly sha256: string }[], settings: Readonly<Record<string, unknown>>): ShardManifest {
+  const digests = new Map(done.map((d) => [d.file, d.sha256]));
+  const manifest: ShardManifest = {
+    ...fileHeader(SHARD_SCHEMA_VERSION),
+    shard: { index: shard.index, count: shard.count, by: shard.by, source: shard.source },
+    inputs: [...inputs],
+    totalImages: listing.totalFiles,
+    settings,
+    images: listing.files.map((file, i) => ({ root: listing.keys[i].root, key: listing.keys[i].key, file, sha256: digests.get(file) ?? null })),
+  };
+  writeFileAtomic(insideOutput(out, SHARD_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+/** OUT/shard.json of a folder, or null when the folder has none (a run made without --shard). */
+export function readShardManifest(dir: string): ShardManifest | null {
+  const file = path.join(dir, SHARD_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${file}: ${describeFsError(err)}`);
+  }
+  let raw: ShardManifest;
+  try {
+    raw = JSON.parse(text) as ShardManifest;
+  } catch (err) {
+    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const s = raw?.shard;
+  if (!raw || typeof raw !== 'object' || !s || !Number.isInteger(s.index) || !Number.isInteger(s.count) || !Array.isArray(raw.images)) {
+    throw new Error(`${file}: not a segnet-uq shard manifest`);
+  }
+  if (raw.schemaVersion !== SHARD_SCHEMA_VERSION) {
+    throw new Error(`${file}: shard schema version ${JSON.stringify(raw.schemaVersion)}, this segnet-uq reads ${SHARD_SCHEMA_VERSION}: merge with the version that made it`);
+  }
+  return raw;
+}
+
+/** Settings with file paths dropped: what must be equal across shards. */
+export function comparableSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'sha256' in v) out[k] = { sha256: (v as { sha256: unknown }).sha256 };
+    else if (k === 'labels') out[k] = v === null ? null : 'given';
+    else out[k] = v;
+  }
+  return out;
+}

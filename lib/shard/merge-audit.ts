@@ -1,0 +1,32 @@
+/**
+ * The gates of sharded `audit` runs, which must agree: lib/commands/merge-shards checks them on
+ * the merged folder as `audit --from` checks a finished run, never on a shard's own numbers.
+ */
+import type { GateResult, GateSpec } from '../audit/gates';
+import { AUDIT_SCHEMA_VERSION, type AuditResult } from '../audit/result';
+import { readResult, type LoadedShard } from './merge-checks';
+
+const readAudit = (dir: string): AuditResult => readResult<AuditResult>(dir, 'audit.json', AUDIT_SCHEMA_VERSION, 'gates');
+
+/** The gate an audit.json entry was made from. */
+export function gateSpecOf(g: GateResult): GateSpec {
+  return {
+    metric: g.metric, kind: g.kind, severity: g.severity,
+    value: g.allowedChange ? g.allowedChange.value : (g.threshold as number), relative: g.allowedChange?.relative ?? false,
+  };
+}
+
+export interface AuditSettings { gates: GateSpec[]; failOnWarn: boolean; baseline: string | null }
+
+const settingsOf = (a: AuditResult): AuditSettings => ({ gates: a.gates.map(gateSpecOf), failOnWarn: a.failOnWarn, baseline: a.baseline?.file ?? null });
+
+/** The gates every shard's audit.json holds; throws naming the shard whose differ. */
+export function auditSettings(shards: readonly LoadedShard[]): AuditSettings {
+  const all = shards.map((s) => settingsOf(readAudit(s.dir)));
+  all.forEach((a, i) => {
+    if (JSON.stringify(a) !== JSON.stringify(all[0])) {
+      throw new Error(`${shards[i].dir}: its audit checked other gates than ${shards[0].dir} (${JSON.stringify(a)} against ${JSON.stringify(all[0])})`);
+    }
+  });
+  return all[0];
+}

@@ -1,0 +1,73 @@
+/**
+ * calibration.json of several runs over disjoint images, added up: the statistics in each file
+ * are sufficient and merge exactly (fixed-point sums, integer counts), so the merged metrics are
+ * those of one run over every image; the charts are drawn again from the merged numbers.
+ */
+import * as path from 'path';
+import type { MetricStats } from '../metrics/types';
+import type { ModelCard } from '../model/types';
+import { readCalibrationReport, writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
+import { fileHeader } from '../report/file-header';
+import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport } from '../report/formats';
+import { mergeMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
+import { summarizeMetrics } from '../metrics/summary';
+import { loadCard } from '../model/card';
+
+export type CalibrationRun = ReturnType<typeof readCalibrationReport>;
+
+/** What must agree between runs for their statistics to add up to one run's. */
+const SAME: readonly (keyof CalibrationReport)[] = ['schemaVersion', 'samples', 'seed', 'bins', 'ignoreIndex', 'classes'];
+
+export const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Throws, naming both files, when two runs were made with settings that do not add up. */
+export function checkSameCalibration(runs: readonly CalibrationRun[]): void {
+  const first = runs[0];
+  for (const run of runs.slice(1)) {
+    for (const key of SAME) {
+      if (!sameValue(run.report[key], first.report[key])) {
+        throw new Error(`${run.file}: ${key} ${JSON.stringify(run.report[key])} differs from ${JSON.stringify(first.report[key])} in ${first.file}; `
+          + 'only runs made with the same settings can be merged');
+      }
+    }
+    if (run.report.model.name !== first.report.model.name || run.report.model.temperature !== first.report.model.temperature) {
+      throw new Error(`${run.file}: model ${run.report.model.name} (temperature ${run.report.model.temperature}) differs from `
+        + `${first.report.model.name} (temperature ${first.report.model.temperature}) in ${first.file}`);
+    }
+  }
+}
+
+/** The model card for the merged page: `--card`, else the one the first run recorded; its classes must be the runs' (when known). */
+export function mergeCard(recorded: string, override: string | undefined, classes: readonly string[] | null, recordedBy: string): ModelCard {
+  const cardPath = override ?? recorded;
+  let card: ModelCard;
+  try {
+    card = loadCard(cardPath);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}${override ? '' : ` (the card ${recordedBy} recorded; pass --card)`}`);
+  }
+  if (classes !== null && !sameValue(card.classes.map((c) => c.name), classes)) {
+    throw new Error(`${cardPath}: its classes ${JSON.stringify(card.classes.map((c) => c.name))} are not the runs' ${JSON.stringify(classes)}`);
+  }
+  return card;
+}
+
+/** Adds up the runs (already checked alike), writes OUT/calibration.json and OUT/charts/. */
+export function mergeCalibrations(runs: readonly CalibrationRun[], out: string, card: ModelCard,
+  extra: Partial<CalibrationReport> = {}): CalibrationReport {
+  const first = runs[0];
+  const stats = runs.slice(1).reduce((acc: MetricStats, run) => mergeMetricStats(acc, run.stats), first.stats);
+  const metrics = summarizeMetrics(stats);
+  const charts = writeCalibrationCharts(out, metrics, card);
+  const merged: CalibrationReport = {
+    ...first.report,
+    ...fileHeader(CALIBRATION_SCHEMA_VERSION),
+    labels: runs.map((r) => r.report.labels).filter((v, i, all) => all.indexOf(v) === i).join(path.delimiter),
+    metrics, temperature: null, charts, stats: metricStatsToJSON(stats),
+    errors: runs.flatMap((r) => r.report.errors),
+    mergedFrom: runs.map((r) => path.resolve(r.file)),
+    ...extra,
+  };
+  writeCalibrationReport(out, merged);
+  return merged;
+}

@@ -1,0 +1,104 @@
+/**
+ * What merge refuses before it adds anything up, each with a message naming the folders: a
+ * folder without shard.json, shards of other splits or settings, a shard given twice, an image
+ * in two shards (or in a shard it does not hash to), and missing shards (unless allowed).
+ */
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { shardOfDigest, shardOfText } from './assign';
+import { comparableSettings, readShardManifest, type ShardManifest } from './manifest';
+
+export interface LoadedShard {
+  readonly dir: string;
+  readonly manifest: ShardManifest;
+  /** the result files the folder holds (summary.json, calibration.json, samples.json, audit.json) */
+  readonly outputs: readonly string[];
+}
+
+/** The result files merge knows, in the order it merges them. */
+export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json'] as const;
+
+export function loadShard(dir: string): LoadedShard {
+  const manifest = readShardManifest(dir);
+  if (!manifest) throw new Error(`${dir}: no shard.json: not the output folder of a --shard run (runs made without --shard merge by their calibration.json alone)`);
+  return { dir, manifest, outputs: RESULT_FILES.filter((f) => existsSync(path.join(dir, f))) };
+}
+
+const show = (v: unknown): string => {
+  const t = JSON.stringify(v) ?? 'none';
+  return t.length > 100 ? `${t.slice(0, 97)}...` : t;
+};
+
+/** Same split, same settings, same kind of run; throws naming the first folder that differs. */
+export function checkAlike(shards: readonly LoadedShard[]): void {
+  const first = shards[0];
+  const a = first.manifest;
+  for (const s of shards.slice(1)) {
+    const b = s.manifest;
+    const where = `${s.dir} differs from ${first.dir}`;
+    if (b.shard.count !== a.shard.count) throw new Error(`${where}: split into ${b.shard.count} shards, not ${a.shard.count}`);
+    if (b.shard.by !== a.shard.by) throw new Error(`${where}: images assigned by ${b.shard.by}, not ${a.shard.by}`);
+    if (b.totalImages !== a.totalImages) {
+      throw new Error(`${where}: its listing held ${b.totalImages} images, not ${a.totalImages}: the input changed between shards (or other inputs were given)`);
+    }
+    if (b.inputs.length !== a.inputs.length) throw new Error(`${where}: ${b.inputs.length} inputs, not ${a.inputs.length}`);
+    const x = comparableSettings(a.settings);
+    const y = comparableSettings(b.settings);
+    const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+    if (keys.length > 0) {
+      throw new Error(`${where} in ${keys.map((k) => `${k} (${show(y[k])}, not ${show(x[k])})`).join(', ')}: only shards of one run's settings can be merged`);
+    }
+    if (JSON.stringify(s.outputs) !== JSON.stringify(first.outputs)) {
+      throw new Error(`${where}: it holds ${s.outputs.join(', ') || 'no result'}, not ${first.outputs.join(', ')}: shards of different commands`);
+    }
+  }
+}
+
+/**
+ * Shard indices given once each, every image in one shard only and in the shard its key (or
+ * content) hashes to. Returns the missing indices.
+ */
+export function checkPartition(shards: readonly LoadedShard[]): number[] {
+  const byIndex = new Map<number, string>();
+  const owner = new Map<string, string>();
+  for (const s of shards) {
+    const { index, count } = s.manifest.shard;
+    const seen = byIndex.get(index);
+    if (seen !== undefined) throw new Error(`shard ${index}/${count} is given twice: ${seen} and ${s.dir} (a duplicated shard would count its images twice)`);
+    byIndex.set(index, s.dir);
+    for (const image of s.manifest.images) {
+      const id = `${image.root}\0${image.key}`;
+      const other = owner.get(id);
+      if (other !== undefined) throw new Error(`${image.key} is in two shards: ${other} and ${s.dir}; each image must be in one shard only`);
+      owner.set(id, s.dir);
+      const expected = s.manifest.shard.by === 'content'
+        ? (image.sha256 === null ? null : shardOfDigest(image.sha256, count))
+        : shardOfText(image.key, count);
+      if (expected !== null && expected !== index) {
+        throw new Error(`${s.dir}: ${image.key} hashes to shard ${expected} of ${count}, not ${index}: this folder was not made by 'segnet-uq --shard ${index}/${count}' over the same inputs`);
+      }
+    }
+  }
+  const count = shards[0].manifest.shard.count;
+  const missing: number[] = [];
+  for (let i = 0; i < count; i++) if (!byIndex.has(i)) missing.push(i);
+  return missing;
+}
+
+/**
+ * A shard's result file `name` (summary.json, samples.json, audit.json) of schema version
+ * `version` holding the array `field`; throws naming the file and what is wrong.
+ */
+export function readResult<T>(dir: string, name: string, version: number, field: string): T {
+  const file = path.join(dir, name);
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `not readable JSON (${(err as Error).message})`}`);
+  }
+  if (!value || value.schemaVersion !== version || !Array.isArray(value[field])) {
+    throw new Error(`${file}: not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify(value?.schemaVersion)})`);
+  }
+  return value as T;
+}

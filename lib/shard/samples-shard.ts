@@ -1,0 +1,134 @@
+/**
+ * A `samples --shard` folder's sufficient statistics, OUT/samples-stats.json: per count the
+ * confusion matrix and calibration statistics (they merge exactly), and per image the values the
+ * run adds up at each count (entropy and MI sums, agreeing pixels, pixels, ms). Those are float
+ * sums, whose result depends on the order of the additions: merge adds them again in the order
+ * one run over every image lists them, so the merged rows equal that run's bit for bit.
+ */
+import { createHash } from 'crypto';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { calibrationStatsFromJSON, calibrationStatsToJSON, type CalibrationStatsJSON } from '../metrics/calibration-stats';
+import { confusionFromJSON, confusionToJSON, type ConfusionMatrixJSON } from '../metrics/confusion';
+import { expectedCalibrationError } from '../metrics/calibration';
+import { globalAccuracy, meanIoU } from '../metrics/segmentation';
+import { finiteOrNull } from '../metrics/summary';
+import { resolveModel } from '../model/card';
+import { insideOutput, writeFileAtomic } from '../atomic';
+import type { SampleCountRow } from '../report/formats';
+import type { CalibrationStats, ConfusionMatrix } from '../metrics/types';
+import type { ShardListing } from './assign';
+import { writeShardManifest } from './manifest';
+import type { ShardSpec } from './spec';
+
+export const SAMPLES_STATS_FILE = 'samples-stats.json';
+
+export interface CountValues {
+  readonly entropy: number;
+  readonly mi: number;
+  readonly agree: number;
+  readonly pixels: number;
+  readonly ms: number;
+}
+
+export interface ImageCountValues {
+  readonly file: string;
+  readonly sha256: string;
+  /** one entry per count, ascending */
+  readonly values: readonly CountValues[];
+}
+
+export interface SamplesStatsJSON {
+  readonly counts: readonly number[];
+  readonly perCount: readonly { readonly confusion: ConfusionMatrixJSON; readonly calibration: CalibrationStatsJSON }[];
+  readonly images: readonly ImageCountValues[];
+}
+
+/** What a samples run adds up at one count. */
+export interface CountAccumulator {
+  readonly confusion: ConfusionMatrix;
+  readonly calibration: CalibrationStats;
+  entropy: number;
+  mi: number;
+  agree: number;
+  pixels: number;
+  ms: number;
+}
+
+/** The options of the samples run the numbers depend on (SamplesOptions fits). */
+export interface SamplesShardRun {
+  readonly shard?: ShardSpec | null;
+  readonly inputs: readonly string[];
+  readonly model?: string;
+  readonly card?: string;
+  readonly labels?: string;
+  readonly temperature?: number;
+  readonly dropout?: 'mc' | 'off';
+  readonly dropoutRate?: number;
+  readonly dropoutAt?: readonly string[];
+}
+
+const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** Writes OUT/samples-stats.json and OUT/shard.json for a sharded samples run. */
+export function writeSamplesShard(out: string, options: SamplesShardRun, listing: ShardListing, images: readonly ImageCountValues[],
+  perCount: readonly CountAccumulator[],
+  result: { readonly counts: readonly number[]; readonly seed: number; readonly batch: number; readonly device: string }, bins: number, ignoreIndex: number | null): void {
+  if (!options.shard) return;
+  const stats: SamplesStatsJSON = {
+    counts: result.counts,
+    perCount: perCount.map((acc) => ({ confusion: confusionToJSON(acc.confusion), calibration: calibrationStatsToJSON(acc.calibration) })),
+    images,
+  };
+  writeFileAtomic(insideOutput(out, SAMPLES_STATS_FILE), JSON.stringify(stats) + '\n');
+  const { modelPath, cardPath } = resolveModel(options.model, options.card);
+  writeShardManifest(out, options.shard, options.inputs, listing, images, {
+    model: { path: modelPath, sha256: sha256File(modelPath) }, card: { path: cardPath, sha256: sha256File(cardPath) },
+    counts: result.counts, seed: result.seed, batch: result.batch, device: result.device, bins, ignoreIndex,
+    labels: options.labels ? path.resolve(options.labels) : null, temperature: options.temperature ?? null,
+    dropout: options.dropout ?? 'mc', dropoutRate: options.dropoutRate ?? null, dropoutAt: options.dropoutAt ?? [],
+  });
+}
+
+/** A shard's samples-stats.json, its per-count statistics decoded; errors name the file. */
+export function readSamplesStats(dir: string): { stats: SamplesStatsJSON; perCount: Pick<CountAccumulator, 'confusion' | 'calibration'>[] } {
+  const file = path.join(dir, SAMPLES_STATS_FILE);
+  let stats: SamplesStatsJSON;
+  try {
+    stats = JSON.parse(readFileSync(file, 'utf8')) as SamplesStatsJSON;
+  } catch (err) {
+    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the shard folder of a samples run holds it)' : `not readable JSON (${(err as Error).message})`}`);
+  }
+  try {
+    return { stats, perCount: stats.perCount.map((c) => ({ confusion: confusionFromJSON(c.confusion), calibration: calibrationStatsFromJSON(c.calibration) })) };
+  } catch (err) {
+    throw new Error(`${file}: its statistics are damaged (${(err as Error).message})`);
+  }
+}
+
+/** Adds one image's values at one count (the same order of additions as a run: see lib/shard/merge-samples). */
+export function addCountValues(acc: CountAccumulator, v: CountValues): void {
+  acc.entropy += v.entropy;
+  acc.mi += v.mi;
+  acc.agree += v.agree;
+  acc.pixels += v.pixels;
+  acc.ms += v.ms;
+}
+
+/** The table's rows from the accumulated counts. */
+export function countRows(counts: readonly number[], perCount: readonly CountAccumulator[], images: number, labelledImages: number): SampleCountRow[] {
+  return counts.map((samples, j) => {
+    const acc = perCount[j];
+    const px = acc.pixels;
+    return {
+      samples,
+      meanIoU: labelledImages ? finiteOrNull(meanIoU(acc.confusion)) : null,
+      globalAccuracy: labelledImages ? finiteOrNull(globalAccuracy(acc.confusion)) : null,
+      ece: labelledImages ? finiteOrNull(expectedCalibrationError(acc.calibration)) : null,
+      meanEntropy: px ? acc.entropy / px : null,
+      meanMutualInformation: px ? acc.mi / px : null,
+      agreement: px ? acc.agree / px : null,
+      msPerImage: images ? acc.ms / images : null,
+    };
+  });
+}
