@@ -8,6 +8,9 @@ import { Graph, int64Tensor, makeNode, Model, Node, onnx } from '../onnx/model';
 const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mean', 'Equal', 'Greater',
   'GreaterOrEqual', 'Less', 'LessOrEqual', 'Where', 'And', 'Or', 'Xor', 'PRelu']);
 
+const FLOATS = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.FLOAT16, onnx.TensorProto.DataType.BFLOAT16,
+  onnx.TensorProto.DataType.DOUBLE]);
+
 /** A boundary tensor whose consumers cannot take batch 1 against batch K. */
 export class BatchingError extends Error {
   constructor(message: string) {
@@ -20,7 +23,10 @@ export function expandBoundaryForBatch(suffix: Model, boundary: readonly string[
   elemTypes: ReadonlyMap<string, number>, firstMask: string): void {
   const graph = suffix.graph as Graph;
   const nodes = graph.node ?? [];
-  const needs = boundary.filter((t) => nodes.some((n) => (n.input ?? []).includes(t) && !BROADCASTING.has(n.opType ?? '')));
+  // rank 0 and 1 tensors are shapes and sizes (a dynamic-size model computes them from the image's
+  // shape before the dropout): the same for every sample, so they pass as they are
+  const needs = boundary.filter((t) => (ranks.get(t) ?? 4) >= 2
+    && nodes.some((n) => (n.input ?? []).includes(t) && !BROADCASTING.has(n.opType ?? '')));
   if (needs.length === 0) return;
   for (const t of needs) {
     for (const n of nodes) {
@@ -29,7 +35,7 @@ export function expandBoundaryForBatch(suffix: Model, boundary: readonly string[
           + 'indices of one image cannot be shared by a batch of samples; use --batch 1');
       }
     }
-    if (elemTypes.get(t) !== onnx.TensorProto.DataType.FLOAT) {
+    if (!FLOATS.has(elemTypes.get(t) ?? 0)) {
       throw new BatchingError(`tensor '${t}' (non-float) crosses the dropout boundary into a non-broadcasting op; use --batch 1`);
     }
   }
