@@ -27,9 +27,9 @@ function result(classes: number, gates: number, names: string[] = []): AuditResu
 
 md('a readable comment: verdict, gates with glyphs, classes, worst images, cost', () => {
   const text = auditMarkdown(result(3, 3));
-  assert.match(text, /^## segnet-uq audit: ❌ failed \(1 of 3 gates broken, 1 warnings\)/);
+  assert.match(text, /^## segnet-uq audit: ❌ failed \(1 of 3 gates broken, 1 warning\)/);
   assert.match(text, /\| mIoU drop <= 0 vs baseline \| 0.5000 \| 0.5200 \| -0.0200 \| -0.0000 \| ❌ fail \|/);
-  assert.match(text, /\| mIoU drop <= 0.01 vs baseline .* ⚠️ warn \(warn gate\) \|/);
+  assert.match(text, /\| mIoU drop <= 0.01 vs baseline · warn only \| .* ⚠️ warn \|/);
   assert.match(text, /\| mIoU drop <= 0.02 vs baseline .* ✅ pass \|/);
   assert.match(text, /\| `a\\\|b.png` \| 0.1000 \| 0.3000 \| 25.0% \|/, 'pipes in names are escaped');
   assert.not.match(text, /e\.png/, 'three worst images only');

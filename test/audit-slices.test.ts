@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { imageProperties, imageStats, type ImageStats } from '../lib/audit/image-stats';
-import { addToSlices, BINS, binOf, createSlices, finishSlices, groupOf, MAX_GROUPS } from '../lib/audit/slices';
+import { addToSlices, binOf, binsFor, createSlices, finishSlices, groupOf, MAX_BINS, MAX_GROUPS, MIN_BINS } from '../lib/audit/slices';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 import { seededRandom } from './fixtures/tiny-models';
 import type { UncertaintyMaps } from '../lib/engine/types';
@@ -70,18 +70,25 @@ slices('terciles hold about a third of the images each, cut between bins, and ma
   const bright = finishSlices(acc).filter((s) => s.property === 'brightness');
   assert.is(bright.length, 3);
   assert.is(bright.reduce((a, s) => a + s.images, 0), 300);
-  // a bin holds about 300/64 images: each tercile is within one bin of 100
-  for (const s of bright) assert.ok(Math.abs(s.images - 100) <= 300 / BINS + 2, `${s.name}: ${s.images}`);
+  // a bin holds about 300/1024 images: each tercile is within a couple of images of 100
+  assert.is(acc.binCount, MAX_BINS);
+  for (const s of bright) assert.ok(Math.abs(s.images - 100) <= 2, `${s.name}: ${s.images}`);
   // the reference: sort, and count the images below the low tercile's upper bin edge
   const sorted = [...values].sort((a, b) => a - b);
   const lowCount = bright[0].images;
-  const edge = (binOf('brightness', sorted[lowCount - 1]) + 1) / BINS;
+  const edge = (binOf('brightness', sorted[lowCount - 1], MAX_BINS) + 1) / MAX_BINS;
   assert.is(sorted.filter((v) => v < edge).length, lowCount);
   // the dark slice is all misses (mIoU 1/3), the bright one all hits
   assert.ok((bright[0].values.meanIoU as number) < 0.4);
   assert.is(bright[2].values.meanIoU, 1);
   // sizes are all equal: one tercile, not three empty ones
   assert.is(finishSlices(acc).filter((s) => s.property === 'size').length, 1);
+});
+
+slices('histogram bins: up to 1024, fewer for many classes, memory within the bound', () => {
+  assert.is(binsFor(12), MAX_BINS);
+  assert.is(binsFor(150), MIN_BINS);
+  assert.ok(binsFor(40) < MAX_BINS && binsFor(40) * 4 * 8 * 40 * 40 <= 16 * 1024 * 1024);
 });
 
 slices('groups by file-name prefix (CamVid sequences) or folder, at most MAX_GROUPS', () => {

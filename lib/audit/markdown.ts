@@ -29,17 +29,18 @@ function verdictLine(r: AuditResult): string {
   const fails = verdicts.filter((v) => v === 'fail').length;
   const warns = verdicts.filter((v) => v === 'warn').length;
   if (r.inputErrors.length > 0 || r.labelledImages === 0) return `## segnet-uq audit: ❌ inputs could not be scored (${r.inputErrors.length} errors)`;
-  if (fails > 0) return `## segnet-uq audit: ❌ failed (${fails} of ${r.gates.length} gates broken${warns ? `, ${warns} warnings` : ''})`;
-  if (warns > 0) return `## segnet-uq audit: ⚠️ passed with ${warns} warning${warns > 1 ? 's' : ''} (${r.gates.length} gates)`;
-  return `## segnet-uq audit: ✅ passed (${r.gates.length} gates)`;
+  if (fails > 0) return `## segnet-uq audit: ❌ failed (${fails} of ${r.gates.length} gates broken${warns ? `, ${warns} warning${warns > 1 ? 's' : ''}` : ''})`;
+  const gates = `${r.gates.length} gate${r.gates.length === 1 ? '' : 's'}`;
+  if (warns > 0) return `## segnet-uq audit: ⚠️ passed with ${warns} warning${warns > 1 ? 's' : ''} (${gates})`;
+  return `## segnet-uq audit: ✅ passed (${gates})`;
 }
 
 function gatesTable(r: AuditResult): string[] {
   if (r.gates.length === 0) return ['No gates were given.'];
   const rows = r.gates.slice(0, MAX_GATES).map((g) => {
     const digits = g.metric === 'msPerImage' ? 0 : 4;
-    const what = g.slice ? `${g.name} (worst: ${g.slice})` : g.name;
-    return `| ${cell(what)} | ${num(g.measured, digits)} | ${num(g.baseline, digits)} | ${signed(g.change, digits)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]}${g.severity === 'warn' ? ' (warn gate)' : ''} |`;
+    const what = `${g.name}${g.slice ? ` (worst: ${g.slice})` : ''}${g.severity === 'warn' && !r.failOnWarn ? ' · warn only' : ''}`;
+    return `| ${cell(what)} | ${num(g.measured, digits)} | ${num(g.baseline, digits)} | ${signed(g.change, digits)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`;
   });
   const more = r.gates.length > MAX_GATES ? [`(${r.gates.length - MAX_GATES} more gates in audit.json)`] : [];
   return ['| gate | measured | baseline | change | allowed | verdict |', '| --- | ---: | ---: | ---: | ---: | --- |', ...rows, ...more];

@@ -1,10 +1,11 @@
 /**
  * Metrics per slice of the image set (Deepchecks' "weak segments"): terciles of brightness,
  * contrast, sharpness and size, and groups by file-name prefix or folder. Memory is constant in
- * the number of images: each property keeps a fixed histogram of BINS bins, each bin a
- * confusion matrix and uncertainty sums; the terciles are cut at the end between whole bins, at
- * the first bin where a third (two thirds) of the images is reached, so their image counts are
- * near, not exactly, a third each. Groups keep one accumulator per group, at most MAX_GROUPS.
+ * the number of images: each property keeps a fixed histogram (binsFor: up to 1024 bins, fewer
+ * for many classes, within about SLICE_BYTES), each bin a confusion matrix and uncertainty sums;
+ * the terciles are cut at the end between whole bins, so their image counts are near, not
+ * exactly, a third each (nearer with more bins; images of equal value always share a tercile).
+ * Groups keep one accumulator per group, at most MAX_GROUPS.
  */
 import * as path from 'path';
 import { classAverageAccuracy, globalAccuracy, meanIoU } from '../metrics/segmentation';
@@ -12,7 +13,16 @@ import type { ConfusionMatrix } from '../metrics/types';
 import type { SliceRecord } from './baseline';
 import type { ImageProperties, ImageStats } from './image-stats';
 
-export const BINS = 64;
+export const MIN_BINS = 64;
+export const MAX_BINS = 1024;
+/** the memory the property histograms may take together */
+export const SLICE_BYTES = 16 * 1024 * 1024;
+
+/** Bins per property histogram for C classes: each bin holds C*C float64 counts. */
+export function binsFor(numClasses: number): number {
+  const fit = Math.floor(SLICE_BYTES / (4 * 8 * numClasses * numClasses));
+  return Math.max(MIN_BINS, Math.min(MAX_BINS, fit));
+}
 export const MAX_GROUPS = 64;
 export type GroupBy = 'prefix' | 'folder' | 'none';
 
@@ -36,6 +46,7 @@ interface Cell {
 
 export interface SliceAccumulator {
   readonly numClasses: number;
+  readonly binCount: number;
   readonly groupBy: GroupBy;
   readonly bins: Readonly<Record<keyof ImageProperties, Cell[]>>;
   readonly groups: Map<string, Cell>;
@@ -44,15 +55,17 @@ export interface SliceAccumulator {
 const cell = (c: number): Cell => ({ images: 0, counts: new Float64Array(c * c), entropy: 0, mutualInformation: 0, lo: Infinity, hi: -Infinity });
 
 export function createSlices(numClasses: number, groupBy: GroupBy = 'none'): SliceAccumulator {
+  const count = binsFor(numClasses);
   const bins = {} as Record<keyof ImageProperties, Cell[]>;
-  for (const p of PROPERTIES) bins[p] = Array.from({ length: BINS }, () => cell(numClasses));
-  return { numClasses, groupBy, bins, groups: new Map() };
+  for (const p of PROPERTIES) bins[p] = Array.from({ length: count }, () => cell(numClasses));
+  return { numClasses, binCount: count, groupBy, bins, groups: new Map() };
 }
 
-export function binOf(property: keyof ImageProperties, value: number): number {
+/** The histogram bin of a property's value, of `bins` over the property's fixed axis. */
+export function binOf(property: keyof ImageProperties, value: number, bins: number): number {
   const a = AXES[property];
   const t = a.log ? (Math.log(Math.max(value, a.lo)) - Math.log(a.lo)) / (Math.log(a.hi) - Math.log(a.lo)) : (value - a.lo) / (a.hi - a.lo);
-  return Math.min(BINS - 1, Math.max(0, Math.floor(t * BINS)));
+  return Math.min(bins - 1, Math.max(0, Math.floor(t * bins)));
 }
 
 /** The group of a file: its name up to the first '_' (CamVid's sequence), or its folder's name. */
@@ -75,7 +88,7 @@ function addTo(c: Cell, s: ImageStats, value: number): void {
 }
 
 export function addToSlices(acc: SliceAccumulator, s: ImageStats): void {
-  for (const p of PROPERTIES) addTo(acc.bins[p][binOf(p, s.properties[p])], s, s.properties[p]);
+  for (const p of PROPERTIES) addTo(acc.bins[p][binOf(p, s.properties[p], acc.binCount)], s, s.properties[p]);
   const g = groupOf(s.file, acc.groupBy);
   if (g === null) return;
   const key = acc.groups.has(g) || acc.groups.size < MAX_GROUPS ? g : '(other groups)';
