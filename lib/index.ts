@@ -39,6 +39,8 @@ export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type 
 export { parseGateFlag, type GateSpec, type GateResult } from './audit/gates';
 export { readBaseline, type Baseline } from './audit/baseline';
 export { runMerge, type MergeOptions } from './commands/merge';
+export { mergeShards, mergeExitCode, type ShardMergeOptions, type ShardMergeResult } from './commands/merge-shards';
+export { resolveShard, parseShard, selectShard, readShardManifest, type ShardSpec, type ShardManifest } from './shard';
 export { runInspect, type InspectResult } from './commands/inspect';
 export { startServer, type RunningServer } from './server/server';
 
