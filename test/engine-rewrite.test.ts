@@ -29,10 +29,6 @@ function throwsRange(fn: () => unknown, mentions: string, what: string): void {
 // ---------------------------------------------------------------------------------------------
 const find = suite('findDropoutNodes');
 
-find('is a function', () => {
-  assert.type(findDropoutNodes, 'function');
-});
-
 find('reads the ratio from a Constant input and training_mode from an initializer (opset 13)', () => {
   const nodes = findDropoutNodes(decodeModel(identityDropout({ ratio: 0.3 })));
   assert.equal(nodes, [{ node: 'drop', input: 'features', output: 'scores', ratio: f32(0.3), trainingMode: true }]);

@@ -277,10 +277,6 @@ deterministic('is deterministic: one pass, zero variance, softmax of the model o
 // ---------------------------------------------------------------------------------------------
 const merge = suite('mergeChunk');
 
-merge('is a function', () => {
-  assert.type(mergeChunk, 'function');
-});
-
 merge('merging chunks of any size equals a two-pass mean and variance', () => {
   const r = seededRandom(99);
   const classes = 3, pixels = 5, size = classes * pixels;

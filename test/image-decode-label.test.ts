@@ -20,10 +20,6 @@ function throwsImageError(fn: () => unknown, pattern: RegExp): ImageError {
 
 const CLASS_COLORS = [[128, 128, 128], [128, 0, 0], [192, 192, 128]] as const;
 
-test('decodeLabel is a function', () => {
-  assert.type(decodeLabel, 'function');
-});
-
 test('8-bit gray: values as they are', () => {
   const samples = Array.from({ length: 256 }, (_, i) => 255 - i);
   const label = decodeLabel(buildPng({ width: 16, height: 16, depth: 8, colorType: 0, samples }));

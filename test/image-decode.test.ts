@@ -32,10 +32,6 @@ function throwsImageError(fn: () => unknown, pattern: RegExp): ImageError {
 const scale = (v: number, depth: number): number => Math.floor((v * 255) / (2 ** depth - 1) + 0.5);
 const over = (c: number, a: number): number => Math.round((c * a + 255 * (255 - a)) / 255);
 
-test('decodeImage is a function', () => {
-  assert.type(decodeImage, 'function');
-});
-
 test('gray PNG at every bit depth: replicated to RGB, rescaled to 8 bits', () => {
   for (const depth of [1, 2, 4, 8, 16] as const) {
     const samples = ramp(7 * 3, 2 ** depth - 1, depth);

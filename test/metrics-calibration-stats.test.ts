@@ -35,9 +35,6 @@ function image(seed: number, n: number) {
 }
 
 const s = suite('calibration stats');
-s('are functions', () => {
-  for (const f of [createCalibrationStats, addToCalibration, mergeCalibrationStats, calibrationStatsToJSON, calibrationStatsFromJSON]) assert.type(f, 'function');
-});
 s('bins count, confidence sum and correct per bin (loop reference)', () => {
   const im = image(1, 3000);
   const st = addToCalibration(createCalibrationStats(C, { bins: 10 }), im, IGNORE);

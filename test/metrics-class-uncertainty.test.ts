@@ -27,9 +27,6 @@ function image(seed: number, n: number) {
 }
 
 const s = suite('per-class mean uncertainty');
-s('are functions', () => {
-  for (const f of [createClassUncertaintyStats, addToClassUncertainty, mergeClassUncertaintyStats, perClassMeanUncertainty]) assert.type(f, 'function');
-});
 s('matches per-class loops; NaN for absent class', () => {
   const ims = [image(1, 2000), image(2, 1500)];
   const st = createClassUncertaintyStats(C);

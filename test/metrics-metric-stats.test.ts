@@ -7,9 +7,6 @@ const images = [randomImage(1, 40, 30), randomImage(2, 33, 21), randomImage(3, 1
 const options = { numClasses: C, ignoreIndex: IGNORE };
 
 const s = suite('MetricStats');
-s('are functions', () => {
-  for (const f of [createMetricStats, addImage, mergeMetricStats, metricStatsToJSON, metricStatsFromJSON]) assert.type(f, 'function');
-});
 s('merge of two shards equals one run over all images, bit for bit, in any order', () => {
   const all = createMetricStats(options);
   for (const im of images) addImage(all, im);

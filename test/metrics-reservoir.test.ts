@@ -25,9 +25,6 @@ function image(offset: number, n: number, seed: number) {
 }
 
 const s = suite('PixelReservoir');
-s('are functions', () => {
-  for (const f of [createPixelReservoir, addToReservoir, reservoirSample, mergePixelReservoirs]) assert.type(f, 'function');
-});
 s('below capacity it holds every labelled pixel, class-major on the way out', () => {
   const im = image(0, 50, 1);
   const res = addToReservoir(createPixelReservoir({ numClasses: C, capacity: 100 }), im.probs, im.labels, 255);

@@ -45,10 +45,6 @@ function refNll(t: number): number {
 }
 
 const s = suite('temperature');
-s('are functions', () => {
-  assert.type(fitTemperature, 'function');
-  assert.type(applyTemperature, 'function');
-});
 s('fitTemperature finds the minimum of a brute-force grid search', () => {
   const fit = fitTemperature(fx, { numClasses: C, ignoreIndex: 255 });
   let bestT = 1;

@@ -4,26 +4,29 @@
  * sample n of an N=10 run (nested sweeps) and a seed reproduces a run exactly.
  */
 
-/** murmur3's 32-bit finaliser: a bijective mix of one word. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+/** ChaCha's quarter round on four 32-bit words: an invertible map of 128 bits to 128 bits. */
+function quarterRound(x: Uint32Array): void {
+  x[0] += x[1]; x[3] = rotl(x[3] ^ x[0], 16);
+  x[2] += x[3]; x[1] = rotl(x[1] ^ x[2], 12);
+  x[0] += x[1]; x[3] = rotl(x[3] ^ x[0], 8);
+  x[2] += x[3]; x[1] = rotl(x[1] ^ x[2], 7);
 }
 
-/** Four 32-bit words of generator state for one (seed, image, sample, point). */
+/** round constants (digits of pi), added between rounds so that all-zero inputs mix too */
+const ROUND_KEYS = [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0, 0x082efa98, 0xec4e6c89];
+
+/**
+ * The 128-bit xoshiro128** state of one (seed, image, sample, point): the four 32-bit words are
+ * put side by side and mixed by eight ChaCha quarter rounds. Every step is invertible, so two
+ * different keys never share a state (a hash chain through one 32-bit word, as before, made 2 of
+ * 200k streams identical); the one key mapped to the all-zero state (invalid for xoshiro) gets
+ * s[0] = 1.
+ */
 export function streamState(seed: number, imageKey: number, sample: number, point: number): Uint32Array {
-  const s = new Uint32Array(4);
-  let h = fmix32((seed ^ 0x9e3779b9) >>> 0);
-  h = fmix32(h ^ imageKey);
-  h = fmix32(h ^ Math.imul(sample + 1, 0x27d4eb2f));
-  h = fmix32(h ^ Math.imul(point + 1, 0x165667b1));
-  for (let i = 0; i < 4; i++) {
-    h = fmix32((h + 0x9e3779b9 * (i + 1)) >>> 0);
-    s[i] = h;
+  const s = new Uint32Array([seed, imageKey, sample, point]);
+  for (const key of ROUND_KEYS) {
+    s[0] += key;
+    quarterRound(s);
   }
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   return s;
