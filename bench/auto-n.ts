@@ -6,10 +6,10 @@
  * samples and the same timings (machine load affects both alike):
  * N per image, sampling time auto / fixed, and the metric deltas.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'fs';
+import { appendFileSync, existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { MetricStats } from '../lib/metrics/types';
-import { ConvergenceMonitor, type AutoSamples } from '../lib/engine/convergence';
+import { AUTO_DEFAULTS, ConvergenceMonitor, MAP_PER_FLIP, type AutoSamples } from '../lib/engine/convergence';
 import { imageKeyFromDigest } from '../lib/engine/masks';
 import { Segmenter } from '../lib/engine/segmenter';
 import { finishMaps } from '../lib/engine/uncertainty-maps';
@@ -156,6 +156,25 @@ export function autoTable(rows: readonly AutoRow[], fixedN: number): string {
   ].join('\n');
 }
 
-export function writeTable(file: string, text: string): void {
-  writeFileSync(file, text);
+
+/**
+ * The auto-N table of `npm run bench`: records the images (into `jsonl`, reused when it already
+ * holds them), then one row per tolerance with the map bound and limits of AUTO_DEFAULTS, plus
+ * fixed N=16 and N=24 for comparison.
+ */
+export async function autoSection(modelPath: string, files: readonly string[], labels: string, tolerances: readonly number[], jsonl: string,
+  log: (s: string) => void): Promise<string> {
+  const fixed = AUTO_DEFAULTS.maxSamples;
+  await recordAutoRuns(modelPath, files, labels, fixed, AUTO_DEFAULTS.step, 0, jsonl, log);
+  const wanted = new Set(files);
+  const records = readRecords(jsonl).filter((r) => wanted.has(r.file));
+  const rules: AutoRule[] = [
+    ...tolerances.map((t) => ({ ...AUTO_DEFAULTS, tolerance: t, mapTolerance: MAP_PER_FLIP * t })),
+    ...[16, 24].map((n) => ({ tolerance: 1, mapTolerance: Infinity, minSamples: n, maxSamples: fixed })),
+  ];
+  const rows = evaluateRules(records, rules);
+  const f = rows[0].fixed;
+  return `--samples auto against fixed N=${fixed}, seed 0, same samples (nested), ${records.length} labelled images `
+    + `(fixed: mIoU ${f.meanIoU.toFixed(4)}, ECE ${f.ece.toFixed(4)}, AUROC entropy ${f.aurocEntropy.toFixed(4)}, MI ${f.aurocMi.toFixed(4)}); `
+    + `map bound = ${MAP_PER_FLIP} x tolerance; rows with tolerance 1 are fixed N (min..max)\n\n${autoTable(rows, fixed)}`;
 }

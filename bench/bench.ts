@@ -7,15 +7,17 @@
  *   npm run bench -- [--model M.onnx | --large] [--images DIR] [--image-count 2] [--counts 1,10,50]
  *                    [--reps 3] [--methods abcde] [--json] [--rss] [--chunks 1,2,4,5,8] [--profile] [--folder]
  */
-import { readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { PreparedImage, Segmenter } from '../lib/engine/segmenter';
 import { batchRun, floorRuns, plainRuns, plainSession, PlainModel, withBatch } from './plain';
-import { BenchModel, benchImages, CACHE, largeModel, namedModel } from './setup';
+import { BenchModel, benchImages, CACHE, CAMVID_VAL, largeModel, namedModel } from './setup';
+import { autoSection } from './auto-n';
+import { endToEnd, endToEndTable } from './end-to-end';
 import { TorchMc, torchMissing, writeWeights } from './torch-client';
-import { chunkSweep, folderOverlap, profileSpans, rssChild, runRssChild } from './extra';
+import { chunkSweep, folderOverlap, rssChild, runRssChild } from './extra';
 
 const METHODS = {
   a: 'segnet-uq engine',
@@ -48,8 +50,13 @@ async function main(): Promise<void> {
     .option('rss-child', { type: 'boolean', default: false, hidden: true })
     .option('chunks', { type: 'string', describe: 'instead: time (a) at N=--chunk-samples for each chunk size K' })
     .option('chunk-samples', { type: 'number', default: 50 })
-    .option('profile', { type: 'boolean', default: false, describe: 'instead: time the stages of (a) and of a report' })
+    .option('profile', { type: 'boolean', default: false, describe: 'instead: the end-to-end report accounting at each of --counts' })
     .option('folder', { type: 'boolean', default: false, describe: 'instead: report on the images at N=1, wall vs session time' })
+    .option('labels', { type: 'string', describe: 'label folder for the auto-N table [default: valannot beside CamVid val]' })
+    .option('e2e-samples', { type: 'number', default: 50, describe: 'N of the end-to-end report accounting (0: skip it)' })
+    .option('auto-tolerances', { type: 'string', default: '0.04,0.05,0.06', describe: "tolerances of the auto-N table ('': skip it)" })
+    .option('auto-record', { type: 'string', describe: 'JSON lines of the auto-N recording, reused for images already in it [default: bench/.cache/auto-n.jsonl]' })
+    .option('auto-only', { type: 'boolean', default: false, describe: 'instead: only the auto-N table' })
     .option('out', { type: 'string', describe: 'also write the printed table (markdown) here' })
     .strict().parseSync();
 
@@ -59,8 +66,21 @@ async function main(): Promise<void> {
   const log = (s: string): void => { if (!argv.json) console.log(s); };
   log(`model ${path.relative(process.cwd(), model.path)} (${model.height}x${model.width}), images: ${files.length} from ${source}`);
   if (argv.chunks) return chunkSweep(model, files, list(argv.chunks), argv.chunkSamples, argv.reps, log);
-  if (argv.profile) return profileSpans(model, files, list(argv.counts), argv.reps, log);
   if (argv.folder) return folderOverlap(model, files, argv.reps, log);
+  const labels = argv.labels ?? (source === CAMVID_VAL ? path.join(path.dirname(CAMVID_VAL), 'valannot') : undefined);
+  const extras = async (): Promise<string[]> => {
+    const parts: string[] = [];
+    if (argv.e2eSamples > 0 && !argv.autoOnly) parts.push(endToEndTable(await endToEnd(model.path, files, argv.e2eSamples, Math.max(1, Math.min(argv.reps, 2)), labels)));
+    if (argv.autoTolerances === '') return parts;
+    if (!labels || !existsSync(labels)) parts.push('auto-N table skipped: no labels (--labels DIR)');
+    else parts.push(await autoSection(model.path, files, labels, list(argv.autoTolerances), argv.autoRecord ?? path.join(CACHE, 'auto-n.jsonl'), log));
+    return parts;
+  };
+  if (argv.profile) {
+    for (const n of list(argv.counts)) log(`\n${endToEndTable(await endToEnd(model.path, files, n, argv.reps, labels))}`);
+    return;
+  }
+  if (argv.autoOnly) return void log(`\n${(await extras()).join('\n\n')}`);
 
   const counts = list(argv.counts);
   const methods = [...argv.methods].filter((m): m is Method => m in METHODS);
@@ -162,8 +182,9 @@ async function main(): Promise<void> {
     torchRss ? `PyTorch child peak RSS ${torchRss.toFixed(0)} MB` : '',
     rss ? `engine (a) peak RSS, N=${rss.samples} in a child process: ${rss.maxRssMb.toFixed(0)} MB (${rss.ms.toFixed(0)} ms)` : '',
   ].filter(Boolean).join('\n');
-  console.log(`\n${table}\n\n${notes}`);
-  if (argv.out) writeFileSync(argv.out, `${result.command}\n\n${table}\n\n${notes}\n`);
+  const more = (await extras()).join('\n\n');
+  console.log(`\n${table}\n\n${notes}\n\n${more}`);
+  if (argv.out) writeFileSync(argv.out, `${result.command}\n\n${table}\n\n${notes}\n\n${more}\n`);
 }
 
 main().catch((err: Error) => {

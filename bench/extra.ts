@@ -1,17 +1,13 @@
 /**
  * The benchmark's other modes: peak RSS of the engine in a clean child process, the chunk-size
- * sweep behind DEFAULT_BATCH, a stage profile of one image, and the folder-overlap check.
+ * sweep behind DEFAULT_BATCH and the folder-overlap check (the stage profile: end-to-end.ts).
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fillDropoutMask, imageKeyFromDigest } from '../lib/engine/masks';
-import { createAccumulator, mergeChunk } from '../lib/engine/uncertainty-maps';
-import { PreparedImage, Segmenter } from '../lib/engine/segmenter';
-import { finishMaps } from '../lib/engine/uncertainty-maps';
+import { Segmenter } from '../lib/engine/segmenter';
 import { runReport } from '../lib/commands/report';
-import { writeImageOutputs } from '../lib/report/image-outputs';
 import { BenchModel } from './setup';
 
 type Log = (s: string) => void;
@@ -70,63 +66,6 @@ export async function chunkSweep(model: BenchModel, files: readonly string[], ks
     log(`| ${k} | ${m.toFixed(0)} | ${(m / base).toFixed(2)} |`);
   }
   for (const s of segs.values()) await s.release();
-}
-
-/** Where the time of one image goes: the sampler's stages replayed with timers, then the report's writing. */
-export async function profileSpans(model: BenchModel, files: readonly string[], counts: readonly number[], reps: number, log: Log)
-  : Promise<void> {
-  const seg = await Segmenter.create({ model: model.path });
-  const sampler = seg.sampler;
-  const points = seg.compiled.points;
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'segnet-uq-bench-'));
-  try {
-    for (const n of counts) {
-      const spans = new Map<string, number[]>();
-      const add = (name: string, ms: number): void => { spans.set(name, [...(spans.get(name) ?? []), ms]); };
-      for (let rep = 0; rep < reps + 1; rep++) {
-        for (const file of files) {
-          const bytes = readFileSync(file);
-          let t = performance.now();
-          const p: PreparedImage = await seg.prepare(bytes, file);
-          const step = (name: string): void => { const now = performance.now(); if (rep > 0) add(name, now - t); t = now; };
-          step('read+decode+resize+preprocess (prepare)');
-          const shared = await sampler.runPrefix(p.input);
-          step('prefix run');
-          const key = imageKeyFromDigest(p.digest);
-          let acc = null, dims: readonly number[] = [], maskMs = 0;
-          for (let done = 0; done < n;) {
-            const k = Math.min(sampler.batch, n - done);
-            const m0 = performance.now();
-            points.forEach((pt, q) => {
-              const buf = new Float32Array(pt.size * k);
-              for (let s = 0; s < k; s++) fillDropoutMask(buf, s * pt.size, pt.size, pt.rate, 0, key, done + s, q);
-            });
-            maskMs += performance.now() - m0;
-            t = performance.now();
-            const chunk = await sampler.runChunk(shared, done, k, 0, key);
-            step('suffix runs (incl. their masks)');
-            dims = chunk.dims;
-            acc ??= createAccumulator(dims[1], dims[2] * dims[3]);
-            mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
-            step('Float64 merge');
-            done += k;
-          }
-          if (rep > 0) add('  of which mask generation', maskMs);
-          const maps = finishMaps(acc as ReturnType<typeof createAccumulator>, dims[1], dims[3], dims[2], n);
-          step('finishMaps');
-          writeImageOutputs(tmp, `img-${rep}`, p.image, maps, seg.card);
-          step('report image outputs (render + PNG encode + write)');
-        }
-      }
-      const rows = [...spans].map(([name, xs]) => ({ name, ms: xs.reduce((a, b) => a + b, 0) / (reps * files.length) }));
-      const total = rows.filter((r) => !r.name.startsWith(' ')).reduce((a, r) => a + r.ms, 0);
-      log(`\nN=${n}, K=${sampler.batch}: mean ms per image over ${reps} reps x ${files.length} images\n| stage | ms/image | share |\n|---|---:|---:|`);
-      for (const r of rows.sort((x, y) => y.ms - x.ms)) log(`| ${r.name} | ${r.ms.toFixed(1)} | ${(100 * r.ms / total).toFixed(1)}% |`);
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-    await seg.release();
-  }
 }
 
 /** `report` on the images at N=1: wall time per image (after the model is loaded) vs session time per image. */

@@ -41,8 +41,13 @@ export interface AutoSamples {
   readonly step: number;
 }
 
-/** Defaults of --samples auto, chosen on CamVid val (bench/RESULTS.md, "--samples auto"). */
-export const AUTO_DEFAULTS: AutoSamples = { tolerance: 0.03, mapTolerance: 0.3, maxSamples: 50, minSamples: 16, step: 8 };
+/**
+ * Defaults of --samples auto, chosen on CamVid val against a fixed N=50 with the same seed
+ * (bench/RESULTS.md, "--samples auto"): tolerance 0.05 gave mean N 18.1 (16-32) at 0.38x of
+ * N=50's sampling time, every metric within the issue's bounds; 0.04 gave mean N 22.7 at 0.45x.
+ * The most is N=50, the reference the rule was judged against.
+ */
+export const AUTO_DEFAULTS: AutoSamples = { tolerance: 0.05, mapTolerance: 0.5, maxSamples: 50, minSamples: 16, step: 8 };
 
 /** What one check saw (the last one decides). */
 export interface ConvergenceCheck {

@@ -116,7 +116,8 @@ export class McSampler {
     return feeds;
   }
 
-  private async runFeeds(feeds: Record<string, ort.Tensor>): Promise<ChunkResult> {
+  /** One suffix run on prepared feeds (chunkFeeds), for callers that time masks and runs apart. */
+  async runFeeds(feeds: Record<string, ort.Tensor>): Promise<ChunkResult> {
     const out = await this.suffix.run(feeds);
     return {
       mean: out[AGG_MEAN].data as Float32Array,
