@@ -92,7 +92,7 @@ export async function probeTensors(model: Model, inputName: string, inputDims: r
 const ORT_TO_ONNX: Record<string, number> = {
   float32: onnx.TensorProto.DataType.FLOAT, int64: onnx.TensorProto.DataType.INT64, int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL, uint8: onnx.TensorProto.DataType.UINT8, float16: onnx.TensorProto.DataType.FLOAT16,
-  int8: onnx.TensorProto.DataType.INT8, float64: onnx.TensorProto.DataType.DOUBLE,
+  int8: onnx.TensorProto.DataType.INT8, float64: onnx.TensorProto.DataType.DOUBLE, bfloat16: onnx.TensorProto.DataType.BFLOAT16,
 };
 
 /** The lazily built CompiledModel.single of the rewritten model's bytes. */
