@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
+import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
+import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
@@ -18,9 +20,15 @@ export const reportCommand: CommandModule = {
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
     .option('resume', { type: 'boolean', default: false, describe: 'skip images already finished in OUT/summary.json (same content and settings)' })
+    .option('rank-by', { choices: RANK_BY, describe: 'review queue: write OUT/ranking.csv and summary.json ranking, most uncertain first' })
+    .option('rank-reduction', { choices: REDUCTIONS, default: 'mean' as Reduction, describe: 'per-image reduction of the --rank-by score (top10: mean of the top 10% pixels)' })
+    .option('top', { type: 'number', describe: 'images in the ranking [default: all]' })
     .check(checkNumbers),
   handler: async (argv) => {
     const shard = shardOf(argv);
+    const ranking: RankingOptions | null = argv['rank-by'] ? checkRanking({
+      by: argv['rank-by'] as RankBy, reduction: argv['rank-reduction'] as Reduction, top: argv.top as number | undefined,
+    }) : null;
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     // First SIGINT/SIGTERM: finish the image in progress, write summary.json (complete: false)
     // and exit 130/143. A second one exits at once (every file is written atomically).
@@ -34,7 +42,7 @@ export const reportCommand: CommandModule = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const summary = await runReport({
+    let summary = await runReport({
       signal: stop.signal, resume: argv.resume as boolean,
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
@@ -43,6 +51,7 @@ export const reportCommand: CommandModule = {
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });
+    if (ranking && !stopSignal) summary = writeRanking(argv.out as string, summary, ranking);
     if (argv.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       const m = summary.metrics;

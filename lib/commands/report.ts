@@ -24,6 +24,7 @@ import { reportHtml } from '../report/html';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
+import { reviewFields } from '../report/review';
 import type { LabelledImage } from '../run/types';
 import { previousImages, reusable, sha256File } from '../report/resume';
 import { ReportError, ReportImage, ReportImageOutputs, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
@@ -286,7 +287,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
             id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
             format: prepared.format, orientation: prepared.orientation, meanEntropy: meanOf(m.predictiveEntropy), meanExpectedEntropy: meanOf(m.expectedEntropy),
             meanMutualInformation: meanOf(m.mutualInformation), meanVariance: meanOf(m.meanVariance),
-            meanConfidence: meanOf(m.confidence), samples: m.samples, ms: result.ms, ...files,
+            meanConfidence: meanOf(m.confidence), samples: m.samples, ms: result.ms, ...files, ...reviewFields(m),
             ...(labelled.metrics ? { metrics: labelled.metrics } : {}),
           });
           progressSummary();

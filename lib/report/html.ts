@@ -69,6 +69,7 @@ export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: 
 ${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats'))}
 ${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
 ${fig(o.variance, 'Mean class variance (Bayesian SegNet uncertainty)', colorBar(colorBarPath, r.variance, ''))}
+${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '')) : ''}
 ${fig(o.overlay, 'Classes over the photo')}</div></section>`;
 }
 

@@ -15,6 +15,8 @@ export interface ImageOutputs {
   readonly variance: string;
   readonly overlay: string;
   readonly thumbnail: string;
+  /** the variation ratio heatmap, when the maps have one */
+  readonly variationRatio?: string;
 }
 
 /** Colour-scale ranges drawn in each heatmap, for the colour bars' labels. */
@@ -22,6 +24,8 @@ export interface HeatmapRanges {
   readonly entropy: readonly [number, number];
   readonly mutualInformation: readonly [number, number];
   readonly variance: readonly [number, number];
+  /** [0, 1 - 1/C]: the variation ratio's full range, so images compare */
+  readonly variationRatio?: readonly [number, number];
 }
 
 export const DISPLAY_MAX_SIDE = 960;
@@ -56,6 +60,7 @@ export interface RenderedImages {
   readonly variance: RgbImage;
   readonly overlay: RgbImage;
   readonly thumbnail: RgbImage;
+  readonly variationRatio?: RgbImage;
 }
 
 /**
@@ -76,6 +81,7 @@ export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card:
     entropy: [0, Math.log(maps.numClasses)],
     mutualInformation: [0, Math.max(1e-6, maxOf(display.mutualInformation))],
     variance: [0, Math.max(1e-6, maxOf(display.meanVariance))],
+    ...(display.variationRatio ? { variationRatio: [0, 1 - 1 / maps.numClasses] as const } : {}),
   };
   const heat = (values: Float32Array, range: readonly [number, number]): RgbImage =>
     applyColormap(values, size.width, size.height, { min: range[0], max: range[1], name: 'viridis' });
@@ -87,6 +93,7 @@ export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card:
     mutualInformation: heat(display.mutualInformation, ranges.mutualInformation),
     variance: heat(display.meanVariance, ranges.variance),
     thumbnail: resizeRgb(overlay, thumb.width, thumb.height),
+    ...(display.variationRatio && ranges.variationRatio ? { variationRatio: heat(display.variationRatio, ranges.variationRatio) } : {}),
   };
   return { images, ranges };
 }
@@ -94,7 +101,7 @@ export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card:
 /** File names of the rendered images inside an image's folder. */
 export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
   photo: 'photo.png', classMap: 'classes.png', entropy: 'entropy.png', mutualInformation: 'mutual-information.png',
-  variance: 'variance.png', overlay: 'overlay.png', thumbnail: 'thumbnail.png',
+  variance: 'variance.png', overlay: 'overlay.png', thumbnail: 'thumbnail.png', variationRatio: 'variation-ratio.png',
 };
 
 /** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
@@ -105,9 +112,11 @@ export function writeImageOutputs(outRoot: string, name: string, image: RgbImage
   const outputs: ImageOutputs = {
     photo: rel('photo'), classMap: rel('classMap'), entropy: rel('entropy'), mutualInformation: rel('mutualInformation'),
     variance: rel('variance'), overlay: rel('overlay'), thumbnail: rel('thumbnail'),
+    ...(images.variationRatio ? { variationRatio: rel('variationRatio') } : {}),
   };
   for (const key of Object.keys(IMAGE_FILES) as (keyof RenderedImages)[]) {
-    writeFileAtomic(insideOutput(outRoot, outputs[key]), encodePng(images[key]));
+    const img = images[key], file = outputs[key];
+    if (img && file) writeFileAtomic(insideOutput(outRoot, file), encodePng(img));
   }
   return { outputs, ranges };
 }

@@ -1,5 +1,6 @@
 /** summary.json: what a script reads from a report. Bump SCHEMA_VERSION on breaking changes. */
 import type { AutoSamples } from '../engine/convergence';
+import type { ReviewScores } from './review';
 import type { HeatmapRanges, ImageOutputs } from './image-outputs';
 import type { NpyOutputs } from './npy-outputs';
 
@@ -50,6 +51,10 @@ export interface ReportImage {
   readonly meanMutualInformation: number;
   readonly meanVariance: number;
   readonly meanConfidence: number;
+  /** mean variation ratio (share of samples whose argmax is not the mode); absent for deterministic maps without it */
+  readonly variationRatio?: number;
+  /** review-queue scores with their reductions (lib/report/review.ts) */
+  readonly review?: Partial<ReviewScores>;
   /** the MC samples this image got (with --samples auto, where its maps converged); absent before 0.1 summaries recorded it */
   readonly samples?: number;
   /** sampling time (session runs and aggregation) */

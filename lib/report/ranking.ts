@@ -1,0 +1,64 @@
+/**
+ * `report --rank-by SCORE [--rank-reduction R] [--top K]`: the images in review order (most
+ * uncertain first) as OUT/ranking.csv and a `ranking` entry in summary.json.
+ */
+import { writeFileAtomic, insideOutput } from '../atomic';
+import { RANK_BY, REDUCTIONS, type RankBy, type Reduction, type ReviewScores } from './review';
+import type { ReportSummary } from './summary';
+
+export interface RankingOptions {
+  readonly by: RankBy;
+  /** [mean] */
+  readonly reduction?: Reduction;
+  /** [every image] how many to list */
+  readonly top?: number;
+}
+
+export interface Ranking {
+  readonly by: RankBy;
+  readonly reduction: Reduction;
+  readonly images: readonly { readonly rank: number; readonly file: string; readonly score: number }[];
+}
+
+/** Checks the options before a run; throws a RangeError naming the flag. */
+export function checkRanking(o: RankingOptions): RankingOptions {
+  if (!RANK_BY.includes(o.by)) throw new RangeError(`--rank-by must be one of ${RANK_BY.join(', ')}, got ${JSON.stringify(o.by)}`);
+  if (o.reduction !== undefined && !REDUCTIONS.includes(o.reduction)) throw new RangeError(`--rank-reduction must be one of ${REDUCTIONS.join(', ')}, got ${JSON.stringify(o.reduction)}`);
+  if (o.top !== undefined && (!Number.isInteger(o.top) || o.top < 1)) throw new RangeError(`--top must be an integer >= 1, got ${JSON.stringify(o.top)}`);
+  return o;
+}
+
+type Reviewed = { readonly file: string; readonly review?: Partial<ReviewScores> };
+
+/** Images with the score, highest first; ties keep the listing order. Images without it are left out. */
+export function rankImages(images: readonly Reviewed[], o: RankingOptions): Ranking {
+  const reduction = o.reduction ?? 'mean';
+  const scored = images.flatMap((i, at) => {
+    const s = i.review?.[o.by]?.[reduction];
+    return s === undefined || !Number.isFinite(s) ? [] : [{ file: i.file, score: s, at }];
+  });
+  scored.sort((a, b) => b.score - a.score || a.at - b.at);
+  return { by: o.by, reduction, images: scored.slice(0, o.top ?? scored.length).map((s, k) => ({ rank: k + 1, file: s.file, score: s.score })) };
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export function rankingCsv(r: Ranking, images: readonly Reviewed[]): string {
+  const byFile = new Map(images.map((i) => [i.file, i.review]));
+  const cols = RANK_BY.map((k) => `${k}_${r.reduction}`);
+  const rows = r.images.map((e) => {
+    const review = byFile.get(e.file);
+    return [String(e.rank), csvField(e.file), String(e.score), ...RANK_BY.map((k) => String(review?.[k]?.[r.reduction] ?? ''))].join(',');
+  });
+  return [`rank,file,score,${cols.join(',')}`, ...rows].join('\n') + '\n';
+}
+
+/** Writes OUT/ranking.csv and summary.json with `ranking` added; returns the new summary. */
+export function writeRanking(out: string, summary: ReportSummary, o: RankingOptions): ReportSummary & { ranking: Ranking } {
+  const ranking = rankImages(summary.images, checkRanking(o));
+  writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(ranking, summary.images));
+  const next = { ...summary, ranking };
+  writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(next, null, 2) + '\n');
+  return next;
+}
