@@ -82,7 +82,9 @@ slices('terciles hold about a third of the images each, cut between bins, and ma
   assert.ok((bright[0].values.meanIoU as number) < 0.4);
   assert.is(bright[2].values.meanIoU, 1);
   // sizes are all equal: one tercile, not three empty ones
-  assert.is(finishSlices(acc).filter((s) => s.property === 'size').length, 1);
+  const sizes = finishSlices(acc).filter((s) => s.property === 'size');
+  assert.is(sizes.length, 1);
+  assert.match(sizes[0].name, /^size all \(100\.\.100\)$/);
 });
 
 slices('histogram bins: up to 1024, fewer for many classes, memory within the bound', () => {

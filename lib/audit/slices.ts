@@ -142,9 +142,12 @@ const TERCILES = ['low', 'mid', 'high'];
 export function finishSlices(acc: SliceAccumulator): SliceRecord[] {
   const out: SliceRecord[] = [];
   for (const p of PROPERTIES) {
-    tercileCells(acc.bins[p], acc.numClasses).forEach((x, i) => {
+    const parts = tercileCells(acc.bins[p], acc.numClasses);
+    // every image in one bin (CamVid's sizes): one slice, named so, not a lone "mid" tercile
+    const single = parts.filter((x) => x.images > 0).length === 1;
+    parts.forEach((x, i) => {
       if (x.images === 0) return;
-      out.push({ property: p, name: `${p} ${TERCILES[i]} (${round(x.lo)}..${round(x.hi)})`, images: x.images, values: cellValues(x, acc.numClasses) });
+      out.push({ property: p, name: `${p} ${single ? 'all' : TERCILES[i]} (${round(x.lo)}..${round(x.hi)})`, images: x.images, values: cellValues(x, acc.numClasses) });
     });
   }
   for (const g of [...acc.groups.keys()].sort()) {
