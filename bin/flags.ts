@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_SAMPLES } from '../lib/commands/report';
 import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
+import { LIMIT_DEFAULTS } from '../lib/engine/limits';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
@@ -19,6 +20,7 @@ export function engineFlags<T>(y: Argv<T>) {
     })
     .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
     .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
+    .option('samples-limit', { type: 'number', default: LIMIT_DEFAULTS.samplesLimit, describe: 'most samples per image --samples or --max-samples may ask for (raise on purpose)' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
     .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
@@ -44,7 +46,7 @@ export const SAVE_MAPS_OPTION = {
 
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
-  for (const key of ['shards', 'tolerance', 'max-samples', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
+  for (const key of ['shards', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'threads', 'batch', 'max-pixels', 'dropout-rate', 'ignore-index']) {
     const v = argv[key];
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new Error(`--${key} must be a number, got '${String(v)}'`);
   }
@@ -70,8 +72,9 @@ function parseSamplesFlag(value: unknown): number | 'auto' {
 }
 
 /** The samples part of parsed engine flags (report, calibrate, audit). */
-export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto'; tolerance?: number; maxSamples?: number } {
-  return { samples: argv.samples as number | 'auto', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined };
+export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto'; tolerance?: number; maxSamples?: number; samplesLimit?: number } {
+  return { samples: argv.samples as number | 'auto', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined,
+    samplesLimit: argv['samples-limit'] as number | undefined };
 }
 
 /** --shard i/n, --shards n, --shard-by (report, calibrate, samples, audit). */

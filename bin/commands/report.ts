@@ -30,14 +30,14 @@ export const reportCommand: CommandModule = {
       by: argv['rank-by'] as RankBy, reduction: argv['rank-reduction'] as Reduction, top: argv.top as number | undefined,
     }) : null;
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
-    // First SIGINT/SIGTERM: finish the image in progress, write summary.json (complete: false)
+    // First SIGINT/SIGTERM: finish the chunk of samples in progress, write summary.json (complete: false)
     // and exit 130/143. A second one exits at once (every file is written atomically).
     const stop = new AbortController();
     let stopSignal: keyof typeof SIGNAL_EXIT | null = null;
     const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
       if (stopSignal) process.exit(SIGNAL_EXIT[sig]);
       stopSignal = sig;
-      process.stderr.write(`\nsegnet-uq: ${sig}: finishing the current image, then stopping (again to quit now)\n`);
+      process.stderr.write(`\nsegnet-uq: ${sig}: finishing the current chunk of samples, then stopping (again to quit now)\n`);
       stop.abort();
     };
     process.on('SIGINT', onSignal);

@@ -23,6 +23,7 @@ export const samplesCommand: CommandModule = {
       inputs: argv.inputs as string[], counts: parseCounts(String(argv.counts)), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
       bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean,
+      samplesLimit: argv['samples-limit'] as number,
       shard, onEvent: (e) => progress(e),
     });
     progress({ type: 'done' });

@@ -30,7 +30,10 @@ export interface PipelineSteps<T, R = never> {
    */
   readonly reuse?: (file: string, index: number, bytes: Uint8Array) => R | undefined;
   readonly onReused?: (value: R, index: number) => void;
-  /** stop before starting the next image when it returns true */
+  /**
+   * stop before starting the next image when it returns true; a run that rejects while it
+   * returns true (one that gave up between chunks) ends the loop without a failure entry
+   */
   readonly stop?: () => boolean;
   /** [40_000_000] the --max-pixels the segmenter was made with (bounds the bytes read) */
   readonly maxPixels?: number;
@@ -82,6 +85,11 @@ export async function runPipeline<T, R = never>(segmenter: Segmenter, files: rea
     if (!outcome.ok) {
       // the model's output does not fit its card: every image would fail the same way
       if (outcome.err instanceof ModelError) throw outcome.err;
+      // stopped mid-image (the run step gave up between chunks): not a failure, the image is not done
+      if (steps.stop?.()) {
+        flush();
+        return false;
+      }
       steps.onFailure({ index: i, file: current.file, message: causeOf(outcome.err, current.file) });
       continue;
     }

@@ -9,6 +9,7 @@ import { statSync } from 'fs';
 import * as path from 'path';
 import type { ConfusionMatrix } from '../metrics/types';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
+import { checkSamplesLimit } from '../engine/limits';
 import type { ModelCard } from '../model/types';
 import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
@@ -47,6 +48,8 @@ export interface ReportOptions extends SegmenterOptions {
   readonly tolerance?: number;
   /** with samples 'auto': most samples per image [default: AUTO_DEFAULTS.maxSamples] */
   readonly maxSamples?: number;
+  /** [10000] most samples per image --samples (or --max-samples) may ask for (lib/engine/limits.ts) */
+  readonly samplesLimit?: number;
   /** seed of the dropout masks [default: 0] */
   readonly seed?: number;
   /** folder of label PNGs named like the images */
@@ -63,7 +66,7 @@ export interface ReportOptions extends SegmenterOptions {
    * settings (model and card hashes, samples, seed, temperature, dropout, device, labels) match
    */
   readonly resume?: boolean;
-  /** when aborted, the image in progress is finished, then summary.json is written with complete: false */
+  /** when aborted, the sampling stops after the current chunk, then summary.json is written with complete: false (the unfinished image left out) */
   readonly signal?: AbortSignal;
   /** events for a progress display; the library never prints */
   readonly onEvent?: (event: ReportEvent) => void;
@@ -170,6 +173,7 @@ export async function runReportWith(options: ReportOptions, hooks: ReportHooks):
 async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, outWarnings: readonly string[]): Promise<ReportSummary> {
   if (options.resume && hooks.onLabelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
+  checkSamplesLimit(samples, options.samplesLimit);
   const samplesSetting = describeSampleCount(samples);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   checkReportOptions(options);
@@ -267,7 +271,11 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
         emit({ type: 'image', index, file, ok: false, message });
       },
       run: (prepared, i) => segmenter.sample(prepared, {
-        samples, seed, onProgress: (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total }),
+        samples, seed, onProgress: (done, total) => {
+          // thrown between chunks: a stop waits for the chunk, not the image (the image is left out, --resume redoes it)
+          if (options.signal?.aborted) throw new Error('stopped');
+          emit({ type: 'sample', index: i, file: prepared.file, done, total });
+        },
       }),
       finish: (prepared, i, result) => {
         try {

@@ -4,7 +4,8 @@
  * largest run are the N=k run, and a snapshot of the accumulator at each count gives every
  * count for about the cost of the largest.
  */
-import * as path from 'path';
+import { checkSamplesLimit } from '../engine/limits';
+import { prepareOutDir } from '../report/out-dir';
 import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
 import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
@@ -35,8 +36,10 @@ export interface SamplesOptions extends SegmenterOptions {
   /** [15] equal-width ECE bins */
   readonly bins?: number;
   readonly recursive?: boolean;
-  /** output folder for samples.json and the charts (nothing is written without it) */
+  /** output folder for samples.json and the charts (nothing is written without it); made before the model loads */
   readonly out?: string;
+  /** [10000] most samples per image the largest count may ask for (lib/engine/limits.ts) */
+  readonly samplesLimit?: number;
   readonly onEvent?: (event: SamplesEvent) => void;
   /** this run's part of the images (lib/shard): needs `out`, where shard.json and samples-stats.json go */
   readonly shard?: ShardSpec | null;
@@ -88,10 +91,11 @@ export function formatSamplesTable(result: SamplesResult): string {
 
 export async function runSamples(options: SamplesOptions): Promise<SamplesResult> {
   const counts = checkCounts(options.counts ?? DEFAULT_COUNTS);
+  checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
-  const out = options.out === undefined ? null : path.resolve(options.out);
-  const all = listInputs(options.inputs, { recursive: options.recursive });
+  const out = options.out === undefined ? null : prepareOutDir(options.out);
+  const all = listInputs(options.inputs, { recursive: options.recursive, exclude: out ? [out] : [] });
   if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }

@@ -1,0 +1,21 @@
+/**
+ * Ranges that invite trouble, refused before any work (issue 20): a sample count that would take
+ * hours per image. Raise a limit on purpose with its flag.
+ */
+import type { SampleCount } from './convergence';
+
+export const LIMIT_DEFAULTS = {
+  /** [10000] most MC samples per image (--samples, --max-samples with auto); --samples-limit raises it */
+  samplesLimit: 10_000,
+} as const;
+
+/** Refuses a sample count (or an auto run's --max-samples) above `limit`, naming the flag that raises it. */
+export function checkSamplesLimit(count: SampleCount, limit: number = LIMIT_DEFAULTS.samplesLimit): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`--samples-limit must be a positive integer, got ${limit}`);
+  const n = typeof count === 'number' ? count : count.maxSamples;
+  const flag = typeof count === 'number' ? '--samples' : '--max-samples';
+  if (n > limit) {
+    throw new RangeError(`${flag} ${n} is above the limit of ${limit} samples per image (each sample is a pass of the model's `
+      + `suffix: hours per image at this size); raise it on purpose with --samples-limit ${n}`);
+  }
+}
