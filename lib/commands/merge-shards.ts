@@ -6,7 +6,6 @@
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { auditExitCode, type AuditResult } from '../audit/result';
-import { readCalibrationReport } from '../report/calibration-files';
 import type { CalibrationReport, SamplesResult } from '../report/formats';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, reportHtml } from '../report/html';
@@ -15,7 +14,7 @@ import type { ReportSummary } from '../report/summary';
 import { checkAlike, checkPartition, loadShard, type LoadedShard } from '../shard/merge-checks';
 import { auditSettings } from '../shard/merge-audit';
 import { auditCalibrationFile } from './audit';
-import { checkSameCalibration, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
+import { foldCalibrations, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
 import { mergeSamples } from '../shard/merge-samples';
 import { mergeSummaries, readSummary } from '../shard/merge-summary';
 
@@ -78,18 +77,17 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
   if (has('summary.json')) {
     // everything is read and checked before the first file is written
     const summaries = shards.map((s) => readSummary(s.dir));
-    const runs = has('calibration.json') ? shards.map((s) => readCalibrationReport(s.dir)) : [];
-    if (runs.length) checkSameCalibration(runs);
+    const fold = has('calibration.json') ? foldCalibrations(shards.map((s) => s.dir)) : null;
     const audit = has('audit.json') ? auditSettings(shards) : null;
-    const classes = runs[0]?.report.classes ?? (summaries.find((s) => s.metrics)?.metrics?.perClass as { class: string }[] | undefined)?.map((c) => c.class) ?? null;
+    const classes = fold?.first.report.classes ?? (summaries.find((s) => s.metrics)?.metrics?.perClass as { class: string }[] | undefined)?.map((c) => c.class) ?? null;
     const card = mergeCard(summaries[0].settings?.card.path ?? '', options.card, classes, path.join(shards[0].dir, 'summary.json'));
     const summary = mergeSummaries(shards, summaries, out, Boolean(options.copy), { shards: record });
     const sections: string[] = [shardsSection(record)];
     writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    if (runs.length) {
+    if (fold) {
       // a partial merge: the missing shards' images were not scored, which an audit must not pass
       const gaps = missing.map((i) => ({ file: `shard ${i}/${count}`, message: 'missing from the merge (--allow-partial): its images are not in these numbers' }));
-      result.calibration = mergeCalibrations(runs, out, card, { shards: record, errors: [...runs.flatMap((r) => r.report.errors), ...gaps] } as Partial<CalibrationReport>);
+      result.calibration = mergeCalibrations(fold, out, card, { shards: record, errors: [...fold.errors, ...gaps] } as Partial<CalibrationReport>);
       sections.push(calibrationSectionHtml(result.calibration, card));
       // the gates on the merged numbers, as `audit --from OUT` checks them (slices and worst images need the images)
       if (audit) result.audit = auditCalibrationFile({ from: out, out, gates: audit.gates, failOnWarn: audit.failOnWarn, baseline: audit.baseline ?? undefined });

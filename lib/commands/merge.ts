@@ -10,8 +10,7 @@ import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
 import { SHARD_FILE } from '../shard/manifest';
 import { mergeShards, type ShardMergeResult } from './merge-shards';
-import { checkSameCalibration, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
-import { readCalibrationReport } from '../report/calibration-files';
+import { foldCalibrations, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
 
 export interface MergeOptions {
   /** shard folders, or calibration.json files (or their folders) of runs made without --shard; two or more */
@@ -61,19 +60,18 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
     return mergeShards({ inputs: options.inputs.map(folderOf), out, copy: options.copy, allowPartial: options.allowPartial, card: options.card });
   }
   if (options.inputs.length < 2) throw new RangeError(`merge needs two or more calibration.json files, got ${JSON.stringify(options.inputs)}`);
-  const runs = options.inputs.map(readCalibrationReport);
   const seen = new Set<string>();
-  for (const run of runs) {
-    const resolved = path.resolve(run.file);
-    if (seen.has(resolved)) throw new RangeError(`${run.file} is given twice: its images would count twice`);
+  for (const input of options.inputs) {
+    const resolved = path.resolve(input.endsWith('.json') ? input : path.join(input, 'calibration.json'));
+    if (seen.has(resolved)) throw new RangeError(`${resolved} is given twice: its images would count twice`);
     seen.add(resolved);
   }
-  checkSameCalibration(runs);
-  const first = runs[0];
+  const fold = foldCalibrations(options.inputs);
+  const { first, runs } = fold;
   const card = mergeCard(first.report.model.card, options.card, first.report.classes, first.file);
-  const merged = mergeCalibrations(runs, out, card);
+  const merged = mergeCalibrations(fold, out, card);
   writeFileAtomic(insideOutput(out, 'index.html'), pageHtml('segnet-uq merged calibration', `<h1>segnet-uq calibration, ${runs.length} runs merged</h1>
-<ul>${runs.map((r) => `<li><code>${escapeHtml(path.resolve(r.file))}</code>: ${r.stats.images} labelled images</li>`).join('')}</ul>
+<ul>${runs.map((r) => `<li><code>${escapeHtml(path.resolve(r.file))}</code>: ${r.images} labelled images</li>`).join('')}</ul>
 ${calibrationSectionHtml(merged, card)}`));
   return { out, shards: { count: 0, by: 'none', merged: [], missing: [] }, calibration: merged };
 }

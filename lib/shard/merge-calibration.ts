@@ -52,20 +52,46 @@ export function mergeCard(recorded: string, override: string | undefined, classe
   return card;
 }
 
-/** Adds up the runs (already checked alike), writes OUT/calibration.json and OUT/charts/. */
-export function mergeCalibrations(runs: readonly CalibrationRun[], out: string, card: ModelCard,
-  extra: Partial<CalibrationReport> = {}): CalibrationReport {
-  const first = runs[0];
-  const stats = runs.slice(1).reduce((acc: MetricStats, run) => mergeMetricStats(acc, run.stats), first.stats);
-  const metrics = summarizeMetrics(stats);
+/** The runs added up so far: only the first report and the running statistics stay in memory. */
+export interface CalibrationFold {
+  readonly first: CalibrationRun;
+  readonly stats: MetricStats;
+  readonly errors: CalibrationReport['errors'];
+  /** per run: its file and labelled images */
+  readonly runs: readonly { readonly file: string; readonly images: number; readonly labels: string }[];
+}
+
+/**
+ * Reads the runs one at a time, checks each against the first and adds its statistics: memory
+ * holds two runs' statistics at most, whatever the number of shards (a CamVid calibration.json
+ * is about 6 MB, so 1,000 shards held at once would not fit).
+ */
+export function foldCalibrations(inputs: readonly string[]): CalibrationFold {
+  const first = readCalibrationReport(inputs[0]);
+  let stats = first.stats;
+  const errors = [...first.report.errors];
+  const runs = [{ file: first.file, images: first.stats.images, labels: first.report.labels }];
+  for (const input of inputs.slice(1)) {
+    const run = readCalibrationReport(input);
+    checkSameCalibration([first, run]);
+    stats = mergeMetricStats(stats, run.stats);
+    errors.push(...run.report.errors);
+    runs.push({ file: run.file, images: run.stats.images, labels: run.report.labels });
+  }
+  return { first, stats, errors, runs };
+}
+
+/** Writes the folded runs' OUT/calibration.json and OUT/charts/. */
+export function mergeCalibrations(fold: CalibrationFold, out: string, card: ModelCard, extra: Partial<CalibrationReport> = {}): CalibrationReport {
+  const metrics = summarizeMetrics(fold.stats);
   const charts = writeCalibrationCharts(out, metrics, card);
   const merged: CalibrationReport = {
-    ...first.report,
+    ...fold.first.report,
     ...fileHeader(CALIBRATION_SCHEMA_VERSION),
-    labels: runs.map((r) => r.report.labels).filter((v, i, all) => all.indexOf(v) === i).join(path.delimiter),
-    metrics, temperature: null, charts, stats: metricStatsToJSON(stats),
-    errors: runs.flatMap((r) => r.report.errors),
-    mergedFrom: runs.map((r) => path.resolve(r.file)),
+    labels: [...new Set(fold.runs.map((r) => r.labels))].join(path.delimiter),
+    metrics, temperature: null, charts, stats: metricStatsToJSON(fold.stats),
+    errors: fold.errors,
+    mergedFrom: fold.runs.map((r) => path.resolve(r.file)),
     ...extra,
   };
   writeCalibrationReport(out, merged);
