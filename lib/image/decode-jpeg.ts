@@ -2,6 +2,7 @@
 import * as jpeg from 'jpeg-js';
 import type { RgbImage } from './types';
 import { ImageError } from './errors';
+import { jpegEnd } from './stream-end';
 
 /** The cause in words for a jpeg-js exception message. */
 function describeJpegFailure(message: string): string {
@@ -22,8 +23,9 @@ function describeJpegFailure(message: string): string {
  */
 export function decodeJpegRgb(bytes: Uint8Array, file: string | undefined, maxPixels: number): RgbImage {
   let decoded: { width: number; height: number; data: Uint8Array };
+  const end = jpegEnd(bytes, file); // no scan data or no end named here; bytes after EOI ignored
   try {
-    decoded = jpeg.decode(bytes, {
+    decoded = jpeg.decode(bytes.subarray(0, end), {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
@@ -33,10 +35,7 @@ export function decodeJpegRgb(bytes: Uint8Array, file: string | undefined, maxPi
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const n = bytes.length;
-    const ended = n >= 2 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
-    const reason = ended ? describeJpegFailure(message) : `truncated JPEG data (no end-of-image marker; ${message})`;
-    throw new ImageError(reason, file, err);
+    throw new ImageError(describeJpegFailure(message), file, err);
   }
   const { width, height, data } = decoded;
   if (data.length !== width * height * 3) {

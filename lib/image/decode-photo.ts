@@ -15,6 +15,7 @@ import { decodeWithSharp } from './decode-sharp';
 import { ImageError } from './errors';
 import { orientImage, pngOrientation, type Orientation } from './exif';
 import { SHARP_FORMATS, sniffPhotoFormat, UNSUPPORTED_REASONS, type PhotoFormat } from './formats';
+import { jpegEnd } from './stream-end';
 import { checkBytes } from './validate';
 
 export interface DecodedPhoto {
@@ -42,13 +43,11 @@ export async function decodePhoto(bytes: Uint8Array, options: DecodeOptions = {}
   if (refused !== undefined) throw new ImageError(refused, file);
   if (format === 'jpeg') {
     checkedHeader(bytes, file, maxPixels); // the SOF header, its size and the limit, with decodeImage's messages
-    const n = bytes.length;
-    if (n < 2 || bytes[n - 2] !== 0xff || bytes[n - 1] !== 0xd9) {
-      throw new ImageError('truncated JPEG data (no end-of-image marker)', file);
-    }
   }
   if (format === 'jpeg' || SHARP_FORMATS.includes(format)) {
-    const { image, orientation } = await decodeWithSharp(bytes, format, file, maxPixels);
+    // JPEG: no scan data or no end named here, bytes after EOI ignored (the rule PNG follows too)
+    const data = format === 'jpeg' ? bytes.subarray(0, jpegEnd(bytes, file)) : bytes;
+    const { image, orientation } = await decodeWithSharp(data, format, file, maxPixels);
     return { image, format, orientation };
   }
   const stored = decodeImage(bytes, { file, maxPixels });

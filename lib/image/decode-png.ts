@@ -1,6 +1,7 @@
 /** pngjs behind a wrapper that turns its exceptions into ImageError with a human cause. */
 import { PNG, type PNGWithMetadata } from 'pngjs';
 import { ImageError } from './errors';
+import { pngEnd } from './stream-end';
 
 /** A decoded PNG as pngjs gives it: RGBA, 8-bit (or raw samples when `skipRescale`). */
 export type DecodedPng = PNGWithMetadata;
@@ -22,7 +23,9 @@ function describePngFailure(message: string): string {
  * @param skipRescale [false] keep raw samples (16-bit data then comes as a Uint16Array)
  */
 export function readPng(bytes: Uint8Array, file: string | undefined, skipRescale = false): DecodedPng {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // structural faults named first (pngjs calls them all 'unrecognised content'); bytes after IEND ignored
+  const end = pngEnd(bytes, file);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, end);
   let png: DecodedPng;
   try {
     png = PNG.sync.read(buffer, { skipRescale });

@@ -42,7 +42,7 @@ export function validateCard(raw: unknown, file: string): ModelCard {
   const inp = input as Record<string, unknown>;
   for (const key of ['width', 'height']) {
     const v = inp[key];
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 16384) fail(`input.${key} must be a positive integer, got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 16384) fail(`input.${key} must be an integer in 1..16384, got ${JSON.stringify(v)}`);
   }
   if ((inp.layout ?? 'NCHW') !== 'NCHW') fail(`input.layout must be "NCHW", got ${JSON.stringify(inp.layout)}`);
   if (!isRgb(inp.mean)) fail('input.mean must be 3 numbers');
