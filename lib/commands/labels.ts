@@ -7,6 +7,7 @@ import type { MetricImageInput } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import type { UncertaintyMaps } from '../engine/types';
 import { decodeLabel } from '../image';
+import { labelColors } from '../model/card';
 import { resizeMaps } from '../report/resize-maps';
 import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
 
@@ -27,7 +28,7 @@ export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, 
   if (!file) throw new LabelError(imageFile, `no label named like it in ${labelDir}`);
   let label: GrayImage;
   try {
-    label = decodeLabel(readInputFile(file, maxImageBytes(maxPixels)), { file, maxPixels, palette: card.classes.map((c) => c.color) });
+    label = decodeLabel(readInputFile(file, maxImageBytes(maxPixels)), { file, maxPixels, ...labelColors(card) });
   } catch (err) {
     throw new LabelError(file, err instanceof InputError ? err.reason : causeOf(err as Error, file));
   }

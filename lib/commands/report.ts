@@ -14,7 +14,7 @@ import type { ModelCard } from '../model/types';
 import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { decodeLabel } from '../image';
-import { resolveModel } from '../model/card';
+import { labelColors, resolveModel } from '../model/card';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
 import { addCounts, labelMetrics } from '../report/label-metrics';
@@ -103,7 +103,7 @@ function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: Model
   maxPixels: number, total: ConfusionMatrix, file: string, onLabelled?: ReportHooks['onLabelled']): LabelledOutcome {
   let label;
   try {
-    label = decodeLabel(readInputFile(labelFile, maxImageBytes(maxPixels)), { file: labelFile, maxPixels, palette: card.classes.map((c) => c.color) });
+    label = decodeLabel(readInputFile(labelFile, maxImageBytes(maxPixels)), { file: labelFile, maxPixels, ...labelColors(card) });
   } catch (err) {
     return { error: { file: labelFile, message: causeOf(err as Error, labelFile) } };
   }

@@ -16,6 +16,11 @@ export interface DecodeLabelOptions extends DecodeOptions {
    * RGB/RGBA labels, ignored for gray and palette PNGs
    */
   readonly palette?: readonly RgbColor[];
+  /**
+   * [undefined] one more colour of RGB/RGBA labels and the value it maps to: the card's
+   * `ignoreColor` and `ignoreIndex` (CamVid's void is black), so colour labels with void decode
+   */
+  readonly ignore?: { readonly color: RgbColor; readonly index: number };
 }
 
 const COLOR_GRAY = 0;
@@ -35,8 +40,9 @@ const COLOR_GRAY_ALPHA = 4;
  * @param options.maxPixels [40_000_000] largest accepted width*height
  */
 export function decodeLabel(bytes: Uint8Array, options: DecodeLabelOptions = {}): GrayImage {
-  const { file, maxPixels = DEFAULT_MAX_PIXELS, palette } = options;
+  const { file, maxPixels = DEFAULT_MAX_PIXELS, palette, ignore } = options;
   if (palette !== undefined) checkPalette(palette);
+  if (ignore !== undefined) checkIgnore(ignore, palette ?? []);
   const header = checkedHeader(bytes, file, maxPixels);
   if (header.format === 'jpeg') {
     throw new ImageError('label is a JPEG: lossy compression corrupts class indices, store labels as PNG', file);
@@ -53,7 +59,15 @@ export function decodeLabel(bytes: Uint8Array, options: DecodeLabelOptions = {})
       file,
     );
   }
-  return colorLabel(png, palette, file);
+  return colorLabel(png, palette, file, ignore);
+}
+
+function checkIgnore(ignore: { color: RgbColor; index: number }, palette: readonly RgbColor[]): void {
+  checkColors('options.ignore.color', [ignore.color]);
+  if (!Number.isInteger(ignore.index) || ignore.index < 0 || ignore.index > 255) throw new RangeError(`options.ignore.index must be an integer in 0..255, got ${ignore.index}`);
+  const c = ignore.color;
+  const clash = palette.findIndex((p) => p[0] === c[0] && p[1] === c[1] && p[2] === c[2]);
+  if (clash >= 0 && clash !== ignore.index) throw new RangeError(`the ignore colour ${JSON.stringify(c)} is also the colour of class ${clash}`);
 }
 
 function checkPalette(palette: readonly RgbColor[]): void {
@@ -112,9 +126,11 @@ function paletteLabel(png: RgbaSamples, bytes: Uint8Array, file: string | undefi
   return mapColors(png, indexOf, file, 'palette entry');
 }
 
-function colorLabel(png: RgbaSamples, palette: readonly RgbColor[], file: string | undefined): GrayImage {
+function colorLabel(png: RgbaSamples, palette: readonly RgbColor[], file: string | undefined,
+  ignore?: { readonly color: RgbColor; readonly index: number }): GrayImage {
   const indexOf = new Map<number, number>();
   for (let i = 0; i < palette.length; i++) indexOf.set((palette[i][0] << 16) | (palette[i][1] << 8) | palette[i][2], i);
+  if (ignore) indexOf.set((ignore.color[0] << 16) | (ignore.color[1] << 8) | ignore.color[2], ignore.index);
   return mapColors(png, indexOf, file, 'class colour');
 }
 

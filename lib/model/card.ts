@@ -52,8 +52,23 @@ export function validateCard(raw: unknown, file: string): ModelCard {
   if (c.ignoreIndex !== undefined && (!Number.isInteger(c.ignoreIndex) || (c.ignoreIndex as number) < 0 || (c.ignoreIndex as number) > 255)) {
     fail(`ignoreIndex must be an integer in 0..255, got ${JSON.stringify(c.ignoreIndex)}`);
   }
+  if (c.ignoreColor !== undefined && c.ignoreColor !== null) {
+    if (!isRgb(c.ignoreColor) || (c.ignoreColor as number[]).some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
+      fail(`ignoreColor must be [r, g, b] of integers in 0..255 or null, got ${JSON.stringify(c.ignoreColor)}`);
+    }
+    if (c.ignoreIndex === undefined) fail('ignoreColor needs ignoreIndex: the label value its pixels stand for');
+    const clash = (c.classes as { color: number[] }[]).findIndex((k) => k.color.every((v, i) => v === (c.ignoreColor as number[])[i]));
+    if (clash >= 0 && clash !== c.ignoreIndex) fail(`ignoreColor ${JSON.stringify(c.ignoreColor)} is also the colour of classes[${clash}]`);
+  }
   if (c.temperature !== undefined && (typeof c.temperature !== 'number' || !(c.temperature > 0))) fail('temperature must be a positive number');
   return { ...(c as object), input: { layout: 'NCHW', ...inp }, output } as unknown as ModelCard;
+}
+
+/** What decodeLabel needs of a card to map RGB labels: the class colours and the ignore colour. */
+export function labelColors(card: ModelCard): { palette: [number, number, number][]; ignore?: { color: [number, number, number]; index: number } } {
+  const palette = card.classes.map((k) => [...k.color] as [number, number, number]);
+  const color = card.ignoreColor;
+  return color && card.ignoreIndex !== undefined ? { palette, ignore: { color: [...color] as [number, number, number], index: card.ignoreIndex } } : { palette };
 }
 
 export function loadCard(cardPath: string): ModelCard {

@@ -28,6 +28,11 @@ export interface ModelCard {
   };
   /** label value ignored in metrics (CamVid: 11) */
   readonly ignoreIndex?: number;
+  /**
+   * the colour of `ignoreIndex` pixels in RGB labels (CamVid's void: [0, 0, 0]); null or absent:
+   * none, and a colour no class has is an error
+   */
+  readonly ignoreColor?: readonly [number, number, number] | null;
   /** the dropout points the model carries, informational (the rewrite finds them itself) */
   readonly dropout?: { readonly points: readonly string[]; readonly rate: number };
   /** softmax temperature fitted by `calibrate --fit-temperature` (1 = none) */
