@@ -141,6 +141,14 @@ test('same image, samples and seed: same numbers', async () => {
   assert.is.not(a.id, b.id);
 });
 
+test('samples=auto: the N the image converged at (16..50, a multiple of 8 or 50), the same N and numbers again', async () => {
+  const a = (await (await segment(photo, 'samples=auto&seed=9')).json()) as SegmentResponse;
+  const b = (await (await segment(photo, 'samples=auto&seed=9')).json()) as SegmentResponse;
+  assert.ok([16, 24, 32, 40, 48, 50].includes(a.samples), `N=${a.samples}`);
+  assert.is(b.samples, a.samples);
+  assert.equal(a.summary, b.summary);
+});
+
 test('bad bytes -> 400 JSON; wrong content type -> 415; bad query -> 400', async () => {
   assert.match(await errorOf(await segment('definitely not an image'), 400), /not a PNG or JPEG/);
   assert.match(await errorOf(await segment(new Uint8Array(0)), 400), /empty body/);

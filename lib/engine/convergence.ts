@@ -171,6 +171,11 @@ export function resolveSampleCount(samples: number | string, tolerance?: number,
   return n;
 }
 
+/** The most samples a count can take (progress totals). */
+export function plannedSamples(count: SampleCount): number {
+  return typeof count === 'number' ? count : count.maxSamples;
+}
+
 /** What summary.json and --resume record: N, or 'auto' with its bounds. */
 export function describeSampleCount(count: SampleCount): number | { readonly auto: AutoSamples } {
   return typeof count === 'number' ? count : { auto: count };

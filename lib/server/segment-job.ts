@@ -12,10 +12,12 @@ import { meanOf } from '../report/resize-maps';
 import { ClientGoneError, HttpError } from './http-error';
 import type { ProgressState } from './progress';
 import { newResultId, StoredResult } from './result-store';
+import { plannedSamples, type SampleCount } from '../engine/convergence';
 
 export interface SegmentJob {
   readonly bytes: Uint8Array;
-  readonly samples: number;
+  /** N, or --samples auto's rule (?samples=auto) */
+  readonly samples: SampleCount;
   readonly seed: number;
   /** aborts between sampling chunks (an AbortSignal, or the worker's view of a shared flag) */
   readonly signal: { readonly aborted: boolean };
@@ -40,8 +42,9 @@ function checkAlive(signal: { readonly aborted: boolean }): void {
 export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Promise<StoredResult> {
   const card: ModelCard = segmenter.card;
   const report = job.onProgress ?? ((): void => undefined);
+  const planned = plannedSamples(job.samples);
   checkAlive(job.signal);
-  report({ state: 'decoding', done: 0, total: job.samples, position: 0 });
+  report({ state: 'decoding', done: 0, total: planned, position: 0 });
   const t0 = performance.now();
   let prepared;
   try {
@@ -52,7 +55,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
   }
   const t1 = performance.now();
   checkAlive(job.signal);
-  report({ state: 'sampling', done: 0, total: job.samples, position: 0 });
+  report({ state: 'sampling', done: 0, total: planned, position: 0 });
   const result = await segmenter.sample(prepared, {
     samples: job.samples, seed: job.seed,
     onProgress: (done, total) => {
@@ -61,7 +64,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
     },
   });
   checkAlive(job.signal);
-  report({ state: 'rendering', done: job.samples, total: job.samples, position: 0 });
+  report({ state: 'rendering', done: result.maps.samples, total: result.maps.samples, position: 0 });
   const t2 = performance.now();
   const { images, ranges } = renderImageOutputs(result.image, result.maps, card, job.displayMaxSide);
   const pngs = {
@@ -75,7 +78,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
   const response: SegmentResponse = {
     id, model: card.name, width: result.image.width, height: result.image.height,
     displayWidth: images.classMap.width, displayHeight: images.classMap.height,
-    samples: job.samples, seed: job.seed,
+    samples: result.maps.samples, seed: job.seed,
     ms: Math.round(job.queueMs + t3 - t0),
     timings: { queueMs: Math.round(job.queueMs), decodeMs: Math.round(t1 - t0), sampleMs: Math.round(t2 - t1), renderMs: Math.round(t3 - t2) },
     summary: {

@@ -10,6 +10,7 @@ import { JOB_TOKEN_PATTERN, ProgressState } from './progress';
 import type { Ticket } from './queue';
 import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
+import { AUTO_DEFAULTS, plannedSamples, type SampleCount } from '../engine/convergence';
 
 function integerQuery(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
   const raw = query.get(name);
@@ -19,6 +20,14 @@ function integerQuery(query: URLSearchParams, name: string, fallback: number, mi
     throw new HttpError(400, `query '${name}' must be an integer in ${min}..${max}, got '${raw}'`);
   }
   return v;
+}
+
+/** ?samples=N, or ?samples=auto: the stopping rule of --samples auto, capped at the server's --max-samples. */
+function sampleQuery(query: URLSearchParams, fallback: number, max: number): SampleCount {
+  if (query.get('samples') !== 'auto') return integerQuery(query, 'samples', fallback, 1, max);
+  const most = Math.min(AUTO_DEFAULTS.maxSamples, max);
+  if (most < AUTO_DEFAULTS.minSamples) throw new HttpError(400, `query 'samples=auto' needs --max-samples of at least ${AUTO_DEFAULTS.minSamples}, the server allows ${max}`);
+  return { ...AUTO_DEFAULTS, maxSamples: most };
 }
 
 function jobToken(query: URLSearchParams): string | null {
@@ -31,7 +40,8 @@ function jobToken(query: URLSearchParams): string | null {
 export async function handleSegment(ctx: RouteContext): Promise<void> {
   const { app, req, res, url } = ctx;
   const o = app.options;
-  const samples = integerQuery(url.searchParams, 'samples', o.samples, 1, o.maxSamples);
+  const samples = sampleQuery(url.searchParams, o.samples, o.maxSamples);
+  const planned = plannedSamples(samples);
   const seed = integerQuery(url.searchParams, 'seed', 0, 0, 0xffffffff);
   const token = jobToken(url.searchParams);
   const setProgress = (state: ProgressState): void => { if (token) app.progress.set(token, state); };
@@ -43,7 +53,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
   let ticket: Ticket | null = null;
   try {
     const leave = app.uploads.enter();
-    setProgress({ state: 'queued', done: 0, total: samples, position: 0 });
+    setProgress({ state: 'queued', done: 0, total: planned, position: 0 });
     let bytes: Buffer;
     try {
       bytes = await readBody(req, { maxBytes: o.maxUpload, timeoutMs: o.uploadTimeoutMs, signal: controller.signal,
@@ -55,7 +65,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     const admitted = app.queue.admit();
     ticket = admitted;
     if (token) app.tickets.set(token, admitted);
-    setProgress({ state: 'queued', done: 0, total: samples, position: admitted.position() });
+    setProgress({ state: 'queued', done: 0, total: planned, position: admitted.position() });
     const t0 = performance.now();
     const stored = await admitted.run(() => app.engine.run({
       bytes, samples, seed, signal: controller.signal, queueMs: performance.now() - t0, displayMaxSide: o.displayMaxSide,
@@ -63,12 +73,12 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     }), controller.signal);
     app.store.put(stored);
     const r = stored.response;
-    setProgress({ state: 'done', done: samples, total: samples, position: 0, id: r.id });
-    app.emit({ type: 'segment', id: r.id, samples, width: r.width, height: r.height, ms: r.ms });
+    setProgress({ state: 'done', done: r.samples, total: r.samples, position: 0, id: r.id });
+    app.emit({ type: 'segment', id: r.id, samples: r.samples, width: r.width, height: r.height, ms: r.ms });
     sendJson(res, 200, r);
   } catch (err) {
-    if (err instanceof ClientGoneError || controller.signal.aborted) setProgress({ state: 'cancelled', done: 0, total: samples, position: 0, error: 'cancelled' });
-    else setProgress({ state: 'error', done: 0, total: samples, position: 0, error: (err as Error).message });
+    if (err instanceof ClientGoneError || controller.signal.aborted) setProgress({ state: 'cancelled', done: 0, total: planned, position: 0, error: 'cancelled' });
+    else setProgress({ state: 'error', done: 0, total: planned, position: 0, error: (err as Error).message });
     throw err;
   } finally {
     if (token) app.tickets.delete(token);

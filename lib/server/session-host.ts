@@ -11,10 +11,11 @@ import type { SegmenterOptions } from '../engine/segmenter';
 import type { ProgressState } from './progress';
 import type { StoredResult } from './result-store';
 import { deserializeError, FromWorker, JobMessage, ModelInfo, reviveStored } from './session-protocol';
+import type { SampleCount } from '../engine/convergence';
 
 export interface HostJob {
   readonly bytes: Uint8Array;
-  readonly samples: number;
+  readonly samples: SampleCount;
   readonly seed: number;
   readonly queueMs: number;
   readonly displayMaxSide: number;

@@ -8,6 +8,7 @@ import type { ModelCard } from '../model/types';
 import { ClientGoneError, HttpError } from './http-error';
 import type { ProgressState } from './progress';
 import { MAP_NAMES, StoredResult } from './result-store';
+import type { SampleCount } from '../engine/convergence';
 
 /** What the routes read of the model once the worker has loaded it. */
 export interface ModelInfo {
@@ -21,7 +22,7 @@ export interface JobMessage {
   readonly type: 'job';
   readonly id: number;
   readonly bytes: Uint8Array;
-  readonly samples: number;
+  readonly samples: SampleCount;
   readonly seed: number;
   readonly queueMs: number;
   readonly displayMaxSide: number;
