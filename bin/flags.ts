@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_SAMPLES } from '../lib/commands/report';
 import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
 import { LIMIT_DEFAULTS } from '../lib/engine/limits';
+import { parseByteSize } from '../lib/server/options';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
@@ -25,6 +26,7 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
     .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
     .option('batch', { type: 'number', describe: 'samples per session run [default: 8 on cpu (measured, bench/RESULTS.md), 16 on cuda, 8 on webgpu]' })
+    .option('max-memory', { type: 'string', describe: "memory the batch's estimated suffix activations may take, e.g. 4GB; a larger --batch is refused [default: half the RAM]" })
     .option('dropout-rate', { type: 'number', describe: 'override every dropout rate, in (0, 1)' })
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
     .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
@@ -59,6 +61,7 @@ export function segmenterOptions(argv: Record<string, unknown>): SegmenterOption
     model: argv.model as string | undefined, card: argv.card as string | undefined, device: argv.device as Device,
     threads: argv.threads as number, batch: argv.batch as number | undefined, dropoutRate: argv['dropout-rate'] as number | undefined,
     dropoutAt: argv['dropout-at'] as string[] | undefined, dropout: argv.dropout as 'mc' | 'off', strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
+    maxMemory: argv['max-memory'] === undefined ? undefined : parseByteSize('--max-memory', argv['max-memory'] as string),
   };
 }
 

@@ -3,6 +3,7 @@
  * prefix (run once per image) and the stochastic suffix with masks as inputs and the chunk
  * aggregation appended. One deterministic probe run reads every tensor shape the masks need.
  */
+import { peakActivationBytes, tensorBytes } from './memory-estimate';
 import { appendAggregation } from '../graph/aggregate';
 import { expandBoundaryForBatch } from '../graph/expand-boundary';
 import { DropoutPoint, findSubgraphDropouts, removeDropouts, rewriteDropouts, RewriteOptions } from '../graph/dropout-rewrite';
@@ -49,6 +50,8 @@ export interface CompiledModel {
   readonly deterministic: boolean;
   readonly prefixNodeCount: number;
   readonly suffixNodeCount: number;
+  /** estimated peak activation bytes of one sample in the suffix (0 when not estimated) */
+  readonly suffixBytesPerSample?: number;
   /**
    * The rewritten model unsplit, masks for one sample as inputs, with the aggregation appended:
    * N=1 as one session run (lib/engine/single-pass.ts); null for a deterministic model. Built
@@ -141,9 +144,14 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
   // encoded before the split: the batch expansion renames inputs of nodes the two graphs share
   const rewrittenBytes = options.dropout === 'off' || points.length === 0 ? null : encodeModel(rewritten);
   const split = splitAtMasks(rewritten, masks);
-  // probed with dropout off: the same tensors, and no ratio input to feed
-  const probed = await probeTensors(removeDropouts(source), inputName, options.inputDims,
-    [...new Set([...points.map((p) => p.tensor), ...split.boundary, outputName])], options);
+  // probed with dropout off: the same tensors, and no ratio input to feed; the suffix's
+  // activations too, for the memory estimate per sample (lib/engine/memory-estimate.ts)
+  const probeModel = removeDropouts(source);
+  const produced = new Set(((probeModel.graph as Graph).node ?? []).flatMap((n) => n.output ?? []));
+  const activations = split.suffixNodes.flatMap((n) => n.output ?? []).filter((t) => produced.has(t));
+  const probed = await probeTensors(probeModel, inputName, options.inputDims,
+    [...new Set([...points.map((p) => p.tensor), ...split.boundary, outputName, ...activations])], options);
+  const probedBytes = (t: string): number | undefined => { const p = probed.get(t); return p ? tensorBytes(p) : undefined; };
   const out = probed.get(outputName) as { dims: number[] };
   if (out.dims.length !== 4 || out.dims[0] !== 1) {
     throw new ModelError(file, `output '${outputName}' has dims [${out.dims.join(', ')}]; expected class scores [1, C, H, W]`);
@@ -193,6 +201,7 @@ export async function compileModel(source: Model, options: CompileOptions): Prom
     deterministic: false,
     prefixNodeCount: split.prefixNodes.length,
     suffixNodeCount: split.suffixNodes.length,
+    suffixBytesPerSample: peakActivationBytes(split.suffixNodes, probedBytes, new Set([outputName])),
     single: rewrittenBytes ? singlePassGraph(rewrittenBytes, outputName, compiledPoints, options) : null,
   };
 }

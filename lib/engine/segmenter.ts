@@ -2,6 +2,8 @@
  * One object per model for the commands: reads the ONNX file and its card, compiles the MC
  * graphs, and turns image bytes into uncertainty maps.
  */
+import { totalmem } from 'os';
+import { checkBatchMemory, MEMORY_SHARE } from './memory-estimate';
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
@@ -38,6 +40,8 @@ export interface SegmenterOptions {
   readonly threads?: number;
   /** samples per suffix run [default: DEFAULT_BATCH[device]] */
   readonly batch?: number;
+  /** [half the machine's RAM] bytes the batch's estimated suffix activations may take (--max-memory) */
+  readonly maxMemory?: number;
   /** overrides every dropout rate, in (0, 1) */
   readonly dropoutRate?: number;
   /** extra dropout points, "TENSOR" or "TENSOR:p" */
@@ -131,6 +135,8 @@ export class Segmenter {
       throw new ModelError(modelPath, 'the model has no dropout before its output, so every MC sample is identical (--strict); '
         + 'add dropout with --dropout-at TENSOR[:p]');
     }
+    checkBatchMemory(compiled.deterministic ? 1 : options.batch ?? DEFAULT_BATCH[device], compiled.suffixBytesPerSample ?? 0,
+      options.maxMemory ?? Math.floor(totalmem() * MEMORY_SHARE));
     const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch: options.batch ?? DEFAULT_BATCH[device] });
     if (options.dropout !== 'off') {
       try {

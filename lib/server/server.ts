@@ -77,6 +77,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
   const segmenterOptions: SegmenterOptions = {
     model: rest.model, card: rest.card, device: rest.device, threads: rest.threads, batch: rest.batch, dropoutRate: rest.dropoutRate,
     dropoutAt: rest.dropoutAt, dropout: rest.dropout, strict: rest.strict, temperature: rest.temperature, maxPixels: o.maxPixels,
+    maxMemory: rest.maxMemory,
   };
   const engine = await SessionHost.start(segmenterOptions);
   const app: App = {
