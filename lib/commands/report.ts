@@ -7,16 +7,13 @@
 import { createHash } from 'crypto';
 import { statSync } from 'fs';
 import * as path from 'path';
-import type { ConfusionMatrix } from '../metrics/types';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
 import type { ModelCard } from '../model/types';
-import { DEFAULT_BATCH, Segmenter, SegmenterOptions, SegmentResult } from '../engine/segmenter';
+import { DEFAULT_BATCH, Segmenter, SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
-import { decodeLabel } from '../image';
-import { labelColors, resolveModel } from '../model/card';
-import { addToConfusion, createConfusion } from '../metrics/confusion';
-import { globalAccuracy, meanIoU } from '../metrics/segmentation';
+import { resolveModel } from '../model/card';
+import { createConfusion } from '../metrics/confusion';
 import { addCounts, labelMetrics } from '../report/label-metrics';
 import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic } from '../atomic';
 import { prepareOutDir } from '../report/out-dir';
@@ -30,8 +27,8 @@ import type { LabelledImage } from '../run/types';
 import { previousImages, reusable, sha256File } from '../report/resume';
 import { ReportError, ReportImage, ReportImageOutputs, ReportSettings, ReportSummary, SCHEMA_VERSION } from '../report/summary';
 import { describeFsError } from '../errors';
-import { causeOf, labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
-import { labelValueMessage } from './labels';
+import { labelPathFor, listInputs, maxImageBytes, readInputFile } from './inputs';
+import { scoreAgainstLabel, type LabelledOutcome } from './score-label';
 import { runPipeline } from './pipeline';
 import { checkInteger, checkRate } from './options';
 import { fileHeader } from '../report/file-header';
@@ -93,41 +90,6 @@ export interface ReportHooks {
   /** HTML sections after the image table, built once the run is over */
   readonly sections?: (summary: ReportSummary) => readonly string[];
 }
-
-interface LabelledOutcome {
-  readonly metrics?: ReportImage['metrics'];
-  readonly error?: ReportError;
-}
-
-function scoreAgainstLabel(result: SegmentResult, labelFile: string, card: ModelCard, ignoreIndex: number | undefined,
-  maxPixels: number, total: ConfusionMatrix, file: string, onLabelled?: ReportHooks['onLabelled']): LabelledOutcome {
-  let label;
-  try {
-    label = decodeLabel(readInputFile(labelFile, maxImageBytes(maxPixels)), { file: labelFile, maxPixels, ...labelColors(card) });
-  } catch (err) {
-    return { error: { file: labelFile, message: causeOf(err as Error, labelFile) } };
-  }
-  const { width, height } = result.image;
-  if (label.width !== width || label.height !== height) {
-    return { error: { file: labelFile, message: `label is ${label.width}x${label.height}, its image is ${width}x${height}` } };
-  }
-  const full = resizeMaps(result.maps, width, height, { withVariance: false });
-  const one = createConfusion(card.classes.length);
-  try {
-    addToConfusion(one, label.data, full.predicted, ignoreIndex);
-  } catch (err) {
-    return { error: { file: labelFile, message: labelValueMessage(err as Error, label.width, card.classes.length, ignoreIndex) } };
-  }
-  try {
-    onLabelled?.({ file, labelFile, label, maps: full, result });
-  } catch (err) {
-    return { error: { file: labelFile, message: causeOf(err as Error, labelFile) } };
-  }
-  addCounts(total, one.counts);
-  return { metrics: { globalAccuracy: globalAccuracy(one), meanIoU: nullIfNaN(meanIoU(one)), confusion: Array.from(one.counts) } };
-}
-
-const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** Checks every number and name of the options before any work, naming the flag and the value. */
 function checkReportOptions(options: ReportOptions): void {
