@@ -7,13 +7,14 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { auditCommand } from './commands/audit';
 import { calibrateCommand } from './commands/calibrate';
+import { cardCommand } from './commands/card';
 import { inspectCommand } from './commands/inspect';
 import { mergeCommand } from './commands/merge';
 import { reportCommand } from './commands/report';
 import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
 
-const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, mergeCommand, inspectCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
 
 async function main(): Promise<void> {
   let cli = yargs(hideBin(process.argv)).scriptName('segnet-uq').usage('$0 <command> [options]');

@@ -25,6 +25,7 @@ export function progressPrinter(stream: NodeJS.WriteStream | { write(s: string):
   return (event) => {
     if (event.type === 'start') {
       for (const w of event.warnings) stream.write(`warning: ${w}\n`);
+      for (const i of event.info ?? []) stream.write(`info: ${i}\n`);
       tracker.start(event.total);
       // an image can take minutes: the 30 s lines must not wait for the next event
       if (!tty && !options.quiet) timer = setInterval(line, 5000).unref();

@@ -72,7 +72,7 @@ export interface ReportOptions extends SegmenterOptions {
 }
 
 export type ReportEvent =
-  | { type: 'start'; total: number; warnings: readonly string[] }
+  | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
 
@@ -183,7 +183,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
   const colorBar = writeColorBar(out);
   const emit = options.onEvent ?? ((): void => undefined);
   const warnings = [...outWarnings, ...listing.excluded.map((d) => `${d}: skipped, it is the output folder (or inside it)`), ...segmenter.warnings];
-  emit({ type: 'start', total: listing.files.length, warnings });
+  emit({ type: 'start', total: listing.files.length, warnings, info: segmenter.info });
 
   const summaryOf = (complete: boolean): ReportSummary => ({
     ...fileHeader(SCHEMA_VERSION),

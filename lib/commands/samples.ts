@@ -46,7 +46,7 @@ export interface SamplesOptions extends SegmenterOptions {
 }
 
 export type SamplesEvent =
-  | { type: 'start'; total: number; warnings: readonly string[] }
+  | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
 
@@ -114,7 +114,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
   let images = 0;
   let labelledImages = 0;
   const emit = options.onEvent ?? ((): void => undefined);
-  emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings });
+  emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings, info: segmenter.info });
   try {
     await runPipeline(segmenter, listing.files, {
       run: (prepared, i) => segmenter.sample(prepared, {

@@ -15,6 +15,7 @@ import type { PhotoFormat } from '../image/formats';
 import { imageToInputTensor } from '../image/preprocess';
 import { resolveModel } from '../model/card';
 import { decodeModel, ModelError } from '../onnx/model';
+import { BatchingError } from '../graph/expand-boundary';
 import { compileModel, CompiledModel } from './compile';
 import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
 import { imageKeyFromDigest } from './masks';
@@ -103,6 +104,8 @@ export function parseDropoutAt(spec: string): { tensor: string; rate?: number } 
 export class Segmenter {
   /** set when the model has no dropout: every sample is the same */
   readonly warnings: string[] = [];
+  /** choices made for the user, with the reason (the chunk size fell back to 1) */
+  readonly info: string[] = [];
 
   private constructor(readonly modelPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
     readonly sampler: McSampler, private readonly maxPixels: number) {}
@@ -117,7 +120,8 @@ export class Segmenter {
       throw new ModelError(modelPath, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     const model = decodeModel(bytes, modelPath);
-    const compiled = await compileModel(model, {
+    let batch = options.batch ?? DEFAULT_BATCH[device];
+    const compile = (batching: boolean): Promise<CompiledModel> => compileModel(model, {
       file: modelPath,
       inputName: card.input.name,
       outputName: card.output.name,
@@ -128,16 +132,27 @@ export class Segmenter {
       injectAt: (options.dropoutAt ?? []).map(parseDropoutAt),
       device,
       threads: options.threads,
-      batching: (options.batch ?? DEFAULT_BATCH[device]) > 1,
+      batching,
       dropout: options.dropout ?? 'mc',
     });
+    let compiled: CompiledModel;
+    const info: string[] = [];
+    try {
+      compiled = await compile(batch > 1);
+    } catch (err) {
+      // a default chunk size the graph cannot take: one sample per run works for every graph
+      if (!(err instanceof BatchingError) || options.batch !== undefined) throw err;
+      compiled = await compile(false);
+      info.push(`batch 1 (one sample per session run): the graph cannot take a batch of ${batch} samples: ${err.message.replace(/; use --batch 1$/, '')}`);
+      batch = 1;
+    }
     if (compiled.deterministic && options.strict && options.dropout !== 'off') {
       throw new ModelError(modelPath, 'the model has no dropout before its output, so every MC sample is identical (--strict); '
         + 'add dropout with --dropout-at TENSOR[:p]');
     }
-    checkBatchMemory(compiled.deterministic ? 1 : options.batch ?? DEFAULT_BATCH[device], compiled.suffixBytesPerSample ?? 0,
+    checkBatchMemory(compiled.deterministic ? 1 : batch, compiled.suffixBytesPerSample ?? 0,
       options.maxMemory ?? Math.floor(totalmem() * MEMORY_SHARE));
-    const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch: options.batch ?? DEFAULT_BATCH[device] });
+    const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch });
     if (options.dropout !== 'off') {
       try {
         await checkSamplesDiffer(sampler, compiled, modelPath);
@@ -147,6 +162,7 @@ export class Segmenter {
       }
     }
     const seg = new Segmenter(modelPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
+    seg.info.push(...info);
     if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `
         + 'maps show only the softmax entropy (use --dropout-at TENSOR[:p] to inject dropout, or --strict to refuse)');

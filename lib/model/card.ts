@@ -94,7 +94,7 @@ export function resolveModel(modelPath?: string, cardPath?: string): { modelPath
     throw new CardError(onnxPath, modelPath ? 'model file not found' : 'the default model is missing from models/ (reinstall the package)');
   }
   const cp = path.resolve(cardPath ?? cardPathFor(onnxPath));
-  if (!existsSync(cp)) throw new CardError(cp, `no model card beside ${path.basename(onnxPath)}: write one (see models/README.md) or pass --card`);
+  if (!existsSync(cp)) throw new CardError(cp, `no model card beside ${path.basename(onnxPath)}: draft one with \`segnet-uq card ${path.basename(onnxPath)}\` (fields: models/README.md, "Model cards") or pass --card`);
   return { modelPath: onnxPath, cardPath: cp, card: loadCard(cp) };
 }
 
