@@ -5,7 +5,6 @@
 import { totalmem } from 'os';
 import { checkBatchMemory, MEMORY_SHARE } from './memory-estimate';
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
 import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
 import type { ModelCard } from '../model/types';
 import type { RgbImage } from '../image/types';
@@ -14,7 +13,7 @@ import type { Orientation } from '../image/exif';
 import type { PhotoFormat } from '../image/formats';
 import { imageToInputTensor } from '../image/preprocess';
 import { resolveModel } from '../model/card';
-import { decodeModel, ModelError } from '../onnx/model';
+import { ModelError, readModel } from '../onnx/model';
 import { BatchingError } from '../graph/expand-boundary';
 import { compileModel, CompiledModel } from './compile';
 import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
@@ -113,13 +112,7 @@ export class Segmenter {
   static async create(options: SegmenterOptions = {}): Promise<Segmenter> {
     const { modelPath, card } = resolveModel(options.model, options.card);
     const device = options.device ?? 'cpu';
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(modelPath);
-    } catch (err) {
-      throw new ModelError(modelPath, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    const model = decodeModel(bytes, modelPath);
+    const { model } = readModel(modelPath);
     let batch = options.batch ?? DEFAULT_BATCH[device];
     const compile = (batching: boolean): Promise<CompiledModel> => compileModel(model, {
       file: modelPath,

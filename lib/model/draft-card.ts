@@ -5,12 +5,11 @@
  * normalisation, a size for dynamic dimensions) gets a placeholder and a note. models/README.md
  * describes every field.
  */
-import { readFileSync } from 'fs';
 import * as path from 'path';
 import type { onnx } from 'onnx-proto';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes } from '../graph/dropout-rewrite';
-import { declaredShape, decodeModel, ModelError, type Graph } from '../onnx/model';
+import { declaredShape, ModelError, readModel, type Graph } from '../onnx/model';
 import { validateCard } from './card';
 import type { ModelCard } from './types';
 
@@ -60,13 +59,7 @@ function producer(graph: Graph, tensor: string): onnx.INodeProto | undefined {
 const dimText = (dims: readonly (number | string)[]): string => `[${dims.join(', ')}]`;
 
 export async function draftCard(modelPath: string, options: DraftOptions = {}): Promise<CardDraft> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(modelPath);
-  } catch (err) {
-    throw new ModelError(modelPath, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  const model = decodeModel(bytes, modelPath);
+  const { model } = readModel(modelPath);
   const graph = model.graph as Graph;
   const inits = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name ?? ''));

@@ -2,6 +2,7 @@
  * ONNX protobuf access: decode, encode and small constructors for nodes, tensors and value
  * infos. Built on onnx-proto (protobufjs static code for onnx.proto).
  */
+import { readFileSync } from 'fs';
 import { onnx } from 'onnx-proto';
 
 export { onnx };
@@ -18,6 +19,17 @@ export class ModelError extends Error {
 }
 
 /** Decodes ONNX bytes; throws ModelError for anything that is not a model with a graph. */
+/** Reads and decodes an .onnx file; ModelError names the file and the cause. */
+export function readModel(file: string): { bytes: Uint8Array; model: Model } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new ModelError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return { bytes, model: decodeModel(bytes, file) };
+}
+
 export function decodeModel(bytes: Uint8Array, file = '<model>'): Model {
   if (bytes.length === 0) throw new ModelError(file, 'empty file, not an ONNX model');
   let model: Model;
