@@ -2,7 +2,7 @@ import { existsSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../lib/atomic';
 import { cardPathFor } from '../../lib/model/card';
-import { draftCard, DRAFT_DEFAULTS } from '../../lib/model/draft-card';
+import { draftCard, DRAFT_DEFAULTS } from '../../lib/commands/draft-card';
 
 export const cardCommand: CommandModule = {
   command: 'card <model>',

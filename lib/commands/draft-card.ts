@@ -10,8 +10,8 @@ import type { onnx } from 'onnx-proto';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes } from '../graph/dropout-rewrite';
 import { declaredShape, ModelError, readModel, type Graph } from '../onnx/model';
-import { validateCard } from './card';
-import type { ModelCard } from './types';
+import { validateCard } from '../model/card';
+import type { ModelCard } from '../model/types';
 
 /** [height=384, width=512] the size given to dynamic height/width (multiples of 32, a photo's 4:3) */
 export const DRAFT_DEFAULTS = { height: 384, width: 512 } as const;

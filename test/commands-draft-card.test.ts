@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { draftCard, DRAFT_DEFAULTS, placeholderColors } from '../lib/model/draft-card';
+import { draftCard, DRAFT_DEFAULTS, placeholderColors } from '../lib/commands/draft-card';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 import { buildPng, tempDir } from './fixtures/report-inputs';
 import { identityDropout, maxUnpool, noDropout, segnetMini } from './fixtures/tiny-models';
