@@ -37,6 +37,11 @@ export function engineFlags<T>(y: Argv<T>) {
 }
 
 /** --images / --no-images of the commands that write a report (report, calibrate, audit). */
+/** --map-size of report, calibrate and audit */
+export const MAP_SIZE_OPTION = {
+  type: 'number', describe: 'longest side of the maps and overlays written per image (smaller images keep their size) [default: 960]',
+} as const;
+
 export const IMAGES_OPTION = {
   type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)",
 } as const;

@@ -85,4 +85,19 @@ if (TOOLS) {
   });
 }
 
+test('--map-size: the longest side of the written maps (smaller images keep their size)', async () => {
+  const model = tinyModelDir({ dropout: false });
+  const folder = tempDir();
+  writeFileSync(path.join(folder, 'wide.png'), PNG.sync.write(Object.assign(new PNG({ width: 64, height: 40 }), { data: Buffer.alloc(64 * 40 * 4, 200) })));
+  writeFileSync(path.join(folder, 'small.png'), PNG.sync.write(Object.assign(new PNG({ width: 12, height: 10 }), { data: Buffer.alloc(12 * 10 * 4, 90) })));
+  const out = tempDir();
+  const summary = await runReport({ inputs: [folder], out, model: model.model, samples: 1, mapSize: 32 });
+  const size = (name: string): number[] => { const m = classMap(out, summary, name); return [m.width, m.height]; };
+  assert.equal(size('wide.png'), [32, 20]);
+  assert.equal(size('small.png'), [12, 10]);
+  let message = '';
+  await runReport({ inputs: [folder], out: tempDir(), model: model.model, samples: 1, mapSize: 3 }).catch((err: Error) => { message = err.message; });
+  assert.match(message, /--map-size/);
+});
+
 test.run();

@@ -4,7 +4,7 @@ import { parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
 import type { GroupBy } from '../../lib/audit/slices';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
@@ -39,6 +39,7 @@ export const auditCommand: CommandModule = {
       .option('baseline', { type: 'string', describe: 'an earlier audit or calibrate output folder, or its audit.json / calibration.json' })
       .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
       .option('images', IMAGES_OPTION)
+    .option('map-size', MAP_SIZE_OPTION)
       .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' })
       .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
       .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
@@ -79,7 +80,7 @@ export const auditCommand: CommandModule = {
       ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       shard, onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -3,7 +3,7 @@ import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/metrics/types';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -21,8 +21,9 @@ export const calibrateCommand: CommandModule = {
   builder: (y) => shardFlags(engineFlags(y))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
-    .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('out', { alias: 'o', type: 'string', default: 'reports/calibrate', describe: 'output folder (its own, so a report in reports/latest is kept)' })
     .option('images', IMAGES_OPTION)
+    .option('map-size', MAP_SIZE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
     .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
@@ -37,7 +38,7 @@ export const calibrateCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, saveMaps: checkSaveMaps(argv['save-maps']), fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
       shard,
       onEvent: (e: ReportEvent) => progress(e),
     });

@@ -3,7 +3,7 @@ import { runReport, ReportEvent } from '../../lib/commands/report';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -15,6 +15,7 @@ export const reportCommand: CommandModule = {
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
     .option('images', IMAGES_OPTION)
+    .option('map-size', MAP_SIZE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
@@ -47,7 +48,7 @@ export const reportCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, saveMaps: checkSaveMaps(argv['save-maps']), shard,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), shard,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

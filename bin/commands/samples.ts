@@ -12,7 +12,7 @@ export const samplesCommand: CommandModule = {
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (adds mIoU, accuracy, ECE)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
-    .option('out', { alias: 'o', type: 'string', describe: 'folder for samples.json and the charts' })
+    .option('out', { alias: 'o', type: 'string', default: 'reports/samples', describe: 'folder for samples.json and the charts' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
     .check(checkNumbers),
   handler: async (argv) => {

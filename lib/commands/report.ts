@@ -56,6 +56,8 @@ export interface ReportOptions extends SegmenterOptions {
   readonly recursive?: boolean;
   /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
   readonly images?: boolean;
+  /** [DISPLAY_MAX_SIDE=960] longest side of the maps and overlays written per image (smaller images keep their size) */
+  readonly mapSize?: number;
   /** write each image's maps as .npy at its resolution ('probs': also the mean probabilities) [default: none] */
   readonly saveMaps?: SaveMaps;
   /**
@@ -97,6 +99,7 @@ function checkReportOptions(options: ReportOptions): void {
   if (options.device !== undefined) checkDevice(options.device);
   if (options.threads !== undefined) checkThreads(options.threads);
   if (options.batch !== undefined) checkInteger('--batch', options.batch, 1, 4096);
+  if (options.mapSize !== undefined) checkInteger('--map-size', options.mapSize, 16, 16384);
   if (options.maxPixels !== undefined) checkInteger('--max-pixels', options.maxPixels, 1, 2 ** 31);
   if (options.ignoreIndex !== undefined) checkInteger('--ignore-index', options.ignoreIndex, 0, 255);
   const t = options.temperature;
@@ -242,7 +245,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
       finish: (prepared, i, result) => {
         try {
           const id = safeOutputName(i, prepared.file);
-          const png = writeImages ? writeImageOutputs(out, id, result.image, result.maps, card) : null;
+          const png = writeImages ? writeImageOutputs(out, id, result.image, result.maps, card, options.mapSize) : null;
           const npy = saveMaps ? writeNpyMaps(out, id, resizeMaps(result.maps, result.image.width, result.image.height), saveMaps) : undefined;
           const files = png || npy ? { outputs: { ...png?.outputs, ...(npy ? { npy } : {}) } as ReportImageOutputs, ...(png ? { ranges: png.ranges } : {}) } : {};
           let labelled: LabelledOutcome = {};

@@ -24,7 +24,7 @@ export function calibrationSectionHtml(report: CalibrationReport, card: ModelCar
   const m = report.metrics;
   const c = m.calibration;
   const figure = (src: string, caption: string): string =>
-    `<figure><img style="image-rendering:auto" src="${hrefOf(src)}" alt="${escapeHtml(caption)}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+    `<figure><a href="${hrefOf(src)}" target="_blank" title="open full size"><img style="image-rendering:auto" src="${hrefOf(src)}" alt="${escapeHtml(caption)}"></a><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
   const t = report.temperature;
   const temperature = t ? `<h3>Temperature scaling</h3>
 <p class="meta">Fitted on ${t.pixels} labelled pixels (a seeded uniform sample of all of them), on the mean MC probabilities.${t.savedTo ? ` Saved into <code>${escapeHtml(t.savedTo)}</code> as ${fmt(t.combined)}.` : ''}</p>

@@ -62,13 +62,13 @@ export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: 
   const r = image.ranges;
   if (!o?.photo || !r) return '';
   const fig = (src: string, caption: string, extra = ''): string =>
-    `<figure><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
+    `<figure><a href="${hrefOf(src)}" target="_blank" title="open full size"><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"></a><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
   return `<section id="${escapeHtml(image.id)}"><h2>${escapeHtml(image.file)}</h2>
 <p class="meta">${image.width}×${image.height} px · mean entropy ${fmt(image.meanEntropy)} · mean MI ${fmt(image.meanMutualInformation)} · mean variance ${fmt(image.meanVariance, 6)} · ${image.samples ?? '–'} samples · ${fmt(image.ms, 0)} ms</p>
 <div class="grid">${fig(o.photo, 'Photo')}${fig(o.classMap, 'Predicted classes (argmax of the mean softmax)', legendHtml(card))}
 ${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats'))}
 ${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
-${fig(o.variance, 'Mean class variance (Bayesian SegNet uncertainty)', colorBar(colorBarPath, r.variance, ''))}
+${fig(o.variance, 'Mean class variance over the MC samples', colorBar(colorBarPath, r.variance, ''))}
 ${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '')) : ''}
 ${fig(o.overlay, 'Classes over the photo')}</div></section>`;
 }

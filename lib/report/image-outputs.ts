@@ -28,6 +28,7 @@ export interface HeatmapRanges {
   readonly variationRatio?: readonly [number, number];
 }
 
+/** [960] longest side of the rendered maps (--map-size): a report page of many photos stays loadable */
 export const DISPLAY_MAX_SIDE = 960;
 const THUMB_MAX_SIDE = 160;
 
@@ -105,9 +106,9 @@ export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
 };
 
 /** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
-export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard)
-  : { outputs: ImageOutputs; ranges: HeatmapRanges } {
-  const { images, ranges } = renderImageOutputs(image, maps, card);
+export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard,
+  maxSide = DISPLAY_MAX_SIDE): { outputs: ImageOutputs; ranges: HeatmapRanges } {
+  const { images, ranges } = renderImageOutputs(image, maps, card, maxSide);
   const rel = (key: keyof RenderedImages): string => `images/${name}/${IMAGE_FILES[key]}`;
   const outputs: ImageOutputs = {
     photo: rel('photo'), classMap: rel('classMap'), entropy: rel('entropy'), mutualInformation: rel('mutualInformation'),
