@@ -14,7 +14,14 @@ export const samplesCommand: CommandModule = {
     .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/samples', describe: 'folder for samples.json and the charts' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
-    .check(checkNumbers),
+    .hide('samples').hide('tolerance').hide('max-samples')
+    .check((argv) => {
+      // this command compares the --counts it is given; an auto row is not implemented (issue 18 notes)
+      if (argv.tolerance !== undefined || argv['max-samples'] !== undefined || argv.samples === 'auto') {
+        throw new Error('samples compares fixed --counts; --samples auto, --tolerance and --max-samples are for report, calibrate, audit and serve');
+      }
+      return checkNumbers(argv);
+    }),
   handler: async (argv) => {
     const shard = shardOf(argv);
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
