@@ -113,4 +113,23 @@ print(json.dumps([[str(np.load(out + '/' + m[k]).dtype) + str(list(np.load(out +
     assert.equal(JSON.parse(run.stdout), rel.map(() => ['uint8[14, 20]', 'float32[14, 20]', 'float32[4, 14, 20]']));
   }
 });
+s('--resume reuses an image only when its .npy files serve the run', async () => {
+  const out = path.join(dir, 'resume');
+  const base = { model: project.model, card: project.card, inputs: [project.images], out, samples: 2, images: false } as const;
+  await runReport({ ...base });
+  const resumed = (events: { type: string; resumed?: boolean }[]) => events.filter((e) => e.type === 'image' && e.resumed).length;
+  const run = async (saveMaps?: 'maps' | 'probs') => {
+    const events: { type: string; resumed?: boolean }[] = [];
+    const summary = await runReport({ ...base, resume: true, saveMaps, onEvent: (e) => events.push(e) });
+    return { summary, reused: resumed(events) };
+  };
+  const first = await run('maps'); // the earlier run wrote no .npy: both images are sampled again
+  assert.is(first.reused, 0);
+  assert.ok(first.summary.images.every((i) => i.outputs?.npy?.entropy));
+  assert.is((await run('maps')).reused, 2);
+  const probs = await run('probs'); // mean-probs.npy was not written: sampled again
+  assert.is(probs.reused, 0);
+  assert.ok(probs.summary.images.every((i) => i.outputs?.npy?.meanProbs));
+  assert.is((await run()).reused, 2);
+});
 s.run();
