@@ -19,6 +19,7 @@ import { insideOutput, removeStaleTemporaries, safeOutputName, writeFileAtomic }
 import { prepareOutDir } from '../report/out-dir';
 import { acquireOutLock } from '../report/out-lock';
 import { reportHtml } from '../report/html';
+import { writeOverview } from '../report/overview';
 import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { meanOf, resizeMaps } from '../report/resize-maps';
@@ -276,7 +277,7 @@ async function reportInLockedFolder(options: ReportOptions, hooks: ReportHooks, 
   }
   const summary = writeSummary(completed);
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, summary.images, { ...settings, batch: summary.batch });
-  writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar, hooks.sections?.(summary) ?? []));
+  writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, colorBar, hooks.sections?.(summary) ?? [], writeOverview(out, summary)));
   return summary;
 }
 

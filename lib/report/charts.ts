@@ -15,8 +15,8 @@ const KIND_LABEL: Record<UncertaintyKind, string> = {
   variance: 'mean class variance',
 };
 
-const title = (text: string) => ({ display: true, text, font: { size: 15 } });
-const axis = (text: string, extra: Record<string, unknown> = {}) => ({ title: { display: true, text }, ...extra });
+export const title = (text: string) => ({ display: true, text, font: { size: 15 } });
+export const axis = (text: string, extra: Record<string, unknown> = {}) => ({ title: { display: true, text }, ...extra });
 
 function checkSameLength(what: string, ...arrays: readonly (readonly unknown[])[]): number {
   const n = arrays[0].length;

@@ -74,7 +74,8 @@ ${fig(o.overlay, 'Classes over the photo')}</div></section>`;
 }
 
 /** index.html: summary, sortable table of images, per-image sections, errors, extra sections. */
-export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath: string, extraSections: readonly string[] = []): string {
+/** @param overview [''] HTML placed first under the title (overview.ts's writeOverview) */
+export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath: string, extraSections: readonly string[] = [], overview = ''): string {
   const m = summary.metrics;
   const metricsBlock = m ? `<h2>Accuracy against labels</h2><table><tr><th>global accuracy</th><th>class-average accuracy</th><th>mean IoU</th></tr>
 <tr><td>${fmt(m.globalAccuracy)}</td><td>${fmt(m.classAverageAccuracy)}</td><td>${fmt(m.meanIoU)}</td></tr></table>` : '';
@@ -89,7 +90,7 @@ ${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.
   return pageHtml('segnet-uq report', `<h1>segnet-uq uncertainty report</h1>
 <p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${escapeHtml(samplesMeta(summary.samples))} · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
 ${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
-${legendHtml(card)}${metricsBlock}${samplesSectionHtml(summary.samples, summary.images)}
+${overview}${legendHtml(card)}${metricsBlock}${samplesSectionHtml(summary.samples, summary.images)}
 <h2>Images</h2><p class="meta">Click a column to sort.</p>
 <table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>N</th><th>ms</th></tr></thead>
 <tbody>${rows}</tbody></table>
