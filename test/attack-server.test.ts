@@ -81,19 +81,29 @@ test('while a samples=50 job runs: /healthz p99 < 100 ms, a 503 in < 100 ms, a d
   }
   const times = [...doneAt.values()];
   const chunkMs = times[times.length - 1] - times[times.length - 2];
+  const atAbort = (await progressOf('healthzjob01')).done;
   const t0 = performance.now();
   controller.abort();
   await job;
-  await waitFor(() => running.app.queue.stats().running === 0, 30_000, 'the job to stop');
+  // the progress the worker still reports after the disconnect: at most the chunk then running (batch 2)
+  let maxDone = atAbort;
+  await waitFor(async () => {
+    const q = await progressOf('healthzjob01');
+    if (q.state === 'sampling') maxDone = Math.max(maxDone, q.done);
+    return running.app.queue.stats().running === 0;
+  }, 30_000, 'the job to stop');
   const stopMs = performance.now() - t0;
   const p = await progressOf('healthzjob01');
   console.log(`  healthz: ${latencies.length} probes, p99 ${p99(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; `
-    + `503 after ${busy.ms.toFixed(1)} ms; stopped ${stopMs.toFixed(0)} ms after the disconnect (a chunk ~${chunkMs.toFixed(0)} ms), ${p.state}`);
+    + `503 after ${busy.ms.toFixed(1)} ms; stopped ${stopMs.toFixed(0)} ms after the disconnect (a chunk ~${chunkMs.toFixed(0)} ms; `
+    + `${maxDone - atAbort} samples done after it), ${p.state}`);
   assert.ok(latencies.length >= 10, `only ${latencies.length} probes`);
   assert.ok(p99(latencies) < 100, `healthz p99 ${p99(latencies).toFixed(1)} ms`);
   assert.ok(busy.ms < 100, `503 took ${busy.ms.toFixed(1)} ms`);
   assert.is(p.state, 'cancelled');
-  assert.ok(stopMs < 1.5 * chunkMs + 150, `stopping took ${stopMs.toFixed(0)} ms, a chunk ${chunkMs.toFixed(0)} ms`);
+  assert.ok(maxDone - atAbort <= 2, `${maxDone - atAbort} samples ran after the disconnect: more than the chunk in flight`);
+  // timing on a shared machine varies chunk to chunk: a bound that only a second chunk would break
+  assert.ok(stopMs < 2.5 * chunkMs + 250, `stopping took ${stopMs.toFixed(0)} ms, a chunk ${chunkMs.toFixed(0)} ms`);
 });
 
 test('SIGTERM mid-job: the process exits within 2 s', async () => {
