@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isProcessAlive } from '../lib/atomic';
-import { acquireOutLock, LOCK_NAME, OutLockedError } from '../lib/report/out-lock';
+import { acquireOutLock, LOCK_NAME, OutLockedError, withLockedOut } from '../lib/report/out-lock';
 import { tempDir } from './fixtures/report-inputs';
 
 const plant = (dir: string, pid: number, host = hostname()): void =>
@@ -61,6 +61,23 @@ test('a stale lock of a dead process (or of an earlier process with this PID) is
   const again = acquireOutLock(dir);
   assert.match(again.warning ?? '', /took over/);
   again.release();
+});
+
+test('withLockedOut makes the folder, holds the lock while its work runs (sync or async), then frees it', async () => {
+  const dir = path.join(tempDir(), 'made');
+  const seen = withLockedOut(dir, 'samples', (out) => existsSync(path.join(out, LOCK_NAME)));
+  assert.ok(seen, 'locked during the work');
+  assert.not.ok(existsSync(path.join(dir, LOCK_NAME)), 'freed after it');
+  let inside = false;
+  await withLockedOut(dir, 'samples', async (out) => {
+    await new Promise((r) => setTimeout(r, 10));
+    inside = existsSync(path.join(out, LOCK_NAME));
+    assert.throws(() => acquireOutLock(out), /in use by another run in this process/);
+  });
+  assert.ok(inside);
+  assert.not.ok(existsSync(path.join(dir, LOCK_NAME)));
+  await withLockedOut(dir, 'x', async () => { throw new Error('boom'); }).catch(() => undefined);
+  assert.not.ok(existsSync(path.join(dir, LOCK_NAME)), 'freed after a failure too');
 });
 
 test.run();

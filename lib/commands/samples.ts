@@ -5,7 +5,7 @@
  * count for about the cost of the largest.
  */
 import { checkSamplesLimit } from '../engine/limits';
-import { prepareOutDir } from '../report/out-dir';
+import { withLockedOut } from '../report/out-lock';
 import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
 import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
@@ -90,11 +90,16 @@ export function formatSamplesTable(result: SamplesResult): string {
 }
 
 export async function runSamples(options: SamplesOptions): Promise<SamplesResult> {
+  // --out is made and locked before the model loads (lib/report/out-lock.ts)
+  if (options.out === undefined) return samplesInto(null, options);
+  return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options));
+}
+
+async function samplesInto(out: string | null, options: SamplesOptions): Promise<SamplesResult> {
   const counts = checkCounts(options.counts ?? DEFAULT_COUNTS);
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
-  const out = options.out === undefined ? null : prepareOutDir(options.out);
   const all = listInputs(options.inputs, { recursive: options.recursive, exclude: out ? [out] : [] });
   if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);

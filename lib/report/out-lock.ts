@@ -11,7 +11,7 @@ import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { hostname } from 'os';
 import * as path from 'path';
 import { isProcessAlive } from '../atomic';
-import { OutDirError } from './out-dir';
+import { OutDirError, prepareOutDir } from './out-dir';
 
 export const LOCK_NAME = '.segnet-uq.lock';
 
@@ -152,4 +152,23 @@ function release(file: string): void {
   if (content === undefined) return;
   held.delete(file);
   removeIfOurs(file, content);
+}
+
+/**
+ * Makes `dir` (prepareOutDir) and holds its lock while `run` works in it, synchronously or until
+ * its promise settles. A stale lock's takeover warning is passed to `run`.
+ */
+export function withLockedOut<T>(dir: string, command: string, run: (out: string, warning?: string) => T): T {
+  const out = prepareOutDir(dir);
+  const lock = acquireOutLock(out, command);
+  let result: T;
+  try {
+    result = run(out, lock.warning);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(() => lock.release()) as T;
+  lock.release();
+  return result;
 }
