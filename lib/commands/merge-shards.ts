@@ -9,6 +9,7 @@ import { auditExitCode, type AuditResult } from '../audit/result';
 import type { CalibrationReport, SamplesResult } from '../report/formats';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, reportHtml } from '../report/html';
+import { writeOverview } from '../report/overview';
 import { writeColorBar } from '../report/image-outputs';
 import type { ReportSummary } from '../report/summary';
 import { checkAlike, checkPartition, loadShard, type LoadedShard } from '../shard/merge-checks';
@@ -92,7 +93,7 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
       // the gates on the merged numbers, as `audit --from OUT` checks them (slices and worst images need the images)
       if (audit) result.audit = auditCalibrationFile({ from: out, out, gates: audit.gates, failOnWarn: audit.failOnWarn, baseline: audit.baseline ?? undefined });
     }
-    writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, writeColorBar(out), sections));
+    writeFileAtomic(insideOutput(out, 'index.html'), reportHtml(summary, card, writeColorBar(out), sections, writeOverview(out, summary)));
     result.summary = summary;
   }
   return result;
