@@ -14,11 +14,12 @@ export const samplesCommand: CommandModule = {
     .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
     .option('out', { alias: 'o', type: 'string', default: 'reports/samples', describe: 'folder for samples.json and the charts' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
-    .hide('samples').hide('tolerance').hide('max-samples')
+    .option('samples', { default: undefined, coerce: (v: unknown) => (v === undefined ? undefined : String(Array.isArray(v) ? v[v.length - 1] : v)), describe: "only 'auto' here: add an auto row, N per image decided by the --samples auto rule (--tolerance, --max-samples), from the same samples as --counts" })
     .check((argv) => {
-      // this command compares the --counts it is given; an auto row is not implemented (issue 18 notes)
-      if (argv.tolerance !== undefined || argv['max-samples'] !== undefined || argv.samples === 'auto') {
-        throw new Error('samples compares fixed --counts; --samples auto, --tolerance and --max-samples are for report, calibrate, audit and serve');
+      // the fixed counts come from --counts; --samples only switches the auto row on
+      if (argv.samples !== undefined && argv.samples !== 'auto') throw new Error(`samples compares --counts; --samples takes only 'auto' here, got ${String(argv.samples)}`);
+      if ((argv.tolerance !== undefined || argv['max-samples'] !== undefined) && argv.samples !== 'auto') {
+        throw new Error('--tolerance and --max-samples need --samples auto');
       }
       return checkNumbers(argv);
     }),
@@ -31,6 +32,7 @@ export const samplesCommand: CommandModule = {
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
       bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean,
       samplesLimit: argv['samples-limit'] as number,
+      ...(argv.samples === 'auto' ? { samples: 'auto' as const, tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined } : {}),
       shard, onEvent: (e) => progress(e),
     });
     progress({ type: 'done' });

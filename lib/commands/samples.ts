@@ -19,7 +19,8 @@ import { checkInteger } from './options';
 import { writeSamplesOutputs } from '../report/samples-files';
 import { addCountValues, countRows, selectShard, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
 import { fileHeader } from '../report/file-header';
-import { SAMPLES_SCHEMA_VERSION, type SamplesResult } from '../report/formats';
+import { SAMPLES_SCHEMA_VERSION, type SamplesAutoRow, type SamplesResult } from '../report/formats';
+import { resolveSampleCount, type AutoSamples } from '../engine/convergence';
 
 export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
 
@@ -43,6 +44,11 @@ export interface SamplesOptions extends SegmenterOptions {
   readonly onEvent?: (event: SamplesEvent) => void;
   /** this run's part of the images (lib/shard): needs `out`, where shard.json and samples-stats.json go */
   readonly shard?: ShardSpec | null;
+  /** 'auto': add a row where lib/engine/convergence.ts decides N per image, from the same samples (a number is ignored: --counts decide) */
+  readonly samples?: number | 'auto';
+  /** with samples 'auto' [AUTO_DEFAULTS] */
+  readonly tolerance?: number;
+  readonly maxSamples?: number;
 }
 
 export type SamplesEvent =
@@ -82,7 +88,8 @@ function agreementCount(a: Uint8Array, b: Uint8Array): number {
 export function formatSamplesTable(result: SamplesResult): string {
   const f = (v: number | null, d = 4): string => (v === null ? '–' : v.toFixed(d));
   const head = ['N', 'mIoU', 'accuracy', 'ECE', 'entropy', 'MI', 'agreement', 'ms/image'];
-  const rows = result.rows.map((r) => [String(r.samples), f(r.meanIoU), f(r.globalAccuracy), f(r.ece), f(r.meanEntropy),
+  const all = result.auto ? [...result.rows, result.auto] : result.rows;
+  const rows = all.map((r) => [r === result.auto ? `auto (mean ${r.samples.toFixed(1)})` : String(r.samples), f(r.meanIoU), f(r.globalAccuracy), f(r.ece), f(r.meanEntropy),
     f(r.meanMutualInformation, 5), f(r.agreement), f(r.msPerImage, 0)]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i])).join('  ');
@@ -98,6 +105,9 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
 async function samplesInto(out: string | null, options: SamplesOptions): Promise<SamplesResult> {
   const counts = checkCounts(options.counts ?? DEFAULT_COUNTS);
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
+  const auto = autoOf(options);
+  if (auto) checkSamplesLimit(auto, options.samplesLimit);
+  if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
   const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const all = listInputs(options.inputs, { recursive: options.recursive, exclude: out ? [out] : [] });
@@ -112,10 +122,14 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   const numClasses = card.classes.length;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
   const errors: ReportError[] = listing.errors.map((e) => ({ file: e.file, message: e.message }));
-  const perCount: CountAccumulator[] = counts.map(() => ({
+  const accumulator = (): CountAccumulator => ({
     confusion: createConfusion(numClasses), calibration: createCalibrationStats(numClasses, { bins }),
     entropy: 0, mi: 0, agree: 0, pixels: 0, ms: 0,
-  }));
+  });
+  const perCount: CountAccumulator[] = counts.map(accumulator);
+  // the auto row is one more accumulator, fed the maps where the rule stopped
+  const rowAccs = auto ? [...perCount, accumulator()] : perCount;
+  const autoN: { file: string; samples: number }[] = [];
   let images = 0;
   let labelledImages = 0;
   const emit = options.onEvent ?? ((): void => undefined);
@@ -123,11 +137,11 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   try {
     await runPipeline(segmenter, listing.files, {
       run: (prepared, i) => segmenter.sample(prepared, {
-        samples: counts[counts.length - 1], seed, snapshots: counts,
+        samples: auto ?? counts[counts.length - 1], seed, snapshots: counts,
         onProgress: (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total }),
       }),
       finish: (prepared, i, result) => {
-        const sweep = result.snapshots as readonly MapsSnapshot[];
+        const sweep = [...result.snapshots as readonly MapsSnapshot[], ...(auto ? [result.stop as MapsSnapshot] : [])];
         const maps = sweep.map((x) => x.maps);
         const { width, height } = prepared.image;
         let label = null;
@@ -138,7 +152,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
             errors.push({ file: (err as { file?: string }).file ?? prepared.file, message: causeOfLabel(err as Error) });
           }
         }
-        const last = maps[maps.length - 1].predicted;
+        const last = maps[counts.length - 1].predicted;
         // Check the label before any count is scored, so a bad one leaves no count half-updated:
         // addToConfusion refuses a value that is neither a class nor the ignore index (the label
         // is the same for every count, so one check does).
@@ -158,7 +172,8 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
           pixels: m.predicted.length, ms: sweep[j].ms,
         }));
         if (options.shard) perImage.push({ file: prepared.file, sha256: result.digest, values });
-        perCount.forEach((acc, j) => {
+        if (auto) autoN.push({ file: prepared.file, samples: maps[counts.length].samples });
+        rowAccs.forEach((acc, j) => {
           addCountValues(acc, values[j]);
           if (scored) {
             addToConfusion(acc.confusion, scored[j].labels, scored[j].predicted, ignoreIndex);
@@ -179,16 +194,27 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
     await segmenter.release();
   }
   const rows = countRows(counts, perCount, images, labelledImages);
+  let autoRow: SamplesAutoRow | undefined;
+  if (auto) {
+    const meanSamples = autoN.length ? autoN.reduce((s, x) => s + x.samples, 0) / autoN.length : 0;
+    autoRow = { ...countRows([meanSamples], [rowAccs[counts.length]], images, labelledImages)[0], settings: auto, meanSamples, perImage: autoN };
+  }
   const result: SamplesResult = {
     ...fileHeader(SAMPLES_SCHEMA_VERSION),
     model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic },
     counts, seed, batch: segmenter.sampler.batch, device: options.device ?? 'cpu',
-    images, labelledImages, rows, errors, warnings: segmenter.warnings,
+    images, labelledImages, rows, ...(autoRow ? { auto: autoRow } : {}), errors, warnings: segmenter.warnings,
     ...(out ? { charts: { quality: 'samples.png', uncertainty: 'samples-uncertainty.png' } } : {}),
   };
   if (out) writeSamplesOutputs(out, result);
   if (out && options.shard) writeSamplesShard(out, options, listing, perImage, perCount, result, bins, ignoreIndex ?? null);
   return result;
+}
+
+function autoOf(options: SamplesOptions): AutoSamples | null {
+  if (options.samples === 'auto') return resolveSampleCount('auto', options.tolerance, options.maxSamples) as AutoSamples;
+  if (options.tolerance !== undefined || options.maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
+  return null;
 }
 
 function causeOfLabel(err: Error): string {

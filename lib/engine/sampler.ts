@@ -28,7 +28,17 @@ export interface SampleOptions {
    * --samples auto (lib/engine/convergence.ts): `samples` is then the most; chunks end at every
    * count of `at` and sampling stops at the first where `stop` says so.
    */
-  readonly until?: { readonly at: readonly number[]; readonly stop: (acc: ChunkAccumulator) => boolean };
+  readonly until?: {
+    readonly at: readonly number[];
+    readonly stop: (acc: ChunkAccumulator) => boolean;
+    /**
+     * A nested sweep with an auto row (`segnet-uq samples --samples auto`): sample on after the
+     * stop up to this count without further checks. The last count of `at` counts as a stop.
+     */
+    readonly sweepTo?: number;
+    /** the maps at the stop and the sampling milliseconds to reach it (as onSnapshot's) */
+    readonly onStop?: (maps: UncertaintyMaps, ms: number) => void;
+  };
   /**
    * Sample counts (ascending, each in 1..samples) at which the maps are also taken, for a nested
    * sweep (`segnet-uq samples`): chunks end at every count, and since sample s always gets mask
@@ -177,6 +187,14 @@ export class McSampler {
     };
     let acc: ChunkAccumulator | null = null;
     let dims: readonly number[] = [];
+    const lastCheck = until?.at[until.at.length - 1];
+    let stopped = false;
+    const stopAt = (a: ChunkAccumulator): void => {
+      stopped = true;
+      const t = performance.now();
+      options.until?.onStop?.(finishMaps(a, dims[1], dims[3], dims[2], a.count), t - t0 - notSampling);
+      notSampling += performance.now() - t;
+    };
     // onnxruntime-node 1.30 runs `session.run` on the calling thread (after a tick), so nothing
     // overlaps a chunk here: masks, merging and progress run between chunks. The next chunk
     // starts only after onProgress returns, so a callback that throws (a cancelled job) stops
@@ -195,9 +213,11 @@ export class McSampler {
       const t = performance.now();
       options.onProgress?.(done, total);
       notSampling += performance.now() - t;
-      if (until && checks.has(done) && until.stop(acc)) break;
+      if (until && !stopped && checks.has(done) && (until.stop(acc) || (until.onStop !== undefined && done === lastCheck))) stopAt(acc);
+      if (stopped && done >= (until?.sweepTo ?? 0)) break;
     }
     const a = acc as ChunkAccumulator;
+    if (options.until?.onStop && !stopped) stopAt(a); // a deterministic model: its one pass
     return finishMaps(a, dims[1], dims[3], dims[2], options.until ? a.count : options.samples);
   }
 

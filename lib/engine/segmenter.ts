@@ -79,6 +79,8 @@ export interface SegmentResult {
   readonly checks?: readonly ConvergenceCheck[];
   /** with `snapshots`: the maps at each of those counts, in order */
   readonly snapshots?: readonly MapsSnapshot[];
+  /** with --samples auto and `snapshots`: the maps where the rule stopped (sampling went on to the largest snapshot) */
+  readonly stop?: MapsSnapshot;
 }
 
 export interface SegmentOptions {
@@ -175,15 +177,19 @@ export class Segmenter {
     const t0 = performance.now();
     const auto = typeof options.samples === 'number' ? null : untilConverged(options.samples);
     const snapshots: MapsSnapshot[] = [];
-    const maps = await this.sampler.sample(prepared.input, { samples: auto ? auto.monitor.auto.maxSamples : options.samples as number,
+    // auto with snapshots (samples --samples auto): one loop to max(largest count, the auto N)
+    const sweepTo = auto && options.snapshots?.length ? options.snapshots[options.snapshots.length - 1] : undefined;
+    let stop: MapsSnapshot | undefined;
+    const until = auto && sweepTo !== undefined ? { ...auto.until, sweepTo, onStop: (m: UncertaintyMaps, t: number) => { stop = { maps: m, ms: t }; } } : auto?.until;
+    const maps = await this.sampler.sample(prepared.input, { samples: auto ? Math.max(auto.monitor.auto.maxSamples, sweepTo ?? 0) : options.samples as number,
       seed: options.seed, imageKey: imageKeyFromDigest(prepared.digest), firstSample: options.firstSample, onProgress: options.onProgress,
-      until: auto?.until, snapshots: options.snapshots, onSnapshot: (m, ms) => snapshots.push({ maps: m, ms }) });
+      until, snapshots: options.snapshots, onSnapshot: (m, ms) => snapshots.push({ maps: m, ms }) });
     const ms = performance.now() - t0;
     if (maps.numClasses !== this.card.classes.length) {
       throw new ModelError(this.modelPath, `the model outputs ${maps.numClasses} classes, its card lists ${this.card.classes.length}`);
     }
     return { image: prepared.image, digest: prepared.digest, maps, ms, ...(auto ? { checks: auto.monitor.checks } : {}),
-      ...(options.snapshots ? { snapshots } : {}) };
+      ...(options.snapshots ? { snapshots } : {}), ...(stop ? { stop } : {}) };
   }
 
   async segment(bytes: Uint8Array, file: string, options: SegmentOptions): Promise<SegmentResult> {

@@ -6,6 +6,7 @@
 import type { MetricStatsJSON } from '../metrics/metric-stats';
 import type { MetricSummary, UncertaintyKind } from '../metrics/types';
 import type { FileHeader } from './file-header';
+import type { AutoSamples } from '../engine/convergence';
 import type { ReportError, SamplesSetting } from './summary';
 
 /** 2: log-spaced uncertainty and PAvPU bins (lib/metrics/log-bins.ts), sparse in the JSON */
@@ -79,6 +80,14 @@ export interface SampleCountRow {
   readonly msPerImage: number | null;
 }
 
+/** samples --samples auto: the rule decides N per image; `samples` is then the mean N */
+export interface SamplesAutoRow extends SampleCountRow {
+  readonly settings: AutoSamples;
+  readonly meanSamples: number;
+  /** N the rule chose, per image in the order processed */
+  readonly perImage: readonly { readonly file: string; readonly samples: number }[];
+}
+
 export interface SamplesResult extends FileHeader {
   readonly model: { readonly path: string; readonly name: string; readonly deterministic: boolean };
   readonly counts: readonly number[];
@@ -88,6 +97,8 @@ export interface SamplesResult extends FileHeader {
   readonly images: number;
   readonly labelledImages: number;
   readonly rows: readonly SampleCountRow[];
+  /** with --samples auto: the auto row, from the same samples as the fixed rows */
+  readonly auto?: SamplesAutoRow;
   readonly errors: readonly ReportError[];
   readonly warnings: readonly string[];
   /** relative to the output folder, when one was given */
