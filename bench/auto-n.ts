@@ -14,8 +14,8 @@ import { imageKeyFromDigest } from '../lib/engine/masks';
 import { Segmenter } from '../lib/engine/segmenter';
 import { finishMaps } from '../lib/engine/uncertainty-maps';
 import { decodeLabel } from '../lib/image/decode-label';
-import { labelPathFor } from '../lib/commands/inputs';
-import { metricInput } from '../lib/commands/labels';
+import { labelPathFor } from '../lib/run/inputs';
+import { metricInput } from '../lib/run/labels';
 import { addImage, createMetricStats, mergeMetricStats, metricStatsFromJSON, metricStatsToJSON, type MetricStatsJSON } from '../lib/metrics/metric-stats';
 import { summarizeMetrics } from '../lib/metrics/summary';
 

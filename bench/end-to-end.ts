@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runReport } from '../lib/commands/report';
-import { labelPathFor } from '../lib/commands/inputs';
+import { labelPathFor } from '../lib/run/inputs';
 import { imageKeyFromDigest } from '../lib/engine/masks';
 import { Segmenter } from '../lib/engine/segmenter';
 import { createAccumulator, finishMaps, mergeChunk } from '../lib/engine/uncertainty-maps';

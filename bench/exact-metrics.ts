@@ -6,13 +6,13 @@
  *     nice -n 10 npx tsx bench/exact-metrics.ts [K=20] [N=10]
  *
  * Prints one line per kind and metric: exact, streamed, difference. The maps are the ones
- * calibrate scores (runReportWith's onLabelled hook, metricInput at label resolution).
+ * calibrate scores (runReportImages' labelled sink, metricInput at label resolution).
  */
 import { readdirSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { metricInput } from '../lib/commands/labels';
-import { runReportWith } from '../lib/commands/report';
+import { metricInput } from '../lib/run/labels';
+import { runReportImages } from '../lib/commands/report';
 import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
 import { summarizeMetrics } from '../lib/metrics/summary';
 import type { MetricStats, UncertaintyKind } from '../lib/metrics/types';
@@ -27,17 +27,13 @@ async function main(): Promise<void> {
   const files = readdirSync(CAMVID_VAL).filter((f) => f.endsWith('.png')).sort().slice(0, k).map((f) => path.join(CAMVID_VAL, f));
   const pools: Record<string, PixelPool> = { entropy: createPool(), mutualInformation: createPool(), variance: createPool() };
   let stats: MetricStats | null = null;
-  let ignore: number | null = null;
-  await runReportWith({ inputs: files, labels: path.join(CAMVID_VAL, '..', 'valannot'), samples: n, seed: 0, images: false,
+  await runReportImages({ inputs: files, labels: path.join(CAMVID_VAL, '..', 'valannot'), samples: n, seed: 0, images: false,
     out: path.join(os.tmpdir(), `exact-metrics-${process.pid}`) }, {
-    onStart: (ctx) => {
-      ignore = ctx.ignoreIndex ?? null;
-      stats = createMetricStats({ numClasses: ctx.card.classes.length, ignoreIndex: ignore });
-    },
-    onLabelled: (image) => {
+    labelled: (image) => {
       const { input } = metricInput(image.maps, image.label);
-      addImage(stats as MetricStats, input);
-      for (const kind of KINDS) addPixels(pools[kind], input.labels, input.predicted, input.uncertainties[kind], ignore);
+      stats ??= createMetricStats({ numClasses: image.confusion.numClasses, ignoreIndex: image.ignoreIndex });
+      addImage(stats, input);
+      for (const kind of KINDS) addPixels(pools[kind], input.labels, input.predicted, input.uncertainties[kind], image.ignoreIndex);
     },
   });
   const m = summarizeMetrics(stats as unknown as MetricStats);

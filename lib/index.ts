@@ -17,7 +17,7 @@ export { McSampler, type SampleOptions } from './engine/sampler';
 export { decodePhoto, orientImage, sniffPhotoFormat, type DecodedPhoto, type Orientation, type PhotoFormat } from './image';
 export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
 export { resizeMaps } from './report/resize-maps';
-export { metricInput } from './commands/labels';
+export { metricInput } from './run/labels';
 
 // Metrics: streamed sufficient statistics and the metric functions over them
 export * from './metrics';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { listInputs, readInputFile } from '../lib/commands/inputs';
+import { listInputs, readInputFile } from '../lib/run/inputs';
 import { describeFsError } from '../lib/errors';
 import type { ReportSummary } from '../lib/report/summary';
 import { bombPng, buildJpeg, buildPng, tempDir, tinyModelDir } from './fixtures/report-inputs';

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { listInputs } from '../lib/commands/inputs';
+import { listInputs } from '../lib/run/inputs';
 import { compareImageKeys, keysOf, selectShard, shardOfText } from '../lib/shard/assign';
 import { parseShard } from '../lib/shard/spec';
 

@@ -24,7 +24,7 @@ import { readCalibrationReport } from '../report/calibration-files';
 import { fileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
-import { checkInteger } from './options';
+import { checkInteger } from '../validate';
 
 export { auditExitCode, type AuditResult } from '../audit/result';
 
@@ -140,7 +140,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   });
   const out = path.resolve(options.out ?? path.join('reports', 'audit'));
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
-  const { summary, calibration } = await runCalibrate({ ...options, out }, { onLabelled: (image) => collector.add(image) });
+  const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) });
   const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
   const { slices, overall } = collector.finish();
   return concludeAudit({

@@ -7,7 +7,6 @@
  */
 import * as path from 'path';
 import type { MetricStats, PixelReservoir } from '../metrics/types';
-import type { ModelCard } from '../model/types';
 import { expectedCalibrationError, negativeLogLikelihood } from '../metrics/calibration';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addImage, createMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
@@ -20,9 +19,9 @@ import { fileHeader } from '../report/file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport, type TemperatureResult } from '../report/formats';
 import { saveTemperature } from '../model/card';
 import type { ReportSummary } from '../report/summary';
-import { metricInput } from './labels';
-import { checkInteger } from './options';
-import { runReportWith, type ReportHooks, type ReportOptions } from './report';
+import { metricInput } from '../run/labels';
+import { checkInteger } from '../validate';
+import { runReportImages, writeReportIndex, type ImageSink, type ReportOptions } from './report';
 
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
   /** folder of label PNGs named like the images (required) */
@@ -71,55 +70,47 @@ function fitOnReservoir(reservoir: PixelReservoir, numClasses: number, bins: num
   };
 }
 
-/** extra.onLabelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
-export async function runCalibrate(options: CalibrateOptions, extra: Pick<ReportHooks, 'onLabelled'> = {}): Promise<CalibrateResult> {
+/** extra.labelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
+export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}): Promise<CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? 200_000, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
   if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');
-  const out = path.resolve(options.out ?? path.join('reports', 'latest'));
   let stats: MetricStats | null = null;
   let reservoir: PixelReservoir | null = null;
-  let card: ModelCard | null = null;
-  let cardPath = '';
-  let ignore: number | null = null;
-  let calibration: CalibrationReport | null = null;
-  const summary = await runReportWith({ ...options, resume: false }, {
-    onStart: (ctx) => {
-      card = ctx.card;
-      cardPath = ctx.cardPath;
-      ignore = ctx.ignoreIndex ?? null;
-      stats = createMetricStats({ numClasses: ctx.card.classes.length, ignoreIndex: ignore, bins });
-      if (fit) reservoir = createPixelReservoir({ numClasses: ctx.card.classes.length, capacity, seed: options.seed ?? 0 });
-    },
-    onLabelled: (image) => {
-      const { input } = metricInput(image.maps, image.label);
-      addImage(stats as MetricStats, input);
-      if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, ignore);
-      extra.onLabelled?.(image);
-    },
-    sections: (s) => {
-      const c = card as ModelCard;
-      const metrics = summarizeMetrics(stats as MetricStats);
-      const charts = writeCalibrationCharts(out, metrics, c);
-      const previous = s.model.temperature;
-      let temperature: TemperatureResult | null = null;
-      if (reservoir && (reservoir as PixelReservoir).size > 0) {
-        const t = fitOnReservoir(reservoir, c.classes.length, bins, previous);
-        if (options.saveTemperature) saveTemperature(cardPath, t.combined);
-        temperature = { ...t, savedTo: options.saveTemperature ? cardPath : null };
-      }
-      calibration = {
-        ...fileHeader(CALIBRATION_SCHEMA_VERSION),
-        model: { path: s.model.path, card: cardPath, name: s.model.name, temperature: previous },
-        samples: s.samples, seed: s.seed, bins, labels: path.resolve(options.labels), ignoreIndex: ignore,
-        classes: c.classes.map((k) => k.name),
-        metrics, temperature, charts, stats: metricStatsToJSON(stats as MetricStats), errors: s.errors,
-      };
-      writeCalibrationReport(out, calibration);
-      return [calibrationSectionHtml(calibration, c)];
+  const run = await runReportImages({ ...options, resume: false }, {
+    labelled: (image) => {
+      const numClasses = image.confusion.numClasses;
+      stats ??= createMetricStats({ numClasses, ignoreIndex: image.ignoreIndex, bins });
+      if (fit) reservoir ??= createPixelReservoir({ numClasses, capacity, seed: options.seed ?? 0 });
+      addImage(stats, metricInput(image.maps, image.label).input);
+      if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, image.ignoreIndex);
+      extra.labelled?.(image);
     },
   });
-  return { summary, calibration: calibration as unknown as CalibrationReport };
+  // the run is over: calibrate's own files, then the page with its section
+  const { summary: s, card, cardPath, out } = run;
+  const ignore = options.ignoreIndex ?? card.ignoreIndex ?? null;
+  const all = stats ?? createMetricStats({ numClasses: card.classes.length, ignoreIndex: ignore, bins });
+  const metrics = summarizeMetrics(all);
+  const charts = writeCalibrationCharts(out, metrics, card);
+  const previous = s.model.temperature;
+  let temperature: TemperatureResult | null = null;
+  const held = reservoir as PixelReservoir | null;
+  if (held && held.size > 0) {
+    const t = fitOnReservoir(held, card.classes.length, bins, previous);
+    if (options.saveTemperature) saveTemperature(cardPath, t.combined);
+    temperature = { ...t, savedTo: options.saveTemperature ? cardPath : null };
+  }
+  const calibration: CalibrationReport = {
+    ...fileHeader(CALIBRATION_SCHEMA_VERSION),
+    model: { path: s.model.path, card: cardPath, name: s.model.name, temperature: previous },
+    samples: s.samples, seed: s.seed, bins, labels: path.resolve(options.labels), ignoreIndex: ignore,
+    classes: card.classes.map((k) => k.name),
+    metrics, temperature, charts, stats: metricStatsToJSON(all), errors: s.errors,
+  };
+  writeCalibrationReport(out, calibration);
+  writeReportIndex(run, [calibrationSectionHtml(calibration, card)]);
+  return { summary: s, calibration };
 }

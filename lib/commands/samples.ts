@@ -12,10 +12,11 @@ import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import type { ReportError } from '../report/summary';
-import { listInputs, maxImageBytes, readInputFile } from './inputs';
-import { labelValueMessage, loadLabel, metricInput } from './labels';
-import { runPipeline } from './pipeline';
-import { checkInteger } from './options';
+import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
+import { processImage } from '../run/image-step';
+import { metricInput } from '../run/labels';
+import { runPipeline } from '../run/pipeline';
+import { checkInteger } from '../validate';
 import { writeSamplesOutputs } from '../report/samples-files';
 import { addCountValues, countRows, selectShard, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
 import { fileHeader } from '../report/file-header';
@@ -121,6 +122,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   const card = segmenter.card;
   const numClasses = card.classes.length;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
+  const labels = options.labels ? { dir: options.labels, card, ignoreIndex, maxPixels: options.maxPixels } : undefined;
   const errors: ReportError[] = listing.errors.map((e) => ({ file: e.file, message: e.message }));
   const accumulator = (): CountAccumulator => ({
     confusion: createConfusion(numClasses), calibration: createCalibrationStats(numClasses, { bins }),
@@ -136,37 +138,20 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings, info: segmenter.info });
   try {
     await runPipeline(segmenter, listing.files, {
-      run: (prepared, i) => segmenter.sample(prepared, {
-        samples: auto ?? counts[counts.length - 1], seed, snapshots: counts,
+      run: (prepared, i) => processImage(segmenter, prepared, {
+        samples: auto ?? counts[counts.length - 1], seed, snapshots: counts, labels,
         onProgress: (done, total) => emit({ type: 'sample', index: i, file: prepared.file, done, total }),
       }),
-      finish: (prepared, i, result) => {
+      finish: (prepared, i, processed) => {
+        const result = processed.result;
         const sweep = [...result.snapshots as readonly MapsSnapshot[], ...(auto ? [result.stop as MapsSnapshot] : [])];
         const maps = sweep.map((x) => x.maps);
-        const { width, height } = prepared.image;
-        let label = null;
-        if (options.labels) {
-          try {
-            label = loadLabel(prepared.file, options.labels, card, width, height, options.maxPixels);
-          } catch (err) {
-            errors.push({ file: (err as { file?: string }).file ?? prepared.file, message: causeOfLabel(err as Error) });
-          }
-        }
         const last = maps[counts.length - 1].predicted;
-        // Check the label before any count is scored, so a bad one leaves no count half-updated:
-        // addToConfusion refuses a value that is neither a class nor the ignore index (the label
-        // is the same for every count, so one check does).
-        let scored: MetricImageInput[] | null = null;
-        if (label) {
-          const labelled = label;
-          const inputs = maps.map((m) => metricInput(m, labelled).input);
-          try {
-            addToConfusion(createConfusion(numClasses), inputs[0].labels, inputs[0].predicted, ignoreIndex);
-            scored = inputs;
-          } catch (err) {
-            errors.push({ file: labelled.file, message: labelValueMessage(err as Error, labelled.width, numClasses, ignoreIndex) });
-          }
-        }
+        if (processed.labelError) errors.push(processed.labelError);
+        // the step scored the label once (a bad value leaves no count half-updated); each count
+        // is then scored at the label's resolution
+        const labelled = processed.labelled;
+        const scored: MetricImageInput[] | null = labelled ? maps.map((m) => metricInput(m, labelled.label).input) : null;
         const values = maps.map((m, j) => ({
           entropy: sumOf(m.predictiveEntropy), mi: sumOf(m.mutualInformation), agree: agreementCount(m.predicted, last),
           pixels: m.predicted.length, ms: sweep[j].ms,
@@ -215,10 +200,6 @@ function autoOf(options: SamplesOptions): AutoSamples | null {
   if (options.samples === 'auto') return resolveSampleCount('auto', options.tolerance, options.maxSamples) as AutoSamples;
   if (options.tolerance !== undefined || options.maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
   return null;
-}
-
-function causeOfLabel(err: Error): string {
-  return 'reason' in err ? String((err as Error & { reason: string }).reason) : err.message;
 }
 
 export { writeSamplesOutputs };

@@ -108,11 +108,11 @@ export class Segmenter {
   /** choices made for the user, with the reason (the chunk size fell back to 1) */
   readonly info: string[] = [];
 
-  private constructor(readonly modelPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
+  private constructor(readonly modelPath: string, readonly cardPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
     readonly sampler: McSampler, private readonly maxPixels: number) {}
 
   static async create(options: SegmenterOptions = {}): Promise<Segmenter> {
-    const { modelPath, card } = resolveModel(options.model, options.card);
+    const { modelPath, cardPath, card } = resolveModel(options.model, options.card);
     const device = options.device ?? 'cpu';
     const { model } = readModel(modelPath);
     let batch = options.batch ?? DEFAULT_BATCH[device];
@@ -156,7 +156,7 @@ export class Segmenter {
         throw err;
       }
     }
-    const seg = new Segmenter(modelPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
+    const seg = new Segmenter(modelPath, cardPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
     seg.info.push(...info);
     if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `

@@ -71,10 +71,12 @@ export interface RenderedImages {
  * show nothing), with the range returned for the colour bar's labels.
  * @param maxSide [DISPLAY_MAX_SIDE] longest side of the rendered images
  */
-export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DISPLAY_MAX_SIDE)
-  : { images: RenderedImages; ranges: HeatmapRanges } {
+export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DISPLAY_MAX_SIDE,
+  fullMaps?: () => UncertaintyMaps): { images: RenderedImages; ranges: HeatmapRanges } {
   const size = fitSize(image.width, image.height, maxSide);
-  const display = resizeMaps(maps, size.width, size.height);
+  // at the image's own size the display maps are the full-resolution ones the labels use: resized once
+  const atFull = fullMaps && size.width === image.width && size.height === image.height;
+  const display = atFull ? fullMaps() : resizeMaps(maps, size.width, size.height);
   const photo = resizeRgb(image, size.width, size.height);
   const colors = card.classes.map((c) => c.color);
   const classMap = classColorMap(display.predicted, size.width, size.height, colors);
@@ -107,8 +109,8 @@ export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
 
 /** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
 export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard,
-  maxSide = DISPLAY_MAX_SIDE): { outputs: ImageOutputs; ranges: HeatmapRanges } {
-  const { images, ranges } = renderImageOutputs(image, maps, card, maxSide);
+  maxSide = DISPLAY_MAX_SIDE, fullMaps?: () => UncertaintyMaps): { outputs: ImageOutputs; ranges: HeatmapRanges } {
+  const { images, ranges } = renderImageOutputs(image, maps, card, maxSide, fullMaps);
   const rel = (key: keyof RenderedImages): string => `images/${name}/${IMAGE_FILES[key]}`;
   const outputs: ImageOutputs = {
     photo: rel('photo'), classMap: rel('classMap'), entropy: rel('entropy'), mutualInformation: rel('mutualInformation'),

@@ -1,15 +1,14 @@
 /** The label metrics of summary.json, from confusion counts: one report's, or a merge of shards'. */
 import type { ConfusionMatrix } from '../metrics/types';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
+import { finiteOrNull } from '../metrics/summary';
 import type { ReportSummary } from './summary';
-
-const nullIfNaN = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** summary.json's `metrics`: from the confusion counts summed over the labelled images. */
 export function labelMetrics(confusion: ConfusionMatrix, classNames: readonly string[]): NonNullable<ReportSummary['metrics']> {
   return {
     globalAccuracy: globalAccuracy(confusion), classAverageAccuracy: classAverageAccuracy(confusion), meanIoU: meanIoU(confusion),
-    perClass: Array.from(perClassIoU(confusion), (iou, k) => ({ class: classNames[k], iou: nullIfNaN(iou) })),
+    perClass: Array.from(perClassIoU(confusion), (iou, k) => ({ class: classNames[k], iou: finiteOrNull(iou) })),
   };
 }
 

@@ -41,9 +41,3 @@ export function fitSize(width: number, height: number, maxSide: number): { width
   const scale = Math.min(1, maxSide / Math.max(width, height));
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
-
-export function meanOf(values: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i];
-  return values.length ? s / values.length : 0;
-}

@@ -1,9 +1,20 @@
-/** What the per-image step hands the commands built on it (calibrate, audit). */
+/** What the per-image step (lib/run/image-step.ts) hands the commands and the server. */
 import type { SegmentResult } from '../engine/segmenter';
 import type { UncertaintyMaps } from '../engine/types';
 import type { GrayImage } from '../image/types';
+import type { ConfusionMatrix } from '../metrics/types';
+import type { ImageMetrics } from '../report/summary';
 
-/** A labelled image as the report scored it, for commands built on the report (calibrate, audit). */
+/** Means over the model-resolution maps (entropy and MI in nats), as summary.json and the server give them. */
+export interface ImageMeans {
+  readonly meanEntropy: number;
+  readonly meanExpectedEntropy: number;
+  readonly meanMutualInformation: number;
+  readonly meanVariance: number;
+  readonly meanConfidence: number;
+}
+
+/** A labelled image as the step scored it, for the commands that stream more (calibrate, audit). */
 export interface LabelledImage {
   readonly file: string;
   readonly labelFile: string;
@@ -11,4 +22,10 @@ export interface LabelledImage {
   /** the maps at the label's resolution (resizeMaps without per-class variance) */
   readonly maps: UncertaintyMaps;
   readonly result: SegmentResult;
+  /** the label value the scores skip */
+  readonly ignoreIndex: number | null;
+  /** this image's confusion counts at the label's resolution */
+  readonly confusion: ConfusionMatrix;
+  /** this image's accuracy, mIoU and counts as summary.json records them */
+  readonly metrics: ImageMetrics;
 }

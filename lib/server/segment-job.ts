@@ -8,7 +8,7 @@ import type { SegmentResponse } from './types';
 import type { Segmenter } from '../engine/segmenter';
 import { encodePng, ImageError } from '../image';
 import { renderImageOutputs } from '../report/image-outputs';
-import { meanOf } from '../report/resize-maps';
+import { processImage } from '../run/image-step';
 import { ClientGoneError, HttpError } from './http-error';
 import type { ProgressState } from './progress';
 import { newResultId, StoredResult } from './result-store';
@@ -56,7 +56,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
   const t1 = performance.now();
   checkAlive(job.signal);
   report({ state: 'sampling', done: 0, total: planned, position: 0 });
-  const result = await segmenter.sample(prepared, {
+  const { result, means } = await processImage(segmenter, prepared, {
     samples: job.samples, seed: job.seed,
     onProgress: (done, total) => {
       checkAlive(job.signal); // thrown here, the sampler stops before its next chunk
@@ -82,9 +82,9 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
     ms: Math.round(job.queueMs + t3 - t0),
     timings: { queueMs: Math.round(job.queueMs), decodeMs: Math.round(t1 - t0), sampleMs: Math.round(t2 - t1), renderMs: Math.round(t3 - t2) },
     summary: {
-      meanEntropy: round(meanOf(m.predictiveEntropy)), meanExpectedEntropy: round(meanOf(m.expectedEntropy)),
-      meanMutualInformation: round(meanOf(m.mutualInformation)), meanVariance: round(meanOf(m.meanVariance), 8),
-      meanConfidence: round(meanOf(m.confidence)),
+      meanEntropy: round(means.meanEntropy), meanExpectedEntropy: round(means.meanExpectedEntropy),
+      meanMutualInformation: round(means.meanMutualInformation), meanVariance: round(means.meanVariance, 8),
+      meanConfidence: round(means.meanConfidence),
     },
     classFractions: classFractions(m.predicted, m.numClasses).map((f) => round(f)),
     ranges: {
