@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
-import { DEFAULT_BATCH, Segmenter, SegmenterOptions } from '../engine/segmenter';
+import { Segmenter, SegmenterOptions } from '../engine/segmenter';
 import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 import type { ModelCard } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
@@ -234,5 +234,3 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, summary.images, { ...settings, batch: summary.batch });
   return { summary, card, cardPath: segmenter.cardPath, out, colorBar };
 }
-
-export { DEFAULT_BATCH };
