@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_SAMPLES } from '../lib/commands/report';
 import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
 import { LIMIT_DEFAULTS } from '../lib/engine/limits';
+import { DEFAULT_MAX_PIXELS } from '../lib/image/decode-limits';
 import { parseByteSize } from '../lib/server/options';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/engine/types';
@@ -31,7 +32,7 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
     .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
-    .option('max-pixels', { type: 'number', default: 40_000_000, describe: 'refuse larger images (decompression bombs)' })
+    .option('max-pixels', { type: 'number', default: DEFAULT_MAX_PIXELS, describe: 'refuse larger images (decompression bombs)' })
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar or progress lines (warnings and errors still print)' });
 }

@@ -5,6 +5,7 @@
  * count for about the cost of the largest.
  */
 import { checkSamplesLimit } from '../engine/limits';
+import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 import { withLockedOut } from '../report/out-lock';
 import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
@@ -116,7 +117,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
   if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
-  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(options.maxPixels ?? 40_000_000)));
+  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(options.maxPixels ?? DEFAULT_MAX_PIXELS)));
   const perImage: ImageCountValues[] = [];
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;

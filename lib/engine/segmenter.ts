@@ -9,6 +9,7 @@ import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
 import type { ModelCard } from '../model/types';
 import type { RgbImage } from '../image/types';
 import { decodePhoto } from '../image/decode-photo';
+import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 import type { Orientation } from '../image/exif';
 import type { PhotoFormat } from '../image/formats';
 import { imageToInputTensor } from '../image/preprocess';
@@ -156,7 +157,7 @@ export class Segmenter {
         throw err;
       }
     }
-    const seg = new Segmenter(modelPath, cardPath, card, compiled, sampler, options.maxPixels ?? 40_000_000);
+    const seg = new Segmenter(modelPath, cardPath, card, compiled, sampler, options.maxPixels ?? DEFAULT_MAX_PIXELS);
     seg.info.push(...info);
     if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `

@@ -7,6 +7,7 @@ import type { MetricImageInput } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import type { UncertaintyMaps } from '../engine/types';
 import { decodeLabel } from '../image';
+import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 import { labelColors } from '../model/card';
 import { resizeMaps } from '../report/resize-maps';
 import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
@@ -23,7 +24,7 @@ export class LabelError extends Error {
  * image's size). Throws LabelError naming the label (or the image when no label exists).
  */
 export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, width: number, height: number,
-  maxPixels = 40_000_000): GrayImage & { file: string } {
+  maxPixels = DEFAULT_MAX_PIXELS): GrayImage & { file: string } {
   const file = labelPathFor(imageFile, labelDir);
   if (!file) throw new LabelError(imageFile, `no label named like it in ${labelDir}`);
   let label: GrayImage;

@@ -8,6 +8,7 @@
  */
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
 import { ModelError } from '../onnx/model';
+import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 import { causeOf, InputError, maxImageBytes, readInputFile } from './inputs';
 
 export interface ImageFailure {
@@ -35,7 +36,7 @@ export interface PipelineSteps<T, R = never> {
    * returns true (one that gave up between chunks) ends the loop without a failure entry
    */
   readonly stop?: () => boolean;
-  /** [40_000_000] the --max-pixels the segmenter was made with (bounds the bytes read) */
+  /** [DEFAULT_MAX_PIXELS] the --max-pixels the segmenter was made with (bounds the bytes read) */
   readonly maxPixels?: number;
 }
 
@@ -56,7 +57,7 @@ async function prepareFile<R>(segmenter: Segmenter, file: string, index: number,
 
 /** Runs the steps over `files` in order; resolves to false when `stop` ended it early. */
 export async function runPipeline<T, R = never>(segmenter: Segmenter, files: readonly string[], steps: PipelineSteps<T, R>): Promise<boolean> {
-  const maxBytes = maxImageBytes(steps.maxPixels ?? 40_000_000);
+  const maxBytes = maxImageBytes(steps.maxPixels ?? DEFAULT_MAX_PIXELS);
   const prepare = (i: number): Promise<Prepared<R>> | null => (i < files.length ? prepareFile(segmenter, files[i], i, maxBytes, steps.reuse) : null);
   let next = prepare(0);
   let finishPrevious: (() => void) | null = null;

@@ -1,5 +1,6 @@
 /** Options of `segnet-uq serve`, their defaults and the parsing of sizes such as "20MB". */
 import type { SegmenterOptions } from '../engine/segmenter';
+import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
 
 export interface ServeOptions extends SegmenterOptions {
   /** [port=8080] TCP port; 0 picks a free one */
@@ -38,7 +39,7 @@ export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' |
 
 export const SERVE_DEFAULTS: ResolvedServeOptions = {
   port: 8080, host: '127.0.0.1', maxUpload: 20 * 1024 * 1024, concurrency: 1, queue: 4, samples: 10, maxSamples: 50,
-  keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: 960, uploadTimeoutMs: 30_000, maxPixels: 40_000_000,
+  keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: 960, uploadTimeoutMs: 30_000, maxPixels: DEFAULT_MAX_PIXELS,
   maxUploads: 8, minUploadRate: 64 * 1024, uploadGraceMs: 5000,
 };
 
