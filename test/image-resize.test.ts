@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from '../lib/image/resize';
+import { linearSource, resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from '../lib/image/resize';
 
 function random(n: number, seed: number, max = 1): Float32Array {
   const out = new Float32Array(n);
@@ -12,15 +12,17 @@ function random(n: number, seed: number, max = 1): Float32Array {
   return out;
 }
 
+/** torch's source index of output index d (align_corners=False): the two taps and the second's weight */
+function source(d: number, inSize: number, outSize: number): [number, number, number] {
+  const real = Math.max(0, (d + 0.5) * (inSize / outSize) - 0.5);
+  const i0 = Math.floor(real);
+  const i1 = Math.min(i0 + 1, inSize - 1);
+  return [i0, i1, real - i0];
+}
+
 /** the torch formula, written out per output pixel (align_corners=False, no antialias) */
 function referenceBilinear(src: Float32Array, c: number, sw: number, sh: number, dw: number, dh: number): number[] {
   const out: number[] = [];
-  const source = (d: number, inSize: number, outSize: number): [number, number, number] => {
-    const real = Math.max(0, (d + 0.5) * (inSize / outSize) - 0.5);
-    const i0 = Math.floor(real);
-    const i1 = Math.min(i0 + 1, inSize - 1);
-    return [i0, i1, real - i0];
-  };
   for (let ch = 0; ch < c; ch++) {
     for (let y = 0; y < dh; y++) {
       for (let x = 0; x < dw; x++) {
@@ -57,6 +59,13 @@ test('resizeBilinearPlanar matches the reference loop up and down, several chann
       }
     }
   }
+});
+
+test('linearSource: the torch source taps at every output index, up and down (the rule /pixel reads with)', () => {
+  for (const [inSize, outSize] of [[1, 5], [4, 8], [8, 4], [7, 3], [3, 7], [360, 960], [960, 360], [5, 5]]) {
+    for (let d = 0; d < outSize; d++) assert.equal([...linearSource(d, inSize, outSize)], source(d, inSize, outSize), `${inSize} -> ${outSize} at ${d}`);
+  }
+  assert.equal([...linearSource(7, 4, 8)], [3, 3, 0.25], 'the last index clamps its second tap');
 });
 
 test('resizeBilinearPlanar: same size is the identity; out is reused', () => {

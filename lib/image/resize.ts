@@ -16,18 +16,22 @@ interface LinearTable {
   readonly w1: Float64Array;
 }
 
+/**
+ * Torch's linear source of output index `d` along one axis (srcSize -> dstSize): the two source
+ * indices and the weight of the second (the first weighs 1 - w1). The one rule of every bilinear
+ * lookup here and in the server's /pixel answer, so a value read at a pixel is the one drawn.
+ */
+export function linearSource(d: number, srcSize: number, dstSize: number): readonly [i0: number, i1: number, w1: number] {
+  const real = Math.max(0, (d + 0.5) * (srcSize / dstSize) - 0.5);
+  const lo = Math.floor(real);
+  return [lo, lo < srcSize - 1 ? lo + 1 : lo, Math.min(Math.max(real - lo, 0), 1)];
+}
+
 function linearTable(srcSize: number, dstSize: number): LinearTable {
   const i0 = new Int32Array(dstSize);
   const i1 = new Int32Array(dstSize);
   const w1 = new Float64Array(dstSize);
-  const scale = srcSize / dstSize;
-  for (let d = 0; d < dstSize; d++) {
-    const real = Math.max(0, (d + 0.5) * scale - 0.5);
-    const lo = Math.floor(real);
-    i0[d] = lo;
-    i1[d] = lo < srcSize - 1 ? lo + 1 : lo;
-    w1[d] = Math.min(Math.max(real - lo, 0), 1);
-  }
+  for (let d = 0; d < dstSize; d++) [i0[d], i1[d], w1[d]] = linearSource(d, srcSize, dstSize);
   return { i0, i1, w1 };
 }
 

@@ -2,6 +2,7 @@
  * The maps at one image pixel, interpolated from the model-resolution maps the way the report
  * resizes them (bilinear, align_corners=False), so the numbers match what the PNGs show.
  */
+import { linearSource } from '../image/resize';
 import type { ModelCard } from '../model/types';
 import type { PixelResponse } from './types';
 import { HttpError } from './http-error';
@@ -13,23 +14,14 @@ function coordinate(name: string, raw: string | null, size: number): number {
   return v;
 }
 
-/** Bilinear weights of source position `dst` (in destination pixels) for a resize srcSize -> dstSize. */
-function taps(dst: number, dstSize: number, srcSize: number): [number, number, number] {
-  let s = (dst + 0.5) * (srcSize / dstSize) - 0.5;
-  if (s < 0) s = 0;
-  const i0 = Math.min(Math.floor(s), srcSize - 1);
-  const i1 = Math.min(i0 + 1, srcSize - 1);
-  return [i0, i1, s - i0];
-}
-
 export function pixelAt(stored: StoredResult, card: ModelCard, query: URLSearchParams): PixelResponse {
   const r = stored.response;
   const m = stored.maps;
   const x = coordinate('x', query.get('x'), r.width);
   const y = coordinate('y', query.get('y'), r.height);
   const px = Math.floor(x), py = Math.floor(y);
-  const [x0, x1, fx] = taps(px, r.width, m.width);
-  const [y0, y1, fy] = taps(py, r.height, m.height);
+  const [x0, x1, fx] = linearSource(px, m.width, r.width);
+  const [y0, y1, fy] = linearSource(py, m.height, r.height);
   const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
   const i00 = y0 * m.width + x0, i01 = y0 * m.width + x1, i10 = y1 * m.width + x0, i11 = y1 * m.width + x1;
   const at = (a: Float32Array, offset = 0): number =>
