@@ -3,20 +3,9 @@
  * GET /api/progress/TOKEN -> ProgressState. Entries expire a while after they finish, and the
  * registry is bounded (oldest dropped first).
  */
+import type { ProgressState } from './types';
 
 export const JOB_TOKEN_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-
-export interface ProgressState {
-  readonly state: 'queued' | 'decoding' | 'sampling' | 'rendering' | 'done' | 'error' | 'cancelled';
-  /** samples done and planned (0 / samples before sampling starts) */
-  readonly done: number;
-  readonly total: number;
-  /** 1-based place in the queue while queued */
-  readonly position: number;
-  /** result id once done */
-  readonly id?: string;
-  readonly error?: string;
-}
 
 export class ProgressRegistry {
   private readonly entries = new Map<string, { state: ProgressState; expires: number }>();

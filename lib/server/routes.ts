@@ -11,6 +11,7 @@ import { JOB_TOKEN_PATTERN } from './progress';
 import { MAP_NAMES, MapName, RESULT_ID_PATTERN, StoredResult } from './result-store';
 import { handleSegment } from './segment-route';
 import { tarArchive } from './tar';
+import type { ModelResponse } from './types';
 
 interface Route {
   readonly method: 'GET' | 'POST';
@@ -40,7 +41,7 @@ function servePage(ctx: RouteContext): void {
 function serveModel(ctx: RouteContext): void {
   const { app } = ctx;
   const info = app.engine.info;
-  sendJson(ctx.res, 200, {
+  const body: ModelResponse = {
     card: app.card,
     deterministic: info.deterministic,
     dropoutPoints: info.dropoutPoints,
@@ -49,7 +50,8 @@ function serveModel(ctx: RouteContext): void {
       maxPixels: app.options.maxPixels, concurrency: app.options.concurrency, queue: app.options.queue,
     },
     warnings: info.warnings,
-  });
+  };
+  sendJson(ctx.res, 200, body);
 }
 
 function serveHealth(ctx: RouteContext): void {

@@ -4,13 +4,12 @@
  * image data and ClientGoneError once `signal` aborts.
  */
 import type { ModelCard } from '../model/types';
-import type { SegmentResponse } from './types';
+import type { ProgressState, SegmentResponse } from './types';
 import type { Segmenter } from '../engine/segmenter';
 import { encodePng, ImageError } from '../image';
 import { renderImageOutputs } from '../report/image-outputs';
 import { processImage } from '../run/image-step';
 import { ClientGoneError, HttpError } from './http-error';
-import type { ProgressState } from './progress';
 import { newResultId, StoredResult } from './result-store';
 import { plannedSamples, type SampleCount } from '../engine/convergence';
 

@@ -6,7 +6,8 @@
  * runs, while sampling it stops at the next chunk.
  */
 import { ClientGoneError, HttpError, sendJson } from './http-error';
-import { JOB_TOKEN_PATTERN, ProgressState } from './progress';
+import { JOB_TOKEN_PATTERN } from './progress';
+import type { ProgressState } from './types';
 import type { Ticket } from './queue';
 import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';

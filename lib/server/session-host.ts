@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { SegmenterOptions } from '../engine/segmenter';
-import type { ProgressState } from './progress';
+import type { ProgressState } from './types';
 import type { StoredResult } from './result-store';
 import { deserializeError, FromWorker, JobMessage, ModelInfo, reviveStored } from './session-protocol';
 import type { SampleCount } from '../engine/convergence';

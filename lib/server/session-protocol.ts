@@ -6,7 +6,7 @@
  */
 import type { ModelCard } from '../model/types';
 import { ClientGoneError, HttpError } from './http-error';
-import type { ProgressState } from './progress';
+import type { ProgressState } from './types';
 import { MAP_NAMES, StoredResult } from './result-store';
 import type { SampleCount } from '../engine/convergence';
 

@@ -1,4 +1,26 @@
-/** The web demo's API answers (`segnet-uq serve`): what a client of the JSON endpoints reads. */
+/**
+ * The web demo's API answers (`segnet-uq serve`): what a client of the JSON endpoints reads, the
+ * page (lib/server/page/client.ts) included, so this file imports types only.
+ */
+import type { ModelCard } from '../model/types';
+
+/** JSON answer of GET /api/model: the card, the dropout found, and the limits the page starts from. */
+export interface ModelResponse {
+  readonly card: ModelCard;
+  /** no dropout in the graph: every sample is the same */
+  readonly deterministic: boolean;
+  readonly dropoutPoints: readonly { readonly tensor: string; readonly rate: number }[];
+  readonly limits: {
+    readonly defaultSamples: number;
+    readonly maxSamples: number;
+    readonly maxUpload: number;
+    readonly maxPixels: number;
+    readonly concurrency: number;
+    readonly queue: number;
+  };
+  readonly warnings: readonly string[];
+}
+
 /** Links of one served result; every path starts with /api/result/ID (a random id). */
 export interface SegmentLinks {
   readonly classMap: string;
@@ -61,4 +83,17 @@ export interface PixelResponse {
   readonly variance: number;
   /** mean class distribution over the MC samples, by class index (sums to 1) */
   readonly probabilities: readonly number[];
+}
+
+/** JSON answer of GET /api/progress/TOKEN (the page polls it while its request runs). */
+export interface ProgressState {
+  readonly state: 'queued' | 'decoding' | 'sampling' | 'rendering' | 'done' | 'error' | 'cancelled';
+  /** samples done and planned (0 / samples before sampling starts) */
+  readonly done: number;
+  readonly total: number;
+  /** 1-based place in the queue while queued */
+  readonly position: number;
+  /** result id once done */
+  readonly id?: string;
+  readonly error?: string;
 }
