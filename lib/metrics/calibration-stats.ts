@@ -22,7 +22,6 @@ import {
   addArrays,
   checkArray,
   checkIgnoreIndex,
-  checkInteger,
   checkLabels,
   checkNumClasses,
   checkObject,
@@ -30,6 +29,7 @@ import {
   checkSame,
   float64FromJSON,
 } from './validate';
+import { checkInteger } from '../validate';
 
 /** probability floor inside the NLL: -log(max(p_y, NLL_FLOOR)) */
 export const NLL_FLOOR = 1e-12;

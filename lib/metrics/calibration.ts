@@ -4,7 +4,7 @@
  */
 import type { CalibrationStats } from './types';
 import { fixedSumValue } from './fixed-sum';
-import { checkInteger } from './validate';
+import { checkInteger } from '../validate';
 
 function sum(values: Float64Array): number {
   let s = 0;

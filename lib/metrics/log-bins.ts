@@ -18,7 +18,8 @@
  * The layout is fixed by (floor, max, mantissaBits), so two runs' bins add up exactly.
  */
 import type { LogBinLayout } from './types';
-import { checkInteger, checkNumber, checkSame } from './validate';
+import { checkInteger, checkNumber } from '../validate';
+import { checkSame } from './validate';
 
 export type { LogBinLayout };
 
@@ -37,9 +38,9 @@ function bitsOf(v: number): number {
 
 export function createLogBinLayout(max: number, options: { floor?: number; mantissaBits?: number } = {}): LogBinLayout {
   const { floor = DEFAULT_LOG_FLOOR, mantissaBits = DEFAULT_MANTISSA_BITS } = options;
-  checkNumber('floor', floor, 2 ** -126, 1);
+  checkNumber('floor', floor, { min: 2 ** -126, max: 1 });
   if (Math.log2(floor) % 1 !== 0) throw new RangeError(`floor must be a power of two, got ${floor}`);
-  checkNumber('max', max, floor, 1e6);
+  checkNumber('max', max, { min: floor, max: 1e6 });
   checkInteger('mantissaBits', mantissaBits, 0, 16);
   return { floor, max, mantissaBits };
 }

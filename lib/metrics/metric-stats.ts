@@ -24,7 +24,8 @@ import {
   uncertaintyHistogramToJSON,
   type UncertaintyHistogramJSON,
 } from './uncertainty-stats';
-import { checkArray, checkIgnoreIndex, checkInteger, checkNumClasses, checkObject, checkSame } from './validate';
+import { checkInteger } from '../validate';
+import { checkArray, checkIgnoreIndex, checkNumClasses, checkObject, checkSame } from './validate';
 
 export interface MetricStatsOptions {
   readonly numClasses: number;

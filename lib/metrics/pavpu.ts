@@ -28,14 +28,13 @@ import {
   addArrays,
   checkArray,
   checkIgnoreIndex,
-  checkInteger,
   checkLabels,
   checkNumClasses,
-  checkNumber,
   checkObject,
   checkPredicted,
   checkSame,
 } from './validate';
+import { checkInteger, checkNumber } from '../validate';
 
 export interface PavpuOptions {
   /** [max=defaultUncertaintyMax(kind, numClasses)] patch means are clamped to it */
@@ -178,7 +177,7 @@ export function pavpuCurve(stats: PavpuStats): PavpuPoint[] {
 
 /** PAvPU at `threshold` moved down to the lower edge of its bin (0.1% at most, log-bins.ts). */
 export function patchAccuracyVsUncertainty(stats: PavpuStats, threshold: number): PavpuPoint {
-  checkNumber('threshold', threshold, -Infinity, Infinity);
+  checkNumber('threshold', threshold);
   const j = binOf(binIndexer(stats.layout), threshold);
   let nAC = 0, nAU = 0, nIC = 0, nIU = 0;
   for (let b = 0; b < stats.accurate.length; b++) {
@@ -195,7 +194,7 @@ export function patchAccuracyVsUncertainty(stats: PavpuStats, threshold: number)
 
 /** The curve point whose share of uncertain patches is nearest `share` (the lower threshold on ties). */
 export function pavpuAtUncertainShare(stats: PavpuStats, share: number): PavpuPoint {
-  checkNumber('share', share, 0, 1);
+  checkNumber('share', share, { min: 0, max: 1 });
   const curve = pavpuCurve(stats);
   let best = curve[0];
   let bestDiff = Infinity;

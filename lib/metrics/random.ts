@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32) so that sampling (the pixel reservoir) is reproducible.
  * State is one uint32, so it can be saved with the statistics that use it.
  */
-import { checkInteger } from './validate';
+import { checkInteger } from '../validate';
 
 export interface Random {
   /** uint32 state; next() advances it */

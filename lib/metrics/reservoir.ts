@@ -5,7 +5,8 @@
  */
 import type { PixelReservoir } from './types';
 import { createRandom, nextInt, nextRandom, type Random } from './random';
-import { checkArray, checkIgnoreIndex, checkInteger, checkLabels, checkNumClasses, checkObject, checkSame, float64FromJSON } from './validate';
+import { checkInteger } from '../validate';
+import { checkArray, checkIgnoreIndex, checkLabels, checkNumClasses, checkObject, checkSame, float64FromJSON } from './validate';
 
 export interface ReservoirOptions {
   readonly numClasses: number;

@@ -4,7 +4,8 @@
  */
 import type { TemperatureFit } from './types';
 import { NLL_FLOOR } from './calibration-stats';
-import { checkArray, checkIgnoreIndex, checkLabels, checkNumber, checkNumClasses, checkObject } from './validate';
+import { checkNumber } from '../validate';
+import { checkArray, checkIgnoreIndex, checkLabels, checkNumClasses, checkObject } from './validate';
 
 export interface FitTemperatureOptions {
   /** C: sample.probs holds C * N values */
@@ -65,9 +66,9 @@ export function fitTemperature(
   const ignore = checkIgnoreIndex(options.ignoreIndex);
   checkLabels('sample.labels', labels, c, ignore);
   const { lower = 0.05, upper = 20, tolerance = 1e-4 } = options;
-  checkNumber('lower', lower, 1e-6, 1e6);
-  checkNumber('upper', upper, lower, 1e6);
-  checkNumber('tolerance', tolerance, 1e-12, 1);
+  checkNumber('lower', lower, { min: 1e-6, max: 1e6 });
+  checkNumber('upper', upper, { min: lower, max: 1e6 });
+  checkNumber('tolerance', tolerance, { min: 1e-12, max: 1 });
   const { logits, targets } = logProbs(probs, labels, c, ignore);
   if (targets.length === 0) throw new RangeError('sample has no labelled pixel to fit a temperature on');
   const f = (logT: number) => nllAt(logits, targets, c, Math.exp(logT));
@@ -107,7 +108,7 @@ export function applyTemperature(probs: Float32Array, numClasses: number, temper
   const c = checkNumClasses(numClasses);
   checkArray('probs', probs, Float32Array, null);
   if (probs.length % c !== 0) throw new RangeError(`probs length ${probs.length} is not a multiple of numClasses ${c}`);
-  checkNumber('temperature', temperature, 1e-6, 1e6);
+  checkNumber('temperature', temperature, { min: 1e-6, max: 1e6 });
   const n = probs.length / c;
   const out = new Float32Array(probs.length);
   const inv = 1 / temperature;

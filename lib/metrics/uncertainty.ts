@@ -7,7 +7,7 @@
  * aurocTieBound says how far that can move the AUROC from the exact, unbinned one.
  */
 import type { UncertaintyHistogram } from './types';
-import { checkNumber } from './validate';
+import { checkNumber } from '../validate';
 
 function totals(h: UncertaintyHistogram): { n: number; errors: number } {
   let n = 0;
@@ -36,8 +36,7 @@ function mostCertain(h: UncertaintyHistogram, keep: number): { kept: number; err
 function checkFractions(name: string, values: readonly number[], max: number, maxInclusive: boolean): void {
   if (!Array.isArray(values)) throw new TypeError(`${name} must be an array of numbers`);
   for (let i = 0; i < values.length; i++) {
-    checkNumber(`${name}[${i}]`, values[i], 0, max);
-    if (!maxInclusive && values[i] === max) throw new RangeError(`${name}[${i}] must be < ${max}, got ${values[i]}`);
+    checkNumber(`${name}[${i}]`, values[i], maxInclusive ? { min: 0, max } : { min: 0, below: max });
   }
 }
 

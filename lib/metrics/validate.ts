@@ -1,25 +1,10 @@
 /**
- * Shared validators of the metrics layer. Each throws a TypeError for the wrong kind of value
- * and a RangeError for a well-typed value out of range, naming the argument and the value.
+ * The structure checks of the metrics layer (class counts, typed arrays, labels, the fields of
+ * saved stats), built on the number validators of lib/validate.ts. Each throws a TypeError for
+ * the wrong kind of value and a RangeError for a well-typed value out of range, naming the
+ * argument and the value.
  */
-
-/** An integer in [min, max]. */
-export function checkInteger(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
-
-/** A finite number in [min, max]. */
-export function checkNumber(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a finite number in [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
+import { checkInteger, checkNumber } from '../validate';
 
 /** numClasses: 1..256 (class indices are stored in Uint8Array). */
 export function checkNumClasses(value: unknown): number {
@@ -85,11 +70,7 @@ export function float64FromJSON(name: string, value: unknown, length: number): F
   if (value.length !== length) throw new RangeError(`${name} must have length ${length}, got ${value.length}`);
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
-    const v: unknown = value[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new TypeError(`${name}[${i}] must be a finite number, got ${String(v)}`);
-    }
-    out[i] = v;
+    out[i] = checkNumber(`${name}[${i}]`, value[i]);
   }
   return out;
 }
