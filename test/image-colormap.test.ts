@@ -70,7 +70,7 @@ test('applyColormap: edge cases (constant map, all NaN, infinities)', () => {
 test('applyColormap: EXPECTED FAILURE', () => {
   assert.throws(() => applyColormap(new Float32Array(3), 2, 2), /values has length 3, expected 4/);
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: 1, max: 0 }), RangeError);
-  assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: NaN, max: 1 }), /options\.min must be finite/);
+  assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: NaN, max: 1 }), /^options\.min must be a finite number, got NaN$/);
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { name: 'hot' as ColormapName }), /colormap name/);
   assert.throws(() => applyColormap(new Float64Array(4) as unknown as Float32Array, 2, 2), TypeError);
 });

@@ -1,7 +1,8 @@
 /** Scalar maps to colour through perceptually uniform 256-entry lookup tables. */
 import type { ColormapName, RgbImage } from './types';
 import { COLORMAP_STOPS } from './colormap-data';
-import { checkLength, checkPositiveInteger } from './validate';
+import { checkLength } from './validate';
+import { checkInteger, checkNumber } from '../validate';
 
 export { blend, classColorMap } from './overlay';
 
@@ -70,15 +71,15 @@ function finiteRange(values: Float32Array): [number, number] {
  */
 export function applyColormap(values: Float32Array, width: number, height: number, options: ColormapOptions = {}): RgbImage {
   if (!(values instanceof Float32Array)) throw new TypeError(`values must be a Float32Array, got ${typeof values}`);
-  checkPositiveInteger('width', width);
-  checkPositiveInteger('height', height);
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   checkLength('values', values, width * height, `${height}x${width}`);
   const lut = colormapLut(options.name ?? 'viridis');
   const range = options.min === undefined || options.max === undefined ? finiteRange(values) : null;
   const min = options.min ?? (range as [number, number])[0];
   const max = options.max ?? (range as [number, number])[1];
-  if (!Number.isFinite(min)) throw new RangeError(`options.min must be finite, got ${min}`);
-  if (!Number.isFinite(max)) throw new RangeError(`options.max must be finite, got ${max}`);
+  checkNumber('options.min', min);
+  checkNumber('options.max', max);
   if (max < min) throw new RangeError(`options.max (${max}) must not be below options.min (${min})`);
   const scale = max > min ? 255 / (max - min) : 0;
 

@@ -8,6 +8,7 @@ import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-
 import { readPng } from './decode-png';
 import { readPngPalette, withoutPngChunk } from './png-chunks';
 import { checkColors } from './validate';
+import { checkInteger } from '../validate';
 
 /** Options of decodeLabel. */
 export interface DecodeLabelOptions extends DecodeOptions {
@@ -64,7 +65,7 @@ export function decodeLabel(bytes: Uint8Array, options: DecodeLabelOptions = {})
 
 function checkIgnore(ignore: { color: RgbColor; index: number }, palette: readonly RgbColor[]): void {
   checkColors('options.ignore.color', [ignore.color]);
-  if (!Number.isInteger(ignore.index) || ignore.index < 0 || ignore.index > 255) throw new RangeError(`options.ignore.index must be an integer in 0..255, got ${ignore.index}`);
+  checkInteger('options.ignore.index', ignore.index, 0, 255);
   const c = ignore.color;
   const clash = palette.findIndex((p) => p[0] === c[0] && p[1] === c[1] && p[2] === c[2]);
   if (clash >= 0 && clash !== ignore.index) throw new RangeError(`the ignore colour ${JSON.stringify(c)} is also the colour of class ${clash}`);

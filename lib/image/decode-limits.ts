@@ -2,7 +2,8 @@
 import type { ImageHeader } from './types';
 import { ImageError } from './errors';
 import { readImageHeader } from './sniff';
-import { checkBytes, checkPositiveInteger } from './validate';
+import { checkBytes } from './validate';
+import { checkInteger } from '../validate';
 
 /** Default pixel budget of a decode: 40 megapixels (about 120 MB of RGB). */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -21,7 +22,7 @@ export interface DecodeOptions {
  */
 export function checkedHeader(bytes: Uint8Array, file: string | undefined, maxPixels: number): ImageHeader {
   checkBytes('bytes', bytes);
-  checkPositiveInteger('options.maxPixels', maxPixels);
+  checkInteger('options.maxPixels', maxPixels, 1);
   const header = readImageHeader(bytes, file);
   const { width, height, format } = header;
   if (width === 0 || height === 0) {

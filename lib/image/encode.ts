@@ -1,7 +1,8 @@
 /** PNG encoding of RGB, RGBA and gray images with pngjs. */
 import { PNG } from 'pngjs';
 import type { GrayImage, RgbaImage, RgbImage } from './types';
-import { checkBytes, checkPositiveInteger } from './validate';
+import { checkBytes } from './validate';
+import { checkInteger } from '../validate';
 
 /** pngjs colour types by bytes per pixel. */
 const COLOR_TYPE: Record<number, 0 | 2 | 6> = { 1: 0, 3: 2, 4: 6 };
@@ -12,8 +13,8 @@ const COLOR_TYPE: Record<number, 0 | 2 | 6> = { 1: 0, 3: 2, 4: 6 };
  */
 export function encodePng(img: RgbImage | RgbaImage | GrayImage): Buffer {
   if (img === null || typeof img !== 'object') throw new TypeError(`img must be an image object, got ${img}`);
-  checkPositiveInteger('img.width', img.width);
-  checkPositiveInteger('img.height', img.height);
+  checkInteger('img.width', img.width, 1);
+  checkInteger('img.height', img.height, 1);
   checkBytes('img.data', img.data);
   const pixels = img.width * img.height;
   const channels = img.data.length / pixels;

@@ -5,6 +5,7 @@
  */
 import type { RgbImage } from './types';
 import { checkImage } from './validate';
+import { checkInteger } from '../validate';
 
 /** EXIF Orientation values 1..8 (1 = as stored); see orientImage for each one's transform. */
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
@@ -71,7 +72,7 @@ export function pngOrientation(bytes: Uint8Array): Orientation {
 export function orientImage(img: RgbImage, orientation: Orientation): RgbImage {
   checkImage('img', img, 3);
   if (orientation === 1) return img;
-  if (!Number.isInteger(orientation) || orientation < 1 || orientation > 8) throw new RangeError(`orientation must be 1..8, got ${orientation}`);
+  checkInteger('orientation', orientation, 1, 8);
   const { width: W, height: H, data } = img;
   const swap = orientation >= 5;
   const outW = swap ? H : W;

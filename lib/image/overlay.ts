@@ -1,6 +1,7 @@
 /** Compositing for reports: alpha blending and class-index colouring. */
 import type { RgbColor, RgbImage } from './types';
-import { checkColors, checkImage, checkLength, checkPositiveInteger } from './validate';
+import { checkColors, checkImage, checkLength } from './validate';
+import { checkInteger, checkNumber } from '../validate';
 
 /**
  * base * (1 - alpha) + overlay * alpha per channel, rounded.
@@ -9,7 +10,7 @@ import { checkColors, checkImage, checkLength, checkPositiveInteger } from './va
 export function blend(base: RgbImage, overlay: RgbImage, alpha: number): RgbImage {
   checkImage('base', base, 3);
   checkImage('overlay', overlay, 3);
-  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1], got ${alpha}`);
+  checkNumber('alpha', alpha, { min: 0, max: 1 });
   if (base.width !== overlay.width || base.height !== overlay.height) {
     throw new RangeError(`overlay is ${overlay.width}x${overlay.height}, base is ${base.width}x${base.height}: sizes must match`);
   }
@@ -24,8 +25,8 @@ export function blend(base: RgbImage, overlay: RgbImage, alpha: number): RgbImag
 /** Colours each pixel's class index with colors[index]; indices without a colour are black. */
 export function classColorMap(predicted: Uint8Array, width: number, height: number, colors: readonly RgbColor[]): RgbImage {
   if (!(predicted instanceof Uint8Array)) throw new TypeError(`predicted must be a Uint8Array, got ${typeof predicted}`);
-  checkPositiveInteger('width', width);
-  checkPositiveInteger('height', height);
+  checkInteger('width', width, 1);
+  checkInteger('height', height, 1);
   checkLength('predicted', predicted, width * height, `${height}x${width}`);
   checkColors('colors', colors);
   const lut = new Uint8Array(256 * 3);

@@ -2,15 +2,13 @@
 import type { ModelCard } from '../model/types';
 import type { RgbImage } from './types';
 import { resizeRgbToPlanar } from './resize';
-import { checkPositiveInteger } from './validate';
+import { checkInteger, checkNumber } from '../validate';
 
 function checkTriple(name: string, values: readonly number[], nonZero: boolean): void {
   if (!Array.isArray(values)) throw new TypeError(`${name} must be an array of 3 numbers, got ${typeof values}`);
   if (values.length !== 3) throw new RangeError(`${name} must have 3 entries (R, G, B), got ${values.length}`);
   for (let c = 0; c < 3; c++) {
-    const v = values[c];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${name}[${c}] must be a finite number, got ${v}`);
-    if (nonZero && v === 0) throw new RangeError(`${name}[${c}] must not be 0`);
+    if (checkNumber(`${name}[${c}]`, values[c]) === 0 && nonZero) throw new RangeError(`${name}[${c}] must not be 0`);
   }
 }
 
@@ -20,8 +18,8 @@ function checkTriple(name: string, values: readonly number[], nonZero: boolean):
  */
 export function imageToInputTensor(img: RgbImage, input: ModelCard['input']): Float32Array {
   if (input === null || typeof input !== 'object') throw new TypeError(`input must be the model card's input, got ${input}`);
-  checkPositiveInteger('input.width', input.width);
-  checkPositiveInteger('input.height', input.height);
+  checkInteger('input.width', input.width, 1);
+  checkInteger('input.height', input.height, 1);
   if (input.layout !== 'NCHW') throw new RangeError(`input.layout must be 'NCHW', got ${JSON.stringify(input.layout)}`);
   checkTriple('input.mean', input.mean, false);
   checkTriple('input.std', input.std, true);

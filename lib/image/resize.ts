@@ -6,7 +6,8 @@
  * uses float32 for float32 tensors): results agree to ~1e-6 relative.
  */
 import type { GrayImage, RgbImage } from './types';
-import { checkImage, checkLength, checkPositiveInteger } from './validate';
+import { checkImage, checkLength } from './validate';
+import { checkInteger } from '../validate';
 
 /** Per-output-index source indices and weights along one axis (torch's linear source index). */
 interface LinearTable {
@@ -51,11 +52,11 @@ export function resizeBilinearPlanar(
   out?: Float32Array,
 ): Float32Array {
   if (!(src instanceof Float32Array)) throw new TypeError(`src must be a Float32Array, got ${typeof src}`);
-  checkPositiveInteger('channels', channels);
-  checkPositiveInteger('srcW', srcW);
-  checkPositiveInteger('srcH', srcH);
-  checkPositiveInteger('dstW', dstW);
-  checkPositiveInteger('dstH', dstH);
+  checkInteger('channels', channels, 1);
+  checkInteger('srcW', srcW, 1);
+  checkInteger('srcH', srcH, 1);
+  checkInteger('dstW', dstW, 1);
+  checkInteger('dstH', dstH, 1);
   checkLength('src', src, channels * srcW * srcH, `${channels}x${srcH}x${srcW}`);
   const dst = out ?? new Float32Array(channels * dstW * dstH);
   if (!(dst instanceof Float32Array)) throw new TypeError(`out must be a Float32Array, got ${typeof out}`);
@@ -119,8 +120,8 @@ function nearestTable(srcSize: number, dstSize: number): Int32Array {
  */
 export function resizeNearestGray(img: GrayImage, dstW: number, dstH: number): GrayImage {
   checkImage('img', img, 1);
-  checkPositiveInteger('dstW', dstW);
-  checkPositiveInteger('dstH', dstH);
+  checkInteger('dstW', dstW, 1);
+  checkInteger('dstH', dstH, 1);
   const { width, data } = img;
   const xs = nearestTable(width, dstW);
   const ys = nearestTable(img.height, dstH);

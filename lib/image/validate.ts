@@ -1,10 +1,8 @@
-/** Argument validators shared by the image modules; they throw TypeError / RangeError naming the argument. */
-
-/** Throws unless `value` is an integer >= 1. */
-export function checkPositiveInteger(name: string, value: number): void {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-}
+/**
+ * Argument checks shared by the image modules (bytes, lengths, images, colours), built on the
+ * number validators of lib/validate.ts; they throw TypeError / RangeError naming the argument.
+ */
+import { checkInteger, isIntegerIn } from '../validate';
 
 /** Throws unless `value` is a Uint8Array (a Buffer is one). */
 export function checkBytes(name: string, value: unknown): asserts value is Uint8Array {
@@ -27,8 +25,8 @@ export function checkImage(
   channels: number,
 ): void {
   if (image === null || typeof image !== 'object') throw new TypeError(`${name} must be an image object, got ${image}`);
-  checkPositiveInteger(`${name}.width`, image.width);
-  checkPositiveInteger(`${name}.height`, image.height);
+  checkInteger(`${name}.width`, image.width, 1);
+  checkInteger(`${name}.height`, image.height, 1);
   checkBytes(`${name}.data`, image.data);
   checkLength(`${name}.data`, image.data, image.width * image.height * channels, `${image.width}x${image.height}x${channels}`);
 }
@@ -40,8 +38,7 @@ export function checkColors(name: string, colors: readonly (readonly number[])[]
     const c = colors[i];
     if (!Array.isArray(c) || c.length !== 3) throw new TypeError(`${name}[${i}] must be [r, g, b], got ${JSON.stringify(c)}`);
     for (let k = 0; k < 3; k++) {
-      const v = c[k];
-      if (!Number.isInteger(v) || v < 0 || v > 255) {
+      if (!isIntegerIn(c[k], 0, 255)) {
         throw new RangeError(`${name}[${i}] must hold integers in 0..255, got ${JSON.stringify(c)}`);
       }
     }
