@@ -7,12 +7,10 @@
  */
 import * as path from 'path';
 import type { MetricStats, PixelReservoir } from '../metrics/types';
-import { expectedCalibrationError, negativeLogLikelihood } from '../metrics/calibration';
-import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addImage, createMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
-import { addToReservoir, createPixelReservoir, reservoirSample } from '../metrics/reservoir';
-import { finiteOrNull, summarizeMetrics } from '../metrics/summary';
-import { applyTemperature, fitTemperature } from '../metrics/temperature';
+import { addToReservoir, createPixelReservoir } from '../metrics/reservoir';
+import { summarizeMetrics } from '../metrics/summary';
+import { checkTemperatureFit } from '../metrics/temperature-check';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
 import { fileHeader } from '../report/file-header';
@@ -39,35 +37,6 @@ export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels
 export interface CalibrateResult {
   readonly summary: ReportSummary;
   readonly calibration: CalibrationReport;
-}
-
-/** ECE and NLL of a pixel sample (class-major probs [C, M]) as the streamed stats compute them. */
-function sampleCalibration(probs: Float32Array, labels: Uint8Array, numClasses: number, bins: number): { ece: number | null; nll: number | null } {
-  const m = labels.length;
-  const predicted = new Uint8Array(m);
-  const confidence = new Float32Array(m);
-  for (let j = 0; j < m; j++) {
-    let best = -1, arg = 0;
-    for (let k = 0; k < numClasses; k++) {
-      const p = probs[k * m + j];
-      if (p > best) { best = p; arg = k; }
-    }
-    predicted[j] = arg;
-    confidence[j] = best;
-  }
-  const stats = addToCalibration(createCalibrationStats(numClasses, { bins }), { labels, predicted, confidence, probs });
-  return { ece: finiteOrNull(expectedCalibrationError(stats)), nll: finiteOrNull(negativeLogLikelihood(stats)) };
-}
-
-function fitOnReservoir(reservoir: PixelReservoir, numClasses: number, bins: number, previous: number): Omit<TemperatureResult, 'savedTo'> {
-  const sample = reservoirSample(reservoir);
-  const fit = fitTemperature(sample, { numClasses });
-  const before = sampleCalibration(sample.probs, sample.labels, numClasses, bins);
-  const after = sampleCalibration(applyTemperature(sample.probs, numClasses, fit.temperature), sample.labels, numClasses, bins);
-  return {
-    fitted: fit.temperature, previous, combined: previous * fit.temperature, pixels: fit.pixels,
-    eceBefore: before.ece, eceAfter: after.ece, nllBefore: finiteOrNull(fit.nllAtOne), nllAfter: finiteOrNull(fit.nll),
-  };
 }
 
 /** extra.labelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
@@ -99,7 +68,7 @@ export async function runCalibrate(options: CalibrateOptions, extra: ImageSink =
   let temperature: TemperatureResult | null = null;
   const held = reservoir as PixelReservoir | null;
   if (held && held.size > 0) {
-    const t = fitOnReservoir(held, card.classes.length, bins, previous);
+    const t = checkTemperatureFit(held, { numClasses: card.classes.length, bins, previous });
     if (options.saveTemperature) saveTemperature(cardPath, t.combined);
     temperature = { ...t, savedTo: options.saveTemperature ? cardPath : null };
   }

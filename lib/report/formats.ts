@@ -4,6 +4,7 @@
  * breaking change to its file.
  */
 import type { MetricStatsJSON } from '../metrics/metric-stats';
+import type { TemperatureCheck } from '../metrics/temperature-check';
 import type { MetricSummary, UncertaintyKind } from '../metrics/types';
 import type { FileHeader } from './file-header';
 import type { AutoSamples } from '../engine/convergence';
@@ -16,18 +17,8 @@ export const AUDIT_SCHEMA_VERSION = 1;
 
 // calibration.json
 
-export interface TemperatureResult {
-  /** the fitted factor on the probabilities this run produced */
-  readonly fitted: number;
-  /** the card's temperature this run sampled with (1 when none) */
-  readonly previous: number;
-  /** previous * fitted: what --save-temperature writes (softmax(log softmax(z/a)/b) = softmax(z/(ab))) */
-  readonly combined: number;
-  readonly pixels: number;
-  readonly eceBefore: number | null;
-  readonly eceAfter: number | null;
-  readonly nllBefore: number | null;
-  readonly nllAfter: number | null;
+/** The fit's check (lib/metrics/temperature-check.ts) and where it was saved. */
+export interface TemperatureResult extends TemperatureCheck {
   /** the card file written, when --save-temperature */
   readonly savedTo: string | null;
 }

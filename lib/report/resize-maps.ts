@@ -1,6 +1,7 @@
 /** Brings model-resolution uncertainty maps to another size (the image's, or a display size). */
 import type { UncertaintyMaps } from '../engine/types';
 import { resizeBilinearPlanar } from '../image/resize';
+import { argmaxClasses } from '../metrics/argmax';
 
 /**
  * Mean probabilities and per-pixel maps are resized bilinearly (as PyTorch's
@@ -13,18 +14,7 @@ export function resizeMaps(maps: UncertaintyMaps, width: number, height: number,
   const w = maps.width, h = maps.height;
   const one = (src: Float32Array): Float32Array => resizeBilinearPlanar(src, 1, w, h, width, height);
   const meanProbs = resizeBilinearPlanar(maps.meanProbs, C, w, h, width, height);
-  const pixels = width * height;
-  const predicted = new Uint8Array(pixels);
-  const confidence = new Float32Array(pixels);
-  for (let px = 0; px < pixels; px++) {
-    let best = -1, bestClass = 0;
-    for (let c = 0, idx = px; c < C; c++, idx += pixels) {
-      const p = meanProbs[idx];
-      if (p > best) { best = p; bestClass = c; }
-    }
-    predicted[px] = bestClass;
-    confidence[px] = best;
-  }
+  const { predicted, confidence } = argmaxClasses(meanProbs, C);
   return {
     width, height, numClasses: C, samples: maps.samples, meanProbs, predicted, confidence,
     predictiveEntropy: one(maps.predictiveEntropy),
