@@ -70,7 +70,7 @@ test('numbers out of range name the flag and the value', async () => {
   await rejects(() => run({ samples: 2.5 }), /--samples .* got 2\.5/);
   await rejects(() => run({ seed: -1 }), /--seed .* got -1/);
   for (const rate of [0, 1, 1.5, -0.2, Number.NaN]) {
-    await rejects(() => run({ dropoutRate: rate }), new RegExp(`--dropout-rate must be a number in \\(0, 1\\), got ${JSON.stringify(rate)}`));
+    await rejects(() => run({ dropoutRate: rate }), new RegExp(`--dropout-rate must be a number in \\(0, 1\\), got ${String(rate)}$`));
   }
   await rejects(() => run({ threads: -1 }), /--threads .* got -1/);
   await rejects(() => run({ batch: 0 }), /--batch .* got 0/);
