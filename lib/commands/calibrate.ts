@@ -17,7 +17,6 @@ import { fileHeader } from '../report/file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport, type TemperatureResult } from '../report/formats';
 import { saveTemperature } from '../model/card';
 import type { ReportSummary } from '../report/summary';
-import { metricInput } from '../run/labels';
 import { checkInteger } from '../validate';
 import { runReportImages, writeReportIndex, type ImageSink, type ReportOptions } from './report';
 
@@ -53,7 +52,7 @@ export async function runCalibrate(options: CalibrateOptions, extra: ImageSink =
       const numClasses = image.confusion.numClasses;
       stats ??= createMetricStats({ numClasses, ignoreIndex: image.ignoreIndex, bins });
       if (fit) reservoir ??= createPixelReservoir({ numClasses, capacity, seed: options.seed ?? 0 });
-      addImage(stats, metricInput(image.maps, image.label).input);
+      addImage(stats, image.input);
       if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, image.ignoreIndex);
       extra.labelled?.(image);
     },

@@ -12,7 +12,7 @@ import { finiteOrNull } from '../metrics/summary';
 import type { ModelCard } from '../model/types';
 import { resizeMaps } from '../report/resize-maps';
 import type { ReportError } from '../report/summary';
-import { labelValueMessage, loadLabel } from './labels';
+import { labelValueMessage, loadLabel, metricImageInput } from './labels';
 import type { ImageMeans, LabelledImage } from './types';
 
 /** Where labels come from, and how they are read. */
@@ -77,7 +77,7 @@ function scoreLabel(file: string, result: SegmentResult, full: () => Uncertainty
     return { labelled: null, labelError: { file: label.file, message: labelValueMessage(err as Error, label.width, classes, source.ignoreIndex) } };
   }
   const metrics = { globalAccuracy: globalAccuracy(confusion), meanIoU: finiteOrNull(meanIoU(confusion)), confusion: Array.from(confusion.counts) };
-  return { labelled: { file, labelFile: label.file, label, maps, result, ignoreIndex: source.ignoreIndex ?? null, confusion, metrics } };
+  return { labelled: { file, labelFile: label.file, label, maps, input: metricImageInput(maps, label), result, ignoreIndex: source.ignoreIndex ?? null, confusion, metrics } };
 }
 
 /** Everything after the sampling: means, full-resolution maps on demand, the label's score. */

@@ -39,20 +39,25 @@ export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, 
   return { ...label, file };
 }
 
+/** The metrics' view of maps already at the label's resolution (argmax and confidence of their mean probabilities). */
+export function metricImageInput(full: UncertaintyMaps, label: GrayImage): MetricImageInput {
+  if (full.width !== label.width || full.height !== label.height) {
+    throw new RangeError(`maps are ${full.width}x${full.height}, the label ${label.width}x${label.height}: resize them first (metricInput)`);
+  }
+  return {
+    width: label.width, height: label.height, labels: label.data, predicted: full.predicted, confidence: full.confidence,
+    probs: full.meanProbs,
+    uncertainties: { entropy: full.predictiveEntropy, mutualInformation: full.mutualInformation, variance: full.meanVariance },
+  };
+}
+
 /**
  * The metrics' view of one image at label resolution: maps resized bilinearly (argmax and
  * confidence from the resized mean probabilities, which also give Brier, NLL and class-wise ECE).
  */
 export function metricInput(maps: UncertaintyMaps, label: GrayImage): { input: MetricImageInput; maps: UncertaintyMaps } {
   const full = resizeMaps(maps, label.width, label.height, { withVariance: false });
-  return {
-    maps: full,
-    input: {
-      width: label.width, height: label.height, labels: label.data, predicted: full.predicted, confidence: full.confidence,
-      probs: full.meanProbs,
-      uncertainties: { entropy: full.predictiveEntropy, mutualInformation: full.mutualInformation, variance: full.meanVariance },
-    },
-  };
+  return { maps: full, input: metricImageInput(full, label) };
 }
 
 /** "labels[i] = v is not a class index" with the pixel as (x, y) and what values are allowed. */

@@ -2,7 +2,7 @@
 import type { SegmentResult } from '../engine/segmenter';
 import type { UncertaintyMaps } from '../engine/types';
 import type { GrayImage } from '../image/types';
-import type { ConfusionMatrix } from '../metrics/types';
+import type { ConfusionMatrix, MetricImageInput } from '../metrics/types';
 import type { ImageMetrics } from '../report/summary';
 
 /** Means over the model-resolution maps (entropy and MI in nats), as summary.json and the server give them. */
@@ -21,6 +21,8 @@ export interface LabelledImage {
   readonly label: GrayImage;
   /** the maps at the label's resolution (resizeMaps without per-class variance) */
   readonly maps: UncertaintyMaps;
+  /** the metrics' view of `maps` and the label (metricImageInput), for the streamed statistics */
+  readonly input: MetricImageInput;
   readonly result: SegmentResult;
   /** the label value the scores skip */
   readonly ignoreIndex: number | null;
