@@ -21,6 +21,19 @@
  * and settings give the same N and the same maps.
  */
 import type { ChunkAccumulator } from './uncertainty-maps';
+import { checkInteger, checkNumber, checkRate, integerRange, isIntegerIn, shown } from '../validate';
+
+/**
+ * The range of every sample count a user gives: --samples, --max-samples, samples --counts, the
+ * server's --samples, --max-samples and ?samples= (each an integer in 1..MAX_SAMPLES, or lower
+ * where a bound of its own applies). --samples-limit (lib/engine/limits.ts) caps a run lower still.
+ */
+export const MAX_SAMPLES = 100_000;
+
+/** A sample count in 1..max (max at most MAX_SAMPLES), the message naming `name`. */
+export function checkSampleCount(name: string, value: unknown, max = MAX_SAMPLES): number {
+  return checkInteger(name, value, 1, Math.min(max, MAX_SAMPLES));
+}
 
 /** the argmax-gap threshold in standard errors (two-sided 95%) */
 export const FLIP_Z = 1.96;
@@ -63,11 +76,11 @@ export interface ConvergenceCheck {
 
 export function checkAutoSamples(auto: AutoSamples): AutoSamples {
   const { tolerance, mapTolerance, maxSamples, minSamples, step } = auto;
-  if (typeof tolerance !== 'number' || !(tolerance > 0 && tolerance < 1)) throw new RangeError(`--tolerance must be in (0, 1), got ${tolerance}`);
-  if (typeof mapTolerance !== 'number' || !(mapTolerance > 0)) throw new RangeError(`the map tolerance must be positive, got ${mapTolerance}`);
-  for (const [name, v, min] of [['step', step, 1], ['min samples', minSamples, 1], ['--max-samples', maxSamples, 1]] as const) {
-    if (!Number.isInteger(v) || v < min || v > 100000) throw new RangeError(`${name} must be an integer in ${min}..100000, got ${v}`);
-  }
+  checkRate('--tolerance', tolerance);
+  checkNumber('the map tolerance', mapTolerance, { above: 0 });
+  checkSampleCount('step', step);
+  checkSampleCount('min samples', minSamples);
+  checkSampleCount('--max-samples', maxSamples);
   if (minSamples % step !== 0) throw new RangeError(`min samples ${minSamples} must be a multiple of the step ${step}`);
   if (maxSamples < minSamples) throw new RangeError(`--max-samples must be at least ${minSamples} with --samples auto, got ${maxSamples}`);
   return auto;
@@ -164,9 +177,7 @@ export function resolveSampleCount(samples: number | string, tolerance?: number,
       ...(maxSamples !== undefined ? { maxSamples } : {}) });
   }
   const n = typeof samples === 'string' && /^\s*\d+\s*$/.test(samples) ? Number(samples) : samples;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100000) {
-    throw new RangeError(`--samples must be an integer in 1..100000 or 'auto', got ${JSON.stringify(samples)}`);
-  }
+  if (!isIntegerIn(n, 1, MAX_SAMPLES)) throw new RangeError(`--samples must be ${integerRange(1, MAX_SAMPLES)} or 'auto', got ${shown(samples)}`);
   if (tolerance !== undefined || maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
   return n;
 }

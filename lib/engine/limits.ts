@@ -3,6 +3,7 @@
  * hours per image. Raise a limit on purpose with its flag.
  */
 import type { SampleCount } from './convergence';
+import { checkInteger } from '../validate';
 
 export const LIMIT_DEFAULTS = {
   /** [10000] most MC samples per image (--samples, --max-samples with auto); --samples-limit raises it */
@@ -11,7 +12,7 @@ export const LIMIT_DEFAULTS = {
 
 /** Refuses a sample count (or an auto run's --max-samples) above `limit`, naming the flag that raises it. */
 export function checkSamplesLimit(count: SampleCount, limit: number = LIMIT_DEFAULTS.samplesLimit): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`--samples-limit must be a positive integer, got ${limit}`);
+  checkInteger('--samples-limit', limit, 1);
   const n = typeof count === 'number' ? count : count.maxSamples;
   const flag = typeof count === 'number' ? '--samples' : '--max-samples';
   if (n > limit) {

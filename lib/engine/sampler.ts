@@ -10,6 +10,7 @@ import { fillDropoutMask } from './masks';
 import { createSession, ort, SessionOptions } from './session';
 import { SinglePass } from './single-pass';
 import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
+import { checkInteger, isIntegerIn } from '../validate';
 
 export interface SampleOptions {
   /** number of MC samples N >= 1 */
@@ -52,22 +53,11 @@ export interface SampleOptions {
 /** Snapshot counts: ascending integers in 1..samples. */
 function checkSnapshots(counts: readonly number[], samples: number): readonly number[] {
   counts.forEach((c, i) => {
-    if (!Number.isInteger(c) || c < 1 || c > samples || (i > 0 && c <= counts[i - 1])) {
+    if (!isIntegerIn(c, 1, samples) || (i > 0 && c <= counts[i - 1])) {
       throw new RangeError(`snapshots must be ascending integers in 1..${samples} (the samples), got ${JSON.stringify(counts)}`);
     }
   });
   return counts;
-}
-
-function checkCount(value: number, name: string, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-}
-
-/** Seeds and image keys are 32-bit words: anything else would silently alias another stream. */
-function checkUint32(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new RangeError(`${name} must be an integer in 0..4294967295, got ${value}`);
-  }
 }
 
 /** One suffix run's aggregates: chunk mean and M2 [1, C, H, W], entropy sum [1, 1, H, W]. */
@@ -93,7 +83,7 @@ export class McSampler {
 
   static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number } = {}): Promise<McSampler> {
     const batch = options.batch ?? 1;
-    checkCount(batch, 'batch', 1);
+    checkInteger('batch', batch, 1);
     const prefix = compiled.prefix ? await createSession(compiled.prefix, options) : null;
     const suffix = await createSession(compiled.suffix, options);
     return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch, SinglePass.of(compiled, options));
@@ -145,13 +135,14 @@ export class McSampler {
 
   /** N MC samples of one preprocessed image tensor ([1, 3, H, W], normalised). */
   async sample(input: Float32Array, options: SampleOptions): Promise<UncertaintyMaps> {
-    checkCount(options.samples, 'samples', 1);
+    checkInteger('samples', options.samples, 1);
     const batch = options.batch ?? this.batch;
-    checkCount(batch, 'batch', 1);
-    checkUint32(options.seed, 'seed');
-    checkUint32(options.imageKey, 'imageKey');
+    checkInteger('batch', batch, 1);
+    // seeds and image keys are 32-bit words: anything else would silently alias another stream
+    checkInteger('seed', options.seed, 0, 0xffffffff);
+    checkInteger('imageKey', options.imageKey, 0, 0xffffffff);
     const first = options.firstSample ?? 0;
-    checkCount(first, 'firstSample', 0);
+    checkInteger('firstSample', first, 0);
     const snapshots = checkSnapshots(options.snapshots ?? [], options.samples);
     const t0 = performance.now();
     if (options.samples === 1 && this.single && !options.until) {

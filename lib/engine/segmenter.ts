@@ -21,6 +21,7 @@ import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
 import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
 import { checkSamplesDiffer } from './stochastic-check';
+import { parseNumber } from '../validate';
 
 /**
  * Default samples per suffix run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
@@ -98,9 +99,7 @@ export interface SegmentOptions {
 export function parseDropoutAt(spec: string): { tensor: string; rate?: number } {
   const at = spec.lastIndexOf(':');
   if (at <= 0) return { tensor: spec };
-  const rate = Number(spec.slice(at + 1));
-  if (!Number.isFinite(rate) || rate <= 0 || rate >= 1) throw new RangeError(`--dropout-at ${spec}: rate must be in (0, 1), got '${spec.slice(at + 1)}'`);
-  return { tensor: spec.slice(0, at), rate };
+  return { tensor: spec.slice(0, at), rate: parseNumber(`--dropout-at ${spec}: rate`, spec.slice(at + 1), { above: 0, below: 1 }) };
 }
 
 export class Segmenter {

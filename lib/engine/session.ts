@@ -1,6 +1,7 @@
 /** ONNX Runtime sessions on a chosen execution provider, with errors that say how to fix them. */
 import * as ort from 'onnxruntime-node';
 import type { Device } from './types';
+import { checkInteger } from '../validate';
 
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu'];
 
@@ -28,10 +29,7 @@ export function checkDevice(device: string): Device {
 }
 
 export function checkThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 0 || threads > 1024) {
-    throw new RangeError(`--threads must be an integer in 0..1024, got ${threads}`);
-  }
-  return threads;
+  return checkInteger('--threads', threads, 0, 1024);
 }
 
 export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {

@@ -7,6 +7,7 @@
  */
 import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, valueInfo } from '../onnx/model';
 import { foldScalar, type FoldedScalar } from './constant-fold';
+import { checkNumber } from '../validate';
 
 /** One Monte-Carlo dropout point of the rewritten graph. */
 export interface DropoutPoint {
@@ -99,9 +100,7 @@ export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
 
 /** Rates the user asks for must be in (0, 1); a model's own ratio may be 0 (dropout off). */
 function checkRate(rate: number, what: string, allowZero = false): void {
-  if (!Number.isFinite(rate) || rate < 0 || (rate === 0 && !allowZero) || rate >= 1) {
-    throw new RangeError(`${what} must be in ${allowZero ? '[0, 1)' : '(0, 1)'}, got ${rate}`);
-  }
+  checkNumber(what, rate, allowZero ? { min: 0, below: 1 } : { above: 0, below: 1 });
 }
 
 /**
