@@ -204,6 +204,16 @@ against('EXPECTED FAILURE: a baseline of another sample count, class list or ign
   }
 });
 
+against('--samples auto is a sample count like any other: against a fixed-N baseline it cannot be compared, before sampling', async () => {
+  try {
+    await runAudit(base([gate('max-drop', 'meanIoU=0')], { baseline: baseOut, samples: 'auto', out: path.join(project.dir, 'never-auto') }));
+    assert.unreachable();
+  } catch (err) {
+    assert.match((err as Error).message, /another sample count: baseline 3, this run auto \(tolerance 0\.05, at most 50\)/);
+  }
+  assert.not.ok(existsSync(path.join(project.dir, 'never-auto')), 'nothing was run');
+});
+
 against('an image set that differs is a warning listing the difference; an error with strict', async () => {
   const images = path.join(project.dir, 'images-two');
   mkdirSync(images, { recursive: true });

@@ -24,6 +24,8 @@ import { readCalibrationReport } from '../report/calibration-files';
 import { fileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
+import { DEFAULT_SAMPLES } from './report';
+import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkInteger } from '../validate';
 
 export { auditExitCode, type AuditResult } from '../audit/result';
@@ -136,7 +138,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   if (!['prefix', 'folder', 'none'].includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex ?? null;
   const baseline = loadBaseline(options.baseline, {
-    card: card.name, classes, ignoreIndex, samples: checkInteger('--samples', options.samples ?? 20, 1, 100000),
+    card: card.name, classes, ignoreIndex, samples: describeSampleCount(resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples)),
   });
   const out = path.resolve(options.out ?? path.join('reports', 'audit'));
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });

@@ -17,12 +17,12 @@ import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
 import { processImage } from '../run/image-step';
 import { metricInput } from '../run/labels';
 import { runPipeline } from '../run/pipeline';
-import { checkInteger } from '../validate';
+import { checkInteger, parseInteger } from '../validate';
 import { writeSamplesOutputs } from '../report/samples-files';
 import { addCountValues, countRows, selectShard, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
 import { fileHeader } from '../report/file-header';
 import { SAMPLES_SCHEMA_VERSION, type SamplesAutoRow, type SamplesResult } from '../report/formats';
-import { resolveSampleCount, type AutoSamples } from '../engine/convergence';
+import { checkSampleCount, MAX_SAMPLES, resolveSampleCount, type AutoSamples } from '../engine/convergence';
 
 export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
 
@@ -58,20 +58,16 @@ export type SamplesEvent =
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
 
-/** Sorted, unique counts; each an integer in 1..100000. */
+/** Sorted, unique counts; each a sample count (1..MAX_SAMPLES). */
 export function checkCounts(counts: readonly number[]): number[] {
   if (!Array.isArray(counts) || counts.length === 0) throw new RangeError(`--counts must list at least one sample count, got ${JSON.stringify(counts)}`);
-  for (const c of counts) checkInteger('--counts', c, 1, 100000);
+  for (const c of counts) checkSampleCount('--counts', c);
   return [...new Set(counts)].sort((a, b) => a - b);
 }
 
 /** "1,2,5" -> [1, 2, 5]; throws naming the bad entry. */
 export function parseCounts(text: string): number[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`--counts: '${s}' is not a positive integer (in '${text}')`);
-    return v;
-  });
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => parseInteger(`--counts '${text}': each`, s, 1, MAX_SAMPLES));
 }
 
 function sumOf(values: Float32Array): number {
