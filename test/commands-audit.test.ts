@@ -129,6 +129,22 @@ audit('an image without a label is an input error: exit 2 and an erroring test c
   assert.match(xml, /unlabelled.png/);
 });
 
+audit('the card is parsed once per run (the gates are checked with it, the run samples with it)', async () => {
+  const text = readFileSync(project.card, 'utf8');
+  const parse = JSON.parse;
+  let parses = 0;
+  JSON.parse = ((s: string, reviver?: (k: string, v: unknown) => unknown) => {
+    if (s === text) parses++;
+    return parse(s, reviver);
+  }) as typeof JSON.parse;
+  try {
+    await runAudit(base([legacyGate('min-miou', 0)], { out: path.join(project.dir, 'audit-once') }));
+  } finally {
+    JSON.parse = parse;
+  }
+  assert.is(parses, 1);
+});
+
 audit.run();
 
 // ---------------------------------------------------------------------------------------------

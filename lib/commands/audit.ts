@@ -130,7 +130,8 @@ const imageRecordsOf = (s: ReportSummary): ImageRecord[] => s.images.map((i) => 
 
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   // unknown metrics or classes and a baseline that cannot compare are usage errors: before any image is sampled
-  const { card } = resolveModel(options.model, options.card);
+  const resolved = resolveModel(options.model, options.card);
+  const { card } = resolved;
   const classes = card.classes.map((c) => c.name);
   checkGates(options, classes);
   const worstK = checkInteger('--worst', options.worst ?? 5, 0, 100);
@@ -142,7 +143,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   });
   const out = path.resolve(options.out ?? path.join('reports', 'audit'));
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
-  const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) });
+  const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) }, resolved);
   const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
   const { slices, overall } = collector.finish();
   return concludeAudit({

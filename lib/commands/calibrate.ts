@@ -16,6 +16,7 @@ import { writeCalibrationCharts, writeCalibrationReport } from '../report/calibr
 import { fileHeader } from '../report/file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport, type TemperatureResult } from '../report/formats';
 import { saveTemperature } from '../model/card';
+import type { ResolvedModel } from '../model/types';
 import type { ReportSummary } from '../report/summary';
 import { checkInteger } from '../validate';
 import { runReportImages, writeReportIndex, type ImageSink, type ReportOptions } from './report';
@@ -38,8 +39,11 @@ export interface CalibrateResult {
   readonly calibration: CalibrationReport;
 }
 
-/** extra.labelled: more work per labelled image, after the calibration's own (audit's slices and worst images). */
-export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}): Promise<CalibrateResult> {
+/**
+ * extra.labelled: more work per labelled image, after the calibration's own (audit's slices and
+ * worst images); resolved: the model and card the caller read already (runReportImages).
+ */
+export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}, resolved?: ResolvedModel): Promise<CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
   const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? 200_000, 1, 1 << 24);
@@ -56,7 +60,7 @@ export async function runCalibrate(options: CalibrateOptions, extra: ImageSink =
       if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, image.ignoreIndex);
       extra.labelled?.(image);
     },
-  });
+  }, resolved);
   // the run is over: calibrate's own files, then the page with its section
   const { summary: s, card, cardPath, out } = run;
   const ignore = options.ignoreIndex ?? card.ignoreIndex ?? null;

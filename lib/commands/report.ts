@@ -11,7 +11,7 @@ import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
 import { Segmenter, SegmenterOptions } from '../engine/segmenter';
 import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
-import type { ModelCard } from '../model/types';
+import type { ModelCard, ResolvedModel } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
 import { prepareOutDir } from '../report/out-dir';
 import { acquireOutLock } from '../report/out-lock';
@@ -109,12 +109,13 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
 /**
  * The report's images, files and summary.json, each labelled image also given to `sink`. The
  * output folder is made (lib/report/out-dir.ts) and locked (out-lock.ts) before the model loads.
+ * `resolved`: the model and card a command read before the run (audit), so the card is read once.
  */
-export async function runReportImages(options: ReportOptions, sink: ImageSink = {}): Promise<ReportRun> {
+export async function runReportImages(options: ReportOptions, sink: ImageSink = {}, resolved?: ResolvedModel): Promise<ReportRun> {
   const out = prepareOutDir(options.out ?? path.join('reports', 'latest'));
   const lock = acquireOutLock(out, 'report');
   try {
-    return await reportInLockedFolder({ ...options, out }, sink, lock.warning ? [lock.warning] : []);
+    return await reportInLockedFolder({ ...options, out }, sink, lock.warning ? [lock.warning] : [], resolved);
   } finally {
     lock.release();
   }
@@ -133,7 +134,7 @@ function imageEntry(id: string, p: ProcessedImage, out: string, card: ModelCard,
   };
 }
 
-async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, outWarnings: readonly string[]): Promise<ReportRun> {
+async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, outWarnings: readonly string[], resolved?: ResolvedModel): Promise<ReportRun> {
   if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
   checkSamplesLimit(samples, options.samplesLimit);
@@ -148,7 +149,7 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
   }
   const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(maxPixels)));
-  const segmenter = await Segmenter.create(options);
+  const segmenter = await Segmenter.create(options, resolved);
   const card = segmenter.card;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
   const temperature = options.temperature ?? card.temperature ?? 1;

@@ -189,7 +189,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
     ...(out ? { charts: { quality: 'samples.png', uncertainty: 'samples-uncertainty.png' } } : {}),
   };
   if (out) writeSamplesOutputs(out, result);
-  if (out && options.shard) writeSamplesShard(out, options, listing, perImage, perCount, result, bins, ignoreIndex ?? null);
+  if (out && options.shard) writeSamplesShard(out, options, segmenter, listing, perImage, perCount, result, bins, ignoreIndex ?? null);
   return result;
 }
 

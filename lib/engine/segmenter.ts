@@ -6,7 +6,7 @@ import { totalmem } from 'os';
 import { checkBatchMemory, MEMORY_SHARE } from './memory-estimate';
 import { createHash } from 'crypto';
 import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
-import type { ModelCard } from '../model/types';
+import type { ModelCard, ResolvedModel } from '../model/types';
 import type { RgbImage } from '../image/types';
 import { decodePhoto } from '../image/decode-photo';
 import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
@@ -111,8 +111,9 @@ export class Segmenter {
   private constructor(readonly modelPath: string, readonly cardPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
     readonly sampler: McSampler, private readonly maxPixels: number) {}
 
-  static async create(options: SegmenterOptions = {}): Promise<Segmenter> {
-    const { modelPath, cardPath, card } = resolveModel(options.model, options.card);
+  /** @param resolved options.model and options.card already resolved (a command that read the card before the run) */
+  static async create(options: SegmenterOptions = {}, resolved: ResolvedModel = resolveModel(options.model, options.card)): Promise<Segmenter> {
+    const { modelPath, cardPath, card } = resolved;
     const device = options.device ?? 'cpu';
     const { model } = readModel(modelPath);
     let batch = options.batch ?? DEFAULT_BATCH[device];

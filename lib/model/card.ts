@@ -1,7 +1,7 @@
 /** Model cards: the JSON beside each .onnx that says how to feed the model and read its output. */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
-import type { ModelCard } from './types';
+import type { ModelCard, ResolvedModel } from './types';
 import { PACKAGE_ROOT } from '../package-root';
 import { writeFileAtomic } from '../atomic';
 
@@ -88,7 +88,7 @@ export function loadCard(cardPath: string): ModelCard {
 }
 
 /** Resolves the model file and its card: explicit paths, else the shipped default. */
-export function resolveModel(modelPath?: string, cardPath?: string): { modelPath: string; cardPath: string; card: ModelCard } {
+export function resolveModel(modelPath?: string, cardPath?: string): ResolvedModel {
   const onnxPath = path.resolve(modelPath ?? DEFAULT_MODEL);
   if (!existsSync(onnxPath)) {
     throw new CardError(onnxPath, modelPath ? 'model file not found' : 'the default model is missing from models/ (reinstall the package)');

@@ -39,3 +39,10 @@ export interface ModelCard {
   readonly temperature?: number;
   readonly metrics?: Record<string, unknown>;
 }
+
+/** A model file and its card, found and read (resolveModel): the card is parsed once per run. */
+export interface ResolvedModel {
+  readonly modelPath: string;
+  readonly cardPath: string;
+  readonly card: ModelCard;
+}

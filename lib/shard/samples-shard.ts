@@ -5,7 +5,6 @@
  * sums, whose result depends on the order of the additions: merge adds them again in the order
  * one run over every image lists them, so the merged rows equal that run's bit for bit.
  */
-import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { calibrationStatsFromJSON, calibrationStatsToJSON, type CalibrationStatsJSON } from '../metrics/calibration-stats';
@@ -13,8 +12,8 @@ import { confusionFromJSON, confusionToJSON, type ConfusionMatrixJSON } from '..
 import { expectedCalibrationError } from '../metrics/calibration';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
 import { finiteOrNull } from '../metrics/summary';
-import { resolveModel } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../atomic';
+import { sha256File } from '../report/resume';
 import type { SampleCountRow } from '../report/formats';
 import type { CalibrationStats, ConfusionMatrix } from '../metrics/types';
 import type { ShardListing } from './assign';
@@ -59,8 +58,6 @@ export interface CountAccumulator {
 export interface SamplesShardRun {
   readonly shard?: ShardSpec | null;
   readonly inputs: readonly string[];
-  readonly model?: string;
-  readonly card?: string;
   readonly labels?: string;
   readonly temperature?: number;
   readonly dropout?: 'mc' | 'off';
@@ -68,10 +65,8 @@ export interface SamplesShardRun {
   readonly dropoutAt?: readonly string[];
 }
 
-const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-/** Writes OUT/samples-stats.json and OUT/shard.json for a sharded samples run. */
-export function writeSamplesShard(out: string, options: SamplesShardRun, listing: ShardListing, images: readonly ImageCountValues[],
+/** Writes OUT/samples-stats.json and OUT/shard.json for a sharded samples run (of `model`, the files the segmenter read). */
+export function writeSamplesShard(out: string, options: SamplesShardRun, model: { readonly modelPath: string; readonly cardPath: string }, listing: ShardListing, images: readonly ImageCountValues[],
   perCount: readonly CountAccumulator[],
   result: { readonly counts: readonly number[]; readonly seed: number; readonly batch: number; readonly device: string }, bins: number, ignoreIndex: number | null): void {
   if (!options.shard) return;
@@ -81,7 +76,7 @@ export function writeSamplesShard(out: string, options: SamplesShardRun, listing
     images,
   };
   writeFileAtomic(insideOutput(out, SAMPLES_STATS_FILE), JSON.stringify(stats) + '\n');
-  const { modelPath, cardPath } = resolveModel(options.model, options.card);
+  const { modelPath, cardPath } = model;
   writeShardManifest(out, options.shard, options.inputs, listing, images, {
     model: { path: modelPath, sha256: sha256File(modelPath) }, card: { path: cardPath, sha256: sha256File(cardPath) },
     counts: result.counts, seed: result.seed, batch: result.batch, device: result.device, bins, ignoreIndex,
