@@ -81,7 +81,13 @@ test('GET / serves the page with a CSP and no remote resources', async () => {
   const html = await res.text();
   assert.not.match(html, /(src|href)="(https?:)?\/\//);
   const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
-  assert.ok(nonce && html.includes(`<script nonce="${nonce}">`));
+  assert.ok(nonce && html.includes(`<script type="module" nonce="${nonce}">`), 'the script carries the nonce');
+  assert.ok(csp.includes(`style-src 'nonce-${nonce}'`) && html.includes(`<style nonce="${nonce}">`), 'the style carries the same nonce');
+  assert.equal(html.match(/<script\b[^>]*>/g), [`<script type="module" nonce="${nonce}">`], 'one script, inline');
+  assert.not.match(html, /<link rel="stylesheet"|<script[^>]* src=/, 'the stylesheet and the script are inline, not fetched');
+  assert.match(html, /fetch\('\/api\/model'\)/, 'the built client is in the page');
+  const again = await (await fetch(`${base}/`)).text();
+  assert.is.not(/nonce="([^"]+)"/.exec(again)?.[1], nonce, 'a fresh nonce per request');
 });
 
 test('POST /api/segment: summary, maps, pixel, per-image JSON and download', async () => {

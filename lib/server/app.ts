@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { ModelCard } from '../model/types';
 import type { ResolvedServeOptions } from './options';
+import type { PageRenderer } from './page';
 import type { ProgressRegistry } from './progress';
 import type { WorkQueue, Ticket } from './queue';
 import type { ResultStore } from './result-store';
@@ -28,6 +29,8 @@ export interface App {
   /** tickets of queued requests by job token, for live queue positions */
   readonly tickets: Map<string, Ticket>;
   readonly colorBarPng: Buffer;
+  /** the page at / for a nonce (read once at start: lib/server/page.ts) */
+  readonly page: PageRenderer;
   readonly emit: (event: ServeEvent) => void;
 }
 

@@ -5,7 +5,6 @@
 import { randomBytes } from 'crypto';
 import type { RouteContext } from './app';
 import { HttpError, sendBytes, sendJson } from './http-error';
-import { pageHtml } from './page';
 import { pixelAt } from './pixel';
 import { JOB_TOKEN_PATTERN } from './progress';
 import { MAP_NAMES, MapName, RESULT_ID_PATTERN, StoredResult } from './result-store';
@@ -30,7 +29,7 @@ function storedResult(ctx: RouteContext): StoredResult {
 
 function servePage(ctx: RouteContext): void {
   const nonce = randomBytes(16).toString('base64');
-  const html = Buffer.from(pageHtml(nonce));
+  const html = Buffer.from(ctx.app.page(nonce));
   sendBytes(ctx.res, 'text/html; charset=utf-8', html, {
     'Cache-Control': 'no-store',
     'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; `

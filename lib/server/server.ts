@@ -11,6 +11,7 @@ import type { SegmenterOptions } from '../engine/segmenter';
 import type { App, ServeEvent } from './app';
 import { ClientGoneError, HttpError, sendError } from './http-error';
 import { isLoopback, resolveServeOptions, ServeOptions } from './options';
+import { loadPage } from './page';
 import { ProgressRegistry } from './progress';
 import { WorkQueue } from './queue';
 import { ResultStore } from './result-store';
@@ -73,6 +74,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Pr
 /** Loads the model, then listens; resolves once the port is bound. */
 export async function startServer(options: ServeOptions & { onEvent?: (event: ServeEvent) => void } = {}): Promise<RunningServer> {
   const o = resolveServeOptions(options);
+  const page = loadPage(); // before the model loads: a missing build fails at once
   const { onEvent, ...rest } = options;
   const segmenterOptions: SegmenterOptions = {
     model: rest.model, card: rest.card, device: rest.device, threads: rest.threads, batch: rest.batch, dropoutRate: rest.dropoutRate,
@@ -88,6 +90,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
     progress: new ProgressRegistry(),
     tickets: new Map(),
     colorBarPng: encodePng(renderColorBar()),
+    page,
     emit: onEvent ?? ((): void => undefined),
   };
   const server = createServer((req, res) => { void dispatch(app, req, res); });
