@@ -9,7 +9,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { MetricStats } from '../lib/metrics/types';
-import { AUTO_DEFAULTS, ConvergenceMonitor, MAP_PER_FLIP, type AutoSamples } from '../lib/engine/convergence';
+import { AUTO_DEFAULTS } from '../lib/defaults';
+import { ConvergenceMonitor, MAP_PER_FLIP, type AutoSamples } from '../lib/engine/convergence';
 import { imageKeyFromDigest } from '../lib/engine/masks';
 import { Segmenter } from '../lib/engine/segmenter';
 import { finishMaps } from '../lib/engine/uncertainty-maps';

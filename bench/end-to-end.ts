@@ -16,7 +16,8 @@ import { Segmenter } from '../lib/engine/segmenter';
 import { createAccumulator, finishMaps, mergeChunk } from '../lib/engine/uncertainty-maps';
 import { decodePhoto } from '../lib/image/decode-photo';
 import { imageToInputTensor } from '../lib/image/preprocess';
-import { DISPLAY_MAX_SIDE, writeImageOutputs } from '../lib/report/image-outputs';
+import { DEFAULT_MAP_SIZE } from '../lib/defaults';
+import { writeImageOutputs } from '../lib/report/image-outputs';
 import { fitSize, resizeMaps } from '../lib/report/resize-maps';
 
 export interface EndToEnd {
@@ -76,7 +77,7 @@ async function replay(seg: Segmenter, files: readonly string[], samples: number,
       }
       const maps = finishMaps(acc as ReturnType<typeof createAccumulator>, dims[1], dims[3], dims[2], samples);
       step('aggregation (merge + maps)');
-      const size = fitSize(image.width, image.height, DISPLAY_MAX_SIDE);
+      const size = fitSize(image.width, image.height, DEFAULT_MAP_SIZE);
       const r0 = performance.now();
       resizeMaps(maps, size.width, size.height);
       const displayResize = performance.now() - r0;

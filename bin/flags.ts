@@ -1,9 +1,10 @@
 /** Flags shared by the commands that run a model. */
 import type { Argv } from 'yargs';
-import { DEFAULT_SAMPLES } from '../lib/commands/report';
-import { AUTO_DEFAULTS, MAP_PER_FLIP } from '../lib/engine/convergence';
-import { LIMIT_DEFAULTS } from '../lib/engine/limits';
-import { DEFAULT_MAX_PIXELS } from '../lib/image/decode-limits';
+import {
+  AUTO_DEFAULTS, DEFAULT_BATCH, DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SHARD_BY,
+  DEFAULT_THREADS, LIMIT_DEFAULTS,
+} from '../lib/defaults';
+import { MAP_PER_FLIP } from '../lib/engine/convergence';
 import { parseByteSize } from '../lib/server/options';
 import { DEVICES } from '../lib/engine/session';
 import type { Device } from '../lib/engine/types';
@@ -23,14 +24,14 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
     .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
     .option('samples-limit', { type: 'number', default: LIMIT_DEFAULTS.samplesLimit, describe: 'most samples per image --samples or --max-samples may ask for (raise on purpose)' })
-    .option('seed', { type: 'number', default: 0, describe: 'seed of the dropout masks (same seed, same numbers)' })
-    .option('device', { choices: DEVICES as Device[], default: 'cpu' as Device, describe: 'execution provider' })
-    .option('threads', { type: 'number', default: 0, describe: 'intra-op threads (0: ONNX Runtime decides)' })
-    .option('batch', { type: 'number', describe: 'samples per session run [default: 8 on cpu (measured, bench/RESULTS.md), 16 on cuda, 8 on webgpu]' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the dropout masks (same seed, same numbers)' })
+    .option('device', { choices: DEVICES as Device[], default: DEFAULT_DEVICE as Device, describe: 'execution provider' })
+    .option('threads', { type: 'number', default: DEFAULT_THREADS, describe: 'intra-op threads (0: ONNX Runtime decides)' })
+    .option('batch', { type: 'number', describe: `samples per session run [default: ${DEFAULT_BATCH.cpu} on cpu (measured, bench/RESULTS.md), ${DEFAULT_BATCH.cuda} on cuda, ${DEFAULT_BATCH.webgpu} on webgpu]` })
     .option('max-memory', { type: 'string', describe: "memory the batch's estimated suffix activations may take, e.g. 4GB; a larger --batch is refused [default: half the RAM]" })
     .option('dropout-rate', { type: 'number', describe: 'override every dropout rate, in (0, 1)' })
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
-    .option('dropout', { choices: ['mc', 'off'] as const, default: 'mc' as const, describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
+    .option('dropout', { choices: ['mc', 'off'] as const, default: DEFAULT_DROPOUT as 'mc' | 'off', describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
     .option('max-pixels', { type: 'number', default: DEFAULT_MAX_PIXELS, describe: 'refuse larger images (decompression bombs)' })
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' })
@@ -40,7 +41,7 @@ export function engineFlags<T>(y: Argv<T>) {
 /** --images / --no-images of the commands that write a report (report, calibrate, audit). */
 /** --map-size of report, calibrate and audit */
 export const MAP_SIZE_OPTION = {
-  type: 'number', describe: 'longest side of the maps and overlays written per image (smaller images keep their size) [default: 960]',
+  type: 'number', describe: `longest side of the maps and overlays written per image (smaller images keep their size) [default: ${DEFAULT_MAP_SIZE}]`,
 } as const;
 
 export const IMAGES_OPTION = {
@@ -51,6 +52,9 @@ export const IMAGES_OPTION = {
 export const SAVE_MAPS_OPTION = {
   type: 'string', describe: "write each image's maps as NumPy .npy at its resolution (predicted, confidence, entropy, MI, variance); 'probs' adds the mean probabilities",
 } as const;
+
+/** --bins of calibrate, samples and audit */
+export const BINS_OPTION = { type: 'number', default: DEFAULT_BINS, describe: 'equal-width confidence bins (ECE, reliability diagram)' } as const;
 
 /** yargs check: numeric flags that did not parse are usage errors. */
 export function checkNumbers(argv: Record<string, unknown>): true {
@@ -92,7 +96,7 @@ export function shardFlags<T>(y: Argv<T>) {
   return y
     .option('shard', { type: 'string', describe: 'run shard INDEX/COUNT (0-based, e.g. 0/4) of the images [default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or SHARD_INDEX; --no-shard ignores them]' })
     .option('shards', { type: 'number', describe: 'shard count when only the index comes from the environment (JOB_COMPLETION_INDEX)' })
-    .option('shard-by', { choices: SHARD_BY as ShardBy[], default: 'path' as ShardBy, describe: 'assign images by their path under the input root, or by their content' });
+    .option('shard-by', { choices: SHARD_BY as ShardBy[], default: DEFAULT_SHARD_BY as ShardBy, describe: 'assign images by their path under the input root, or by their content' });
 }
 
 /** The shard of parsed shard flags (null when none); says on stderr which one and from where. */

@@ -5,17 +5,20 @@
  * Everything else under lib/ is internal and may move between versions.
  */
 
+// Every user-facing default (samples, seed, batch, sizes, output folders, serve limits, ...)
+export * from './defaults';
+
 // Model and card
 export { resolveModel, loadCard, validateCard, cardPathFor, saveTemperature, DEFAULT_MODEL, MODELS_DIR, CardError } from './model/card';
 export { ModelError } from './onnx/model';
 
 // Engine: one object per model; prepare (decode + preprocess) and sample an image
-export { Segmenter, DEFAULT_BATCH, type SegmenterOptions, type PreparedImage, type SegmentResult } from './engine/segmenter';
+export { Segmenter, type SegmenterOptions, type PreparedImage, type SegmentResult } from './engine/segmenter';
 export { McSampler, type SampleOptions } from './engine/sampler';
 
 // Images
 export { decodePhoto, orientImage, sniffPhotoFormat, type DecodedPhoto, type Orientation, type PhotoFormat } from './image';
-export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
+export { decodeImage, decodeLabel, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
 export { resizeMaps } from './report/resize-maps';
 export { metricInput } from './run/labels';
 

@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileModel, CompiledModel } from '../lib/engine/compile';
+import { AUTO_DEFAULTS } from '../lib/defaults';
 import {
-  AUTO_DEFAULTS, AutoSamples, checkAutoSamples, checkpoints, ConvergenceMonitor, describeSampleCount, FLIP_Z, MAP_FLOOR,
+  AutoSamples, checkAutoSamples, checkpoints, ConvergenceMonitor, describeSampleCount, FLIP_Z, MAP_FLOOR, MAP_PER_FLIP,
   relativeChange, resolveSampleCount, untilConverged,
 } from '../lib/engine/convergence';
 import { McSampler } from '../lib/engine/sampler';
@@ -43,6 +44,7 @@ parts('resolveSampleCount: numbers, auto with defaults and overrides, bad values
   assert.is(resolveSampleCount(20), 20);
   assert.is(resolveSampleCount('12'), 12);
   assert.equal(resolveSampleCount('auto'), AUTO_DEFAULTS);
+  assert.is(AUTO_DEFAULTS.mapTolerance, MAP_PER_FLIP * AUTO_DEFAULTS.tolerance, 'the map bound of the defaults follows the rule');
   assert.equal(resolveSampleCount('auto', 0.01, 40), { ...AUTO_DEFAULTS, tolerance: 0.01, mapTolerance: 0.1, maxSamples: 40 });
   assert.throws(() => resolveSampleCount(0), /--samples must be an integer in 1\.\.100000 or 'auto', got 0/);
   assert.throws(() => resolveSampleCount('many'), /^--samples must be an integer in 1\.\.100000 or 'auto', got 'many'$/);

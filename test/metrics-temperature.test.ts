@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
-import { applyTemperature, fitTemperature } from '../lib/metrics/temperature';
+import { TEMPERATURE_SEARCH } from '../lib/defaults';
+import { applyTemperature, atSearchEnd, fitTemperature } from '../lib/metrics/temperature';
 
 const C = 4;
 const N = 3000;
@@ -73,6 +74,19 @@ s('applyTemperature: T = 1 is the identity, T = 2 matches an explicit softmax', 
     const sum = e.reduce((a, b) => a + b, 0);
     for (let k = 0; k < C; k++) assert.ok(Math.abs(hot[k * N + i] - e[k] / sum) < 1e-6);
   }
+});
+s('a fit whose optimum lies beyond the searched range ends at its edge, and atSearchEnd says so', () => {
+  // always wrong at 0.99 confidence: the NLL falls as T grows, towards the uniform distribution
+  const m = 100;
+  const probs = new Float32Array(2 * m);
+  probs.fill(0.99, 0, m);
+  probs.fill(0.01, m);
+  const fit = fitTemperature({ probs, labels: new Uint8Array(m).fill(1) }, { numClasses: 2 });
+  assert.ok(Math.abs(fit.temperature - TEMPERATURE_SEARCH.upper) / TEMPERATURE_SEARCH.upper < 1e-3, `T ${fit.temperature}`);
+  assert.ok(atSearchEnd(fit.temperature));
+  assert.ok(atSearchEnd(TEMPERATURE_SEARCH.lower) && atSearchEnd(TEMPERATURE_SEARCH.lower * 1.001));
+  assert.not.ok(atSearchEnd(1) || atSearchEnd(TEMPERATURE_SEARCH.lower * 1.01) || atSearchEnd(TEMPERATURE_SEARCH.upper * 0.99));
+  assert.not.ok(atSearchEnd(fitTemperature(fx, { numClasses: C, ignoreIndex: 255 }).temperature), 'an ordinary fit is inside');
 });
 s('EXPECTED FAILURE: bad shapes and options', () => {
   assert.throws(() => fitTemperature({ probs: new Float32Array(5), labels: new Uint8Array(2) }, { numClasses: C }), RangeError);

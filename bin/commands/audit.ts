@@ -4,12 +4,13 @@ import { parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
 import type { GroupBy } from '../../lib/audit/slices';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { AUDIT_DEFAULTS, DEFAULT_OUT } from '../../lib/defaults';
+import { BINS_OPTION, checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
 function gatesOf(argv: Record<string, unknown>): { gates: GateSpec[]; failOnWarn: boolean } {
-  const pavpuKind = String(argv['pavpu-kind'] ?? 'entropy');
+  const pavpuKind = String(argv['pavpu-kind'] ?? AUDIT_DEFAULTS.pavpuKind);
   const config = argv.config ? loadAuditConfig(String(argv.config), pavpuKind) : { gates: [] };
   const flags: GateSpec[] = [];
   for (const key of LEGACY_FLAGS) if (argv[key] !== undefined) flags.push(legacyGate(key, argv[key], pavpuKind));
@@ -37,7 +38,7 @@ export const auditCommand: CommandModule = {
       .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
       .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
       .option('baseline', { type: 'string', describe: 'an earlier audit or calibrate output folder, or its audit.json / calibration.json' })
-      .option('out', { alias: 'o', type: 'string', default: 'reports/audit', describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
+      .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.audit, describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
       .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
       .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' })
@@ -45,7 +46,7 @@ export const auditCommand: CommandModule = {
       .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
       .option('max-ece', { type: 'number', describe: 'maximum expected calibration error (0..1)' })
       .option('min-pavpu', { type: 'number', describe: 'minimum PAvPU at the balanced threshold (0..1)' })
-      .option('pavpu-kind', { choices: ['entropy', 'mutualInformation', 'variance'], default: 'entropy', describe: 'uncertainty for --min-pavpu' })
+      .option('pavpu-kind', { choices: ['entropy', 'mutualInformation', 'variance'], default: AUDIT_DEFAULTS.pavpuKind, describe: 'uncertainty for --min-pavpu' })
       .option('max-ms-per-image', { type: 'number', describe: 'maximum mean sampling time per image (ms)' })
       .option('min-class-iou', { type: 'string', array: true, describe: 'CLASS=VALUE minimum IoU of one class (repeatable)' });
     for (const [kind, help] of Object.entries(GATE_HELP)) {
@@ -55,9 +56,9 @@ export const auditCommand: CommandModule = {
     return b
       .option('fail-on-warn', { type: 'boolean', default: false, describe: 'a broken warn gate fails the audit (exit 1)' })
       .option('single-file', { type: 'boolean', default: false, describe: 'audit.html with its thumbnails inlined: one file that opens offline' })
-      .option('worst', { type: 'number', default: 5, describe: 'images per worst-images list' })
-      .option('slice-by', { choices: ['prefix', 'folder', 'none'], default: 'prefix', describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
-      .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
+      .option('worst', { type: 'number', default: AUDIT_DEFAULTS.worst, describe: 'images per worst-images list' })
+      .option('slice-by', { choices: ['prefix', 'folder', 'none'], default: AUDIT_DEFAULTS.sliceBy, describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
+      .option('bins', BINS_OPTION)
       .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
       .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })
       .check(checkNumbers)

@@ -3,7 +3,9 @@ import { runCalibrate } from '../../lib/commands/calibrate';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/metrics/types';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { DEFAULT_OUT, TEMPERATURE_SEARCH } from '../../lib/defaults';
+import { atSearchEnd } from '../../lib/metrics/temperature';
+import { BINS_OPTION, checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -21,11 +23,11 @@ export const calibrateCommand: CommandModule = {
   builder: (y) => shardFlags(engineFlags(y))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
-    .option('out', { alias: 'o', type: 'string', default: 'reports/calibrate', describe: 'output folder (its own, so a report in reports/latest is kept)' })
+    .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.calibrate, describe: `output folder (its own, so a report in ${DEFAULT_OUT.report} is kept)` })
     .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
-    .option('bins', { type: 'number', default: 15, describe: 'equal-width confidence bins (ECE, reliability diagram)' })
+    .option('bins', BINS_OPTION)
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('fit-temperature', { type: 'boolean', default: false, describe: 'fit a softmax temperature on these images; report ECE and NLL before and after' })
     .option('save-temperature', { type: 'boolean', default: false, describe: 'write the fitted temperature into the model card (implies --fit-temperature)' })
@@ -53,8 +55,8 @@ export const calibrateCommand: CommandModule = {
           + `${t.savedTo ? `, saved to ${t.savedTo}` : ''}\n` : ''));
     }
     const t = calibration.temperature;
-    if (t && (t.fitted <= 0.0501 || t.fitted >= 19.99)) {
-      process.stderr.write(`warning: the fitted temperature factor ${t.fitted.toFixed(4)} is at the end of the searched range [0.05, 20]: the model's probabilities are far from calibrated (or nearly uniform)\n`);
+    if (t && atSearchEnd(t.fitted)) {
+      process.stderr.write(`warning: the fitted temperature factor ${t.fitted.toFixed(4)} is at the end of the searched range [${TEMPERATURE_SEARCH.lower}, ${TEMPERATURE_SEARCH.upper}]: the model's probabilities are far from calibrated (or nearly uniform)\n`);
     }
     if ((argv['fit-temperature'] || argv['save-temperature']) && !t) {
       process.stderr.write('warning: no labelled pixel: no temperature was fitted\n');

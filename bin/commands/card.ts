@@ -2,7 +2,8 @@ import { existsSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../lib/atomic';
 import { cardPathFor } from '../../lib/model/card';
-import { draftCard, DRAFT_DEFAULTS } from '../../lib/commands/draft-card';
+import { draftCard } from '../../lib/commands/draft-card';
+import { DRAFT_DEFAULTS } from '../../lib/defaults';
 
 export const cardCommand: CommandModule = {
   command: 'card <model>',

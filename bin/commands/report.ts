@@ -3,6 +3,7 @@ import { runReport, ReportEvent } from '../../lib/commands/report';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
+import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
 import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
@@ -13,7 +14,7 @@ export const reportCommand: CommandModule = {
   describe: 'uncertainty report (HTML + summary.json) for images and folders',
   builder: (y) => shardFlags(engineFlags(y))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
-    .option('out', { alias: 'o', type: 'string', default: 'reports/latest', describe: 'output folder' })
+    .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.report, describe: 'output folder' })
     .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
@@ -22,7 +23,7 @@ export const reportCommand: CommandModule = {
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
     .option('resume', { type: 'boolean', default: false, describe: 'skip images already finished in OUT/summary.json (same content and settings)' })
     .option('rank-by', { choices: RANK_BY, describe: 'review queue: write OUT/ranking.csv and summary.json ranking, most uncertain first' })
-    .option('rank-reduction', { choices: REDUCTIONS, default: 'mean' as Reduction, describe: 'per-image reduction of the --rank-by score (top10: mean of the top 10% pixels)' })
+    .option('rank-reduction', { choices: REDUCTIONS, default: DEFAULT_RANK_REDUCTION as Reduction, describe: 'per-image reduction of the --rank-by score (top10: mean of the top 10% pixels)' })
     .option('top', { type: 'number', describe: 'images in the ranking [default: all]' })
     .check(checkNumbers),
   handler: async (argv) => {

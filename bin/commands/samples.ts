@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_COUNTS, formatSamplesTable, parseCounts, runSamples } from '../../lib/commands/samples';
-import { checkNumbers, engineFlags, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { formatSamplesTable, parseCounts, runSamples } from '../../lib/commands/samples';
+import { DEFAULT_OUT, DEFAULT_SAMPLE_COUNTS } from '../../lib/defaults';
+import { BINS_OPTION, checkNumbers, engineFlags, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 export const samplesCommand: CommandModule = {
@@ -8,11 +9,11 @@ export const samplesCommand: CommandModule = {
   describe: 'metrics against the number of MC samples, from one nested sweep per image',
   builder: (y) => shardFlags(engineFlags(y))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
-    .option('counts', { type: 'string', default: DEFAULT_COUNTS.join(','), describe: 'sample counts to compare, comma-separated' })
+    .option('counts', { type: 'string', default: DEFAULT_SAMPLE_COUNTS.join(','), describe: 'sample counts to compare, comma-separated' })
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (adds mIoU, accuracy, ECE)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
-    .option('bins', { type: 'number', default: 15, describe: 'equal-width ECE bins' })
-    .option('out', { alias: 'o', type: 'string', default: 'reports/samples', describe: 'folder for samples.json and the charts' })
+    .option('bins', BINS_OPTION)
+    .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.samples, describe: 'folder for samples.json and the charts' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
     .option('samples', { default: undefined, coerce: (v: unknown) => (v === undefined ? undefined : String(Array.isArray(v) ? v[v.length - 1] : v)), describe: "only 'auto' here: add an auto row, N per image decided by the --samples auto rule (--tolerance, --max-samples), from the same samples as --counts" })
     .check((argv) => {

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { ServeEvent } from '../../lib/server/app';
-import { parseByteSize } from '../../lib/server/options';
+import { SERVE_DEFAULTS } from '../../lib/defaults';
+import { formatByteSize, parseByteSize } from '../../lib/server/options';
 import { startServer } from '../../lib/server/server';
 import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
 
@@ -17,13 +18,13 @@ export const serveCommand: CommandModule = {
   command: 'serve',
   describe: 'web demo: upload a photo, see the segmentation and its uncertainty',
   builder: (y) => engineFlags(y)
-    .option('samples', { type: 'number', default: 10, describe: 'samples when a request names none (the page starts here)' })
-    .option('port', { alias: 'p', type: 'number', default: 8080, describe: 'TCP port (0: any free port)' })
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind (other than loopback exposes the server)' })
-    .option('max-upload', { type: 'string', default: '20MB', describe: 'largest upload (e.g. 20MB, 512KB)' })
-    .option('concurrency', { type: 'number', default: 1, describe: 'images segmented at the same time' })
-    .option('queue', { type: 'number', default: 4, describe: 'requests waiting beyond --concurrency before 503' })
-    .option('max-samples', { type: 'number', default: 50, describe: 'most samples a request may ask for' })
+    .option('samples', { type: 'number', default: SERVE_DEFAULTS.samples, describe: 'samples when a request names none (the page starts here)' })
+    .option('port', { alias: 'p', type: 'number', default: SERVE_DEFAULTS.port, describe: 'TCP port (0: any free port)' })
+    .option('host', { type: 'string', default: SERVE_DEFAULTS.host, describe: 'address to bind (other than loopback exposes the server)' })
+    .option('max-upload', { type: 'string', default: formatByteSize(SERVE_DEFAULTS.maxUpload), describe: 'largest upload (e.g. 20MB, 512KB)' })
+    .option('concurrency', { type: 'number', default: SERVE_DEFAULTS.concurrency, describe: 'images segmented at the same time' })
+    .option('queue', { type: 'number', default: SERVE_DEFAULTS.queue, describe: 'requests waiting beyond --concurrency before 503' })
+    .option('max-samples', { type: 'number', default: SERVE_DEFAULTS.maxSamples, describe: 'most samples a request may ask for' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no log line per request' })
     .hide('recursive').hide('seed')
     .check(checkNumbers),

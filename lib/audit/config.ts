@@ -4,6 +4,7 @@
  * 0.01}, "warn-max-rise": {"ece": "10%"}, "max-slice-gap": {"meanIoU": 0.1}, "fail-on-warn": true.
  */
 import { readFileSync } from 'fs';
+import { AUDIT_DEFAULTS } from '../defaults';
 import { GATE_KINDS, gateSpec, parseGateFlag, type GateKind, type GateSpec } from './gates';
 
 /** The threshold flags segnet-uq had before gates: each is a `min` or `max` fail gate. */
@@ -21,7 +22,7 @@ export interface AuditConfig {
 }
 
 /** A legacy threshold flag's gate; pavpuKind names the uncertainty of --min-pavpu. */
-export function legacyGate(flag: string, value: unknown, pavpuKind = 'entropy'): GateSpec {
+export function legacyGate(flag: string, value: unknown, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): GateSpec {
   const legacy = LEGACY[flag];
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
   const metric = legacy.metric === 'pavpu' ? `pavpu:${pavpuKind}` : legacy.metric;
@@ -40,7 +41,7 @@ export function classIouGate(spec: string): GateSpec {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A parsed config object (the JSON file's content); `file` names it in messages. */
-export function parseAuditConfig(value: unknown, file: string, pavpuKind = 'entropy'): AuditConfig {
+export function parseAuditConfig(value: unknown, file: string, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): AuditConfig {
   if (!isObject(value)) throw new RangeError(`${file}: audit config must be a JSON object`);
   const gates: GateSpec[] = [];
   let failOnWarn: boolean | undefined;
@@ -72,7 +73,7 @@ function withFile<T>(file: string, f: () => T): T {
   }
 }
 
-export function loadAuditConfig(file: string, pavpuKind = 'entropy'): AuditConfig {
+export function loadAuditConfig(file: string, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): AuditConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

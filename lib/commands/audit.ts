@@ -17,6 +17,7 @@ import { auditPageHtml, SINGLE_FILE_BUDGET_BYTES } from '../audit/page';
 import { AUDIT_SCHEMA_VERSION, sliceDrift, type AuditResult } from '../audit/result';
 import type { GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
+import { AUDIT_DEFAULTS, DEFAULT_OUT, DEFAULT_SAMPLES } from '../defaults';
 import { resolveModel } from '../model/card';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import type { ReportSummary } from '../report/summary';
@@ -24,7 +25,6 @@ import { readCalibrationReport } from '../report/calibration-files';
 import { fileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
-import { DEFAULT_SAMPLES } from './report';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkInteger } from '../validate';
 
@@ -43,9 +43,9 @@ export interface AuditGateOptions {
 }
 
 export interface AuditOptions extends CalibrateOptions, AuditGateOptions {
-  /** [5] entries per worst-images list */
+  /** [AUDIT_DEFAULTS.worst] entries per worst-images list */
   readonly worst?: number;
-  /** ['prefix'] slices of the image set beside the property terciles: by file-name prefix (up to '_'), folder, or none */
+  /** [AUDIT_DEFAULTS.sliceBy] slices of the image set beside the property terciles: by file-name prefix (up to '_'), folder, or none */
   readonly sliceBy?: GroupBy;
 }
 
@@ -134,14 +134,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const { card } = resolved;
   const classes = card.classes.map((c) => c.name);
   checkGates(options, classes);
-  const worstK = checkInteger('--worst', options.worst ?? 5, 0, 100);
-  const sliceBy = options.sliceBy ?? 'prefix';
+  const worstK = checkInteger('--worst', options.worst ?? AUDIT_DEFAULTS.worst, 0, 100);
+  const sliceBy = options.sliceBy ?? AUDIT_DEFAULTS.sliceBy;
   if (!['prefix', 'folder', 'none'].includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex ?? null;
   const baseline = loadBaseline(options.baseline, {
     card: card.name, classes, ignoreIndex, samples: describeSampleCount(resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples)),
   });
-  const out = path.resolve(options.out ?? path.join('reports', 'audit'));
+  const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
   const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) }, resolved);
   const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
@@ -154,7 +154,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 export interface AuditFileOptions extends AuditGateOptions {
   /** a calibrate or merge run's calibration.json, or its folder */
   readonly from: string;
-  /** [reports/audit] where the audit's files go */
+  /** [DEFAULT_OUT.audit] where the audit's files go */
   readonly out?: string;
 }
 
@@ -173,7 +173,7 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
     throw new RangeError(`ms per image needs sampling times, and ${summaryFile} is missing: audit the images instead of --from`);
   }
   const baseline = loadBaseline(options.baseline, identityOf(report));
-  const out = path.resolve(options.out ?? path.join('reports', 'audit'));
+  const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   return concludeAudit({
     out, options, calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
     totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, worst: null,

@@ -6,6 +6,7 @@
  * is fitted on a bounded reservoir of labelled pixels and ECE/NLL are reported before and after.
  */
 import * as path from 'path';
+import { DEFAULT_BINS, DEFAULT_OUT, DEFAULT_RESERVOIR_SIZE, DEFAULT_SEED } from '../defaults';
 import type { MetricStats, PixelReservoir } from '../metrics/types';
 import { addImage, createMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { addToReservoir, createPixelReservoir } from '../metrics/reservoir';
@@ -24,13 +25,13 @@ import { runReportImages, writeReportIndex, type ImageSink, type ReportOptions }
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
   /** folder of label PNGs named like the images (required) */
   readonly labels: string;
-  /** [15] equal-width confidence bins (ECE, MCE, reliability diagram) */
+  /** [DEFAULT_BINS] equal-width confidence bins (ECE, MCE, reliability diagram) */
   readonly bins?: number;
   /** [false] fit a softmax temperature on the labelled pixels */
   readonly fitTemperature?: boolean;
   /** [false] write the fitted temperature into the model card (implies fitTemperature) */
   readonly saveTemperature?: boolean;
-  /** [200000] pixels held for the temperature fit (a seeded uniform sample of all labelled pixels) */
+  /** [DEFAULT_RESERVOIR_SIZE] pixels held for the temperature fit (a seeded uniform sample of all labelled pixels) */
   readonly reservoirSize?: number;
 }
 
@@ -45,17 +46,17 @@ export interface CalibrateResult {
  */
 export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}, resolved?: ResolvedModel): Promise<CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
-  const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
-  const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? 200_000, 1, 1 << 24);
+  const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
+  const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
   if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');
   let stats: MetricStats | null = null;
   let reservoir: PixelReservoir | null = null;
-  const run = await runReportImages({ ...options, resume: false }, {
+  const run = await runReportImages({ ...options, out: options.out ?? DEFAULT_OUT.calibrate, resume: false }, {
     labelled: (image) => {
       const numClasses = image.confusion.numClasses;
       stats ??= createMetricStats({ numClasses, ignoreIndex: image.ignoreIndex, bins });
-      if (fit) reservoir ??= createPixelReservoir({ numClasses, capacity, seed: options.seed ?? 0 });
+      if (fit) reservoir ??= createPixelReservoir({ numClasses, capacity, seed: options.seed ?? DEFAULT_SEED });
       addImage(stats, image.input);
       if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, image.ignoreIndex);
       extra.labelled?.(image);

@@ -7,14 +7,13 @@
  */
 import * as path from 'path';
 import type { onnx } from 'onnx-proto';
+import { DRAFT_DEFAULTS } from '../defaults';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes } from '../graph/dropout-rewrite';
 import { declaredShape, ModelError, readModel, type Graph } from '../onnx/model';
 import { validateCard } from '../model/card';
 import type { ModelCard } from '../model/types';
 
-/** [height=384, width=512] the size given to dynamic height/width (multiples of 32, a photo's 4:3) */
-export const DRAFT_DEFAULTS = { height: 384, width: 512 } as const;
 /** ImageNet's normalisation: what torchvision and most pretrained backbones expect */
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
 
@@ -25,7 +24,7 @@ export interface CardDraft {
 }
 
 export interface DraftOptions {
-  /** input size for dynamic dimensions [DRAFT_DEFAULTS] */
+  /** input size for dynamic dimensions [DRAFT_DEFAULTS, lib/defaults.ts] */
   readonly width?: number;
   readonly height?: number;
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
+import { DEFAULT_OUT } from '../defaults';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
 import { SHARD_FILE } from '../shard/manifest';
@@ -15,7 +16,7 @@ import { foldCalibrations, mergeCalibrations, mergeCard } from '../shard/merge-c
 export interface MergeOptions {
   /** shard folders, or calibration.json files (or their folders) of runs made without --shard; two or more */
   readonly inputs: readonly string[];
-  /** output folder [default: 'reports/merged'] */
+  /** output folder [default: DEFAULT_OUT.merge] */
   readonly out?: string;
   /** model card for class names and colours [default: the card the first run recorded] */
   readonly card?: string;
@@ -51,7 +52,7 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
   if (!Array.isArray(options.inputs) || options.inputs.length < 1) {
     throw new RangeError(`merge needs the folders to merge, got ${JSON.stringify(options.inputs)}`);
   }
-  const out = path.resolve(options.out ?? path.join('reports', 'merged'));
+  const out = path.resolve(options.out ?? DEFAULT_OUT.merge);
   checkOut(out, options.inputs);
   const sharded = options.inputs.filter((i) => existsSync(path.join(folderOf(i), SHARD_FILE)));
   if (sharded.length > 0) {

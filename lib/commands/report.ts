@@ -10,14 +10,14 @@ import * as path from 'path';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
 import { Segmenter, SegmenterOptions } from '../engine/segmenter';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { DEFAULT_DEVICE, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEED } from '../defaults';
 import type { ModelCard, ResolvedModel } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
 import { prepareOutDir } from '../report/out-dir';
 import { acquireOutLock } from '../report/out-lock';
 import { reportHtml } from '../report/html';
 import { writeOverview } from '../report/overview';
-import { DISPLAY_MAX_SIDE, writeColorBar, writeImageOutputs } from '../report/image-outputs';
+import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
 import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { previousImages, reusable, sha256File } from '../report/resume';
 import { reviewFields } from '../report/review';
@@ -34,17 +34,17 @@ import { checkInteger } from '../validate';
 export interface ReportOptions extends SegmenterOptions {
   /** image files and folders */
   readonly inputs: readonly string[];
-  /** output folder [default: 'reports/latest'] */
+  /** output folder [default: DEFAULT_OUT.report] */
   readonly out?: string;
-  /** MC samples per image, or 'auto' (lib/engine/convergence.ts) [default: 20] */
+  /** MC samples per image, or 'auto' (lib/engine/convergence.ts) [default: DEFAULT_SAMPLES] */
   readonly samples?: number | 'auto';
   /** with samples 'auto': the stopping rule's tolerance [default: AUTO_DEFAULTS.tolerance] */
   readonly tolerance?: number;
   /** with samples 'auto': most samples per image [default: AUTO_DEFAULTS.maxSamples] */
   readonly maxSamples?: number;
-  /** [10000] most samples per image --samples (or --max-samples) may ask for (lib/engine/limits.ts) */
+  /** [LIMIT_DEFAULTS.samplesLimit] most samples per image --samples (or --max-samples) may ask for (lib/engine/limits.ts) */
   readonly samplesLimit?: number;
-  /** seed of the dropout masks [default: 0] */
+  /** seed of the dropout masks [default: DEFAULT_SEED] */
   readonly seed?: number;
   /** folder of label PNGs named like the images */
   readonly labels?: string;
@@ -53,7 +53,7 @@ export interface ReportOptions extends SegmenterOptions {
   readonly recursive?: boolean;
   /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
   readonly images?: boolean;
-  /** [DISPLAY_MAX_SIDE=960] longest side of the maps and overlays written per image (smaller images keep their size) */
+  /** [DEFAULT_MAP_SIZE] longest side of the maps and overlays written per image (smaller images keep their size) */
   readonly mapSize?: number;
   /** write each image's maps as .npy at its resolution ('probs': also the mean probabilities) [default: none] */
   readonly saveMaps?: SaveMaps;
@@ -74,8 +74,6 @@ export type ReportEvent =
   | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
-
-export const DEFAULT_SAMPLES = 20;
 
 /** Where a command built on the report (calibrate, audit) takes each image. */
 export interface ImageSink {
@@ -112,7 +110,7 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
  * `resolved`: the model and card a command read before the run (audit), so the card is read once.
  */
 export async function runReportImages(options: ReportOptions, sink: ImageSink = {}, resolved?: ResolvedModel): Promise<ReportRun> {
-  const out = prepareOutDir(options.out ?? path.join('reports', 'latest'));
+  const out = prepareOutDir(options.out ?? DEFAULT_OUT.report);
   const lock = acquireOutLock(out, 'report');
   try {
     return await reportInLockedFolder({ ...options, out }, sink, lock.warning ? [lock.warning] : [], resolved);
@@ -138,12 +136,12 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
   if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
   checkSamplesLimit(samples, options.samplesLimit);
-  const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
+  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
   checkRunOptions(options);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const writeImages = options.images ?? true;
   const saveMaps = checkSaveMaps(options.saveMaps);
-  const out = path.resolve(options.out ?? path.join('reports', 'latest'));
+  const out = path.resolve(options.out ?? DEFAULT_OUT.report);
   const all = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
   if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
@@ -155,7 +153,7 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
   const temperature = options.temperature ?? card.temperature ?? 1;
   const dropoutPoints = segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate }));
   const samplesSetting = describeSampleCount(samples);
-  const device = options.device ?? 'cpu';
+  const device = options.device ?? DEFAULT_DEVICE;
   let previous: Map<string, ReportImage>;
   let settings: ReportSettings;
   try {
@@ -217,7 +215,7 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
           p = { ...p, labelled: null, labelError: { file: p.labelled?.labelFile ?? prepared.file, message: e.reason ?? e.message } };
         }
         try {
-          const entry = imageEntry(safeOutputName(i, prepared.file), p, out, card, writeImages ? options.mapSize ?? DISPLAY_MAX_SIDE : null, saveMaps);
+          const entry = imageEntry(safeOutputName(i, prepared.file), p, out, card, writeImages ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps);
           if (p.labelError) writer.errors.push(p.labelError);
           writer.addImage(entry);
           writer.progress();

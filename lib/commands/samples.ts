@@ -5,7 +5,7 @@
  * count for about the cost of the largest.
  */
 import { checkSamplesLimit } from '../engine/limits';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLE_COUNTS, DEFAULT_SEED } from '../defaults';
 import { withLockedOut } from '../report/out-lock';
 import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
@@ -24,24 +24,22 @@ import { fileHeader } from '../report/file-header';
 import { SAMPLES_SCHEMA_VERSION, type SamplesAutoRow, type SamplesResult } from '../report/formats';
 import { checkSampleCount, MAX_SAMPLES, resolveSampleCount, type AutoSamples } from '../engine/convergence';
 
-export const DEFAULT_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
-
 export interface SamplesOptions extends SegmenterOptions {
   readonly inputs: readonly string[];
-  /** sample counts, each >= 1 [default: DEFAULT_COUNTS]; sorted and de-duplicated */
+  /** sample counts, each >= 1 [default: DEFAULT_SAMPLE_COUNTS]; sorted and de-duplicated */
   readonly counts?: readonly number[];
   /** folder of label PNGs named like the images: adds mIoU, accuracy and ECE */
   readonly labels?: string;
-  /** [0] seed of the dropout masks */
+  /** [DEFAULT_SEED] seed of the dropout masks */
   readonly seed?: number;
   /** label value ignored in metrics [default: the card's ignoreIndex] */
   readonly ignoreIndex?: number;
-  /** [15] equal-width ECE bins */
+  /** [DEFAULT_BINS] equal-width ECE bins */
   readonly bins?: number;
   readonly recursive?: boolean;
   /** output folder for samples.json and the charts (nothing is written without it); made before the model loads */
   readonly out?: string;
-  /** [10000] most samples per image the largest count may ask for (lib/engine/limits.ts) */
+  /** [LIMIT_DEFAULTS.samplesLimit] most samples per image the largest count may ask for (lib/engine/limits.ts) */
   readonly samplesLimit?: number;
   readonly onEvent?: (event: SamplesEvent) => void;
   /** this run's part of the images (lib/shard): needs `out`, where shard.json and samples-stats.json go */
@@ -101,13 +99,13 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
 }
 
 async function samplesInto(out: string | null, options: SamplesOptions): Promise<SamplesResult> {
-  const counts = checkCounts(options.counts ?? DEFAULT_COUNTS);
+  const counts = checkCounts(options.counts ?? DEFAULT_SAMPLE_COUNTS);
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
   const auto = autoOf(options);
   if (auto) checkSamplesLimit(auto, options.samplesLimit);
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
-  const seed = checkInteger('--seed', options.seed ?? 0, 0, 0xffffffff);
-  const bins = checkInteger('--bins', options.bins ?? 15, 1, 1000);
+  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
+  const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
   const all = listInputs(options.inputs, { recursive: options.recursive, exclude: out ? [out] : [] });
   if (all.files.length === 0 && all.errors.length === 0) {
     throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
@@ -184,7 +182,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   const result: SamplesResult = {
     ...fileHeader(SAMPLES_SCHEMA_VERSION),
     model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic },
-    counts, seed, batch: segmenter.sampler.batch, device: options.device ?? 'cpu',
+    counts, seed, batch: segmenter.sampler.batch, device: options.device ?? DEFAULT_DEVICE,
     images, labelledImages, rows, ...(autoRow ? { auto: autoRow } : {}), errors, warnings: segmenter.warnings,
     ...(out ? { charts: { quality: 'samples.png', uncertainty: 'samples-uncertainty.png' } } : {}),
   };

@@ -20,6 +20,7 @@
  * run with the same seed (nested), and the checks see the same numbers every time: the same seed
  * and settings give the same N and the same maps.
  */
+import { AUTO_DEFAULTS } from '../defaults';
 import type { ChunkAccumulator } from './uncertainty-maps';
 import { checkInteger, checkNumber, checkRate, integerRange, isIntegerIn, shown } from '../validate';
 
@@ -53,14 +54,6 @@ export interface AutoSamples {
   /** samples between checks */
   readonly step: number;
 }
-
-/**
- * Defaults of --samples auto, chosen on CamVid val against a fixed N=50 with the same seed
- * (bench/RESULTS.md, "--samples auto"): tolerance 0.05 gave mean N 18.1 (16-32) at 0.38x of
- * N=50's sampling time, every metric within the issue's bounds; 0.04 gave mean N 22.7 at 0.45x.
- * The most is N=50, the reference the rule was judged against.
- */
-export const AUTO_DEFAULTS: AutoSamples = { tolerance: 0.05, mapTolerance: 0.5, maxSamples: 50, minSamples: 16, step: 8 };
 
 /** What one check saw (the last one decides). */
 export interface ConvergenceCheck {
@@ -169,7 +162,7 @@ export type SampleCount = number | AutoSamples;
 
 /**
  * Parses the flags of any command: `samples` a positive integer or 'auto'; tolerance and
- * maxSamples only mean something with 'auto' [defaults: AUTO_DEFAULTS].
+ * maxSamples only mean something with 'auto' [defaults: AUTO_DEFAULTS, lib/defaults.ts].
  */
 export function resolveSampleCount(samples: number | string, tolerance?: number, maxSamples?: number): SampleCount {
   if (samples === 'auto') {

@@ -2,13 +2,9 @@
  * Ranges that invite trouble, refused before any work (issue 20): a sample count that would take
  * hours per image. Raise a limit on purpose with its flag.
  */
+import { LIMIT_DEFAULTS } from '../defaults';
 import type { SampleCount } from './convergence';
 import { checkInteger } from '../validate';
-
-export const LIMIT_DEFAULTS = {
-  /** [10000] most MC samples per image (--samples, --max-samples with auto); --samples-limit raises it */
-  samplesLimit: 10_000,
-} as const;
 
 /** Refuses a sample count (or an auto run's --max-samples) above `limit`, naming the flag that raises it. */
 export function checkSamplesLimit(count: SampleCount, limit: number = LIMIT_DEFAULTS.samplesLimit): void {

@@ -9,7 +9,7 @@ import type { Device, MapsSnapshot, UncertaintyMaps } from './types';
 import type { ModelCard, ResolvedModel } from '../model/types';
 import type { RgbImage } from '../image/types';
 import { decodePhoto } from '../image/decode-photo';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { DEFAULT_BATCH, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAX_PIXELS } from '../defaults';
 import type { Orientation } from '../image/exif';
 import type { PhotoFormat } from '../image/formats';
 import { imageToInputTensor } from '../image/preprocess';
@@ -22,16 +22,6 @@ import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
 import { checkSamplesDiffer } from './stochastic-check';
 import { parseNumber } from '../validate';
-
-/**
- * Default samples per suffix run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
- * (N=50, the 192x256 model shipped then, 2 cores under load; bench/RESULTS.md): K=8 took 0.61x and
- * 0.69x the time of K=1 in two sweeps, the fastest size tried in both (K=2/4/5: 0.71-0.90x);
- * batching amortises the small low-resolution convolutions of the suffix. Memory grows with K: peak
- * RSS at N=100 on the 352x480 SegNet-shaped model was 1.40 GB with K=8 (the issue's limit is
- * 1.5 GB), so do not raise it without measuring. cuda/webgpu: not measured (no GPU was lent).
- */
-export const DEFAULT_BATCH: Record<Device, number> = { cpu: 8, cuda: 16, webgpu: 8 };
 
 export interface SegmenterOptions {
   /** .onnx path [default: the shipped Bayesian SegNet] */
@@ -48,13 +38,13 @@ export interface SegmenterOptions {
   readonly dropoutRate?: number;
   /** extra dropout points, "TENSOR" or "TENSOR:p" */
   readonly dropoutAt?: readonly string[];
-  /** 'off': dropout removed, one deterministic pass (weight averaging), for comparison [default: 'mc'] */
+  /** 'off': dropout removed, one deterministic pass (weight averaging), for comparison [default: DEFAULT_DROPOUT] */
   readonly dropout?: 'mc' | 'off';
   /** refuse models without dropout instead of warning [default: false] */
   readonly strict?: boolean;
   /** softmax temperature [default: the card's, else 1] */
   readonly temperature?: number;
-  /** refuse images with more pixels [default: 40 million] */
+  /** refuse images with more pixels [default: DEFAULT_MAX_PIXELS] */
   readonly maxPixels?: number;
 }
 
@@ -114,7 +104,7 @@ export class Segmenter {
   /** @param resolved options.model and options.card already resolved (a command that read the card before the run) */
   static async create(options: SegmenterOptions = {}, resolved: ResolvedModel = resolveModel(options.model, options.card)): Promise<Segmenter> {
     const { modelPath, cardPath, card } = resolved;
-    const device = options.device ?? 'cpu';
+    const device = options.device ?? DEFAULT_DEVICE;
     const { model } = readModel(modelPath);
     let batch = options.batch ?? DEFAULT_BATCH[device];
     const compile = (batching: boolean): Promise<CompiledModel> => compileModel(model, {
@@ -129,7 +119,7 @@ export class Segmenter {
       device,
       threads: options.threads,
       batching,
-      dropout: options.dropout ?? 'mc',
+      dropout: options.dropout ?? DEFAULT_DROPOUT,
     });
     let compiled: CompiledModel;
     const info: string[] = [];

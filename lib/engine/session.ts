@@ -1,14 +1,15 @@
 /** ONNX Runtime sessions on a chosen execution provider, with errors that say how to fix them. */
 import * as ort from 'onnxruntime-node';
+import { DEFAULT_DEVICE, DEFAULT_THREADS } from '../defaults';
 import type { Device } from './types';
 import { checkInteger } from '../validate';
 
 export const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu'];
 
 export interface SessionOptions {
-  /** execution provider [default: 'cpu'] */
+  /** execution provider [default: DEFAULT_DEVICE] */
   readonly device?: Device;
-  /** intra-op threads; 0 lets ONNX Runtime choose [default: 0] */
+  /** intra-op threads; 0 lets ONNX Runtime choose [default: DEFAULT_THREADS] */
   readonly threads?: number;
   /** ONNX Runtime graph optimisation level [default: 'all'] */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
@@ -33,8 +34,8 @@ export function checkThreads(threads: number): number {
 }
 
 export async function createSession(model: Uint8Array, options: SessionOptions = {}): Promise<ort.InferenceSession> {
-  const device = checkDevice(options.device ?? 'cpu');
-  const threads = checkThreads(options.threads ?? 0);
+  const device = checkDevice(options.device ?? DEFAULT_DEVICE);
+  const threads = checkThreads(options.threads ?? DEFAULT_THREADS);
   if (device !== 'cpu') {
     const backends = ort.listSupportedBackends?.() ?? [];
     const entry = backends.find((b) => b.name === device);

@@ -1,7 +1,8 @@
 /** Photos to 8-bit RGB: header checks first, then pngjs or jpeg-js, alpha composited over white. */
 import type { RgbImage } from './types';
 import { decodeJpegRgb } from './decode-jpeg';
-import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
+import { checkedHeader, type DecodeOptions } from './decode-limits';
 import { readPng } from './decode-png';
 
 /**
@@ -15,7 +16,7 @@ import { readPng } from './decode-png';
  * - JPEG: see decodeJpegRgb (grayscale, progressive, CMYK/YCCK via jpeg-js).
  *
  * @param options.file [undefined] file name for error messages
- * @param options.maxPixels [40_000_000] largest accepted width*height
+ * @param options.maxPixels [DEFAULT_MAX_PIXELS] largest accepted width*height
  * @throws ImageError for data that is not a decodable image; TypeError/RangeError for bad arguments
  */
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage {

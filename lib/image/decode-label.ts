@@ -4,7 +4,8 @@
  */
 import type { GrayImage, RgbColor } from './types';
 import { ImageError } from './errors';
-import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
+import { checkedHeader, type DecodeOptions } from './decode-limits';
 import { readPng } from './decode-png';
 import { readPngPalette, withoutPngChunk } from './png-chunks';
 import { checkColors } from './validate';
@@ -38,7 +39,7 @@ const COLOR_GRAY_ALPHA = 4;
  * - gray+alpha: the gray values, alpha ignored. tRNS is ignored everywhere.
  * JPEG labels throw: lossy compression changes class indices at every boundary.
  *
- * @param options.maxPixels [40_000_000] largest accepted width*height
+ * @param options.maxPixels [DEFAULT_MAX_PIXELS] largest accepted width*height
  */
 export function decodeLabel(bytes: Uint8Array, options: DecodeLabelOptions = {}): GrayImage {
   const { file, maxPixels = DEFAULT_MAX_PIXELS, palette, ignore } = options;

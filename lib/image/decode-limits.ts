@@ -5,14 +5,11 @@ import { readImageHeader } from './sniff';
 import { checkBytes } from './validate';
 import { checkInteger } from '../validate';
 
-/** Default pixel budget of a decode: 40 megapixels (about 120 MB of RGB). */
-export const DEFAULT_MAX_PIXELS = 40_000_000;
-
 /** Options shared by decodeImage and decodeLabel. */
 export interface DecodeOptions {
   /** file name for error messages */
   readonly file?: string;
-  /** [maxPixels=40_000_000] refuse images whose declared width*height is larger (decompression bombs) */
+  /** [maxPixels=DEFAULT_MAX_PIXELS] refuse images whose declared width*height is larger (decompression bombs) */
   readonly maxPixels?: number;
 }
 

@@ -10,7 +10,8 @@
  */
 import type { RgbImage } from './types';
 import { decodeImage } from './decode-image';
-import { checkedHeader, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decode-limits';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
+import { checkedHeader, type DecodeOptions } from './decode-limits';
 import { decodeWithSharp } from './decode-sharp';
 import { ImageError } from './errors';
 import { orientImage, pngOrientation, type Orientation } from './exif';

@@ -4,7 +4,7 @@ export { readImageHeader, sniffImageFormat } from './sniff';
 export { decodePhoto, type DecodedPhoto } from './decode-photo';
 export { orientImage, type Orientation } from './exif';
 export { PHOTO_EXTENSIONS, sniffPhotoFormat, type PhotoFormat } from './formats';
-export { decodeImage, decodeLabel, DEFAULT_MAX_PIXELS, type DecodeLabelOptions, type DecodeOptions } from './decode';
+export { decodeImage, decodeLabel, type DecodeLabelOptions, type DecodeOptions } from './decode';
 export { resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from './resize';
 export { imageToInputTensor } from './preprocess';
 export { encodePng } from './encode';

@@ -7,6 +7,7 @@
  * last bin closed. Confidences and probabilities up to 1 + 1e-5 (float rounding of a mean) are
  * accepted and clamped to 1; anything else outside [0, 1] is a RangeError.
  */
+import { DEFAULT_BINS } from '../defaults';
 import type { CalibrationStats, MetricImageInput } from './types';
 import {
   FIXED_CHUNK,
@@ -36,7 +37,7 @@ export const NLL_FLOOR = 1e-12;
 const SLACK = 1 + 1e-5;
 
 export interface CalibrationOptions {
-  /** [bins=15] equal-width confidence bins (also the class-wise bins) */
+  /** [bins=DEFAULT_BINS] equal-width confidence bins (also the class-wise bins) */
   readonly bins?: number;
   /** [fineBins=1000] fine histogram for adaptive bins: equal-mass edges are quantised to 1/fineBins */
   readonly fineBins?: number;
@@ -46,7 +47,7 @@ export type CalibrationInput = Pick<MetricImageInput, 'labels' | 'predicted' | '
 
 export function createCalibrationStats(numClasses: number, options: CalibrationOptions = {}): CalibrationStats {
   const c = checkNumClasses(numClasses);
-  const { bins = 15, fineBins = 1000 } = options;
+  const { bins = DEFAULT_BINS, fineBins = 1000 } = options;
   checkInteger('bins', bins, 1, 10000);
   checkInteger('fineBins', fineBins, 1, 1_000_000);
   return {

@@ -3,6 +3,7 @@
  * on numClasses and the bin counts, never on the number of images; `mergeMetricStats` is exact,
  * so a sharded run equals a single run; `metricStatsToJSON`/`metricStatsFromJSON` save and load.
  */
+import { DEFAULT_BINS } from '../defaults';
 import type { MetricImageInput, MetricStats, PavpuStats, UncertaintyHistogram, UncertaintyKind } from './types';
 import { addToCalibration, calibrationStatsFromJSON, calibrationStatsToJSON, createCalibrationStats, mergeCalibrationStats, type CalibrationStatsJSON } from './calibration-stats';
 import {
@@ -31,7 +32,7 @@ export interface MetricStatsOptions {
   readonly numClasses: number;
   /** label value skipped everywhere (none by default) */
   readonly ignoreIndex?: number | null;
-  /** [bins=15] equal-width calibration bins */
+  /** [bins=DEFAULT_BINS] equal-width calibration bins */
   readonly bins?: number;
   /** [fineBins=1000] fine confidence histogram for adaptive ECE */
   readonly fineBins?: number;
@@ -49,7 +50,7 @@ export function createMetricStats(options: MetricStatsOptions): MetricStats {
   checkObject('options', options);
   const numClasses = checkNumClasses(options.numClasses);
   const ignore = checkIgnoreIndex(options.ignoreIndex);
-  const { bins = 15, fineBins = 1000, mantissaBits, patchSize = 4 } = options;
+  const { bins = DEFAULT_BINS, fineBins = 1000, mantissaBits, patchSize = 4 } = options;
   return {
     numClasses,
     ignoreIndex: ignore < 0 ? null : ignore,

@@ -3,6 +3,7 @@
  * probability vectors and labels) drawn from a stream of images by reservoir sampling
  * (Vitter's algorithm R) with a seeded PRNG, so a run is reproducible and memory stays bounded.
  */
+import { DEFAULT_RESERVOIR_SIZE, DEFAULT_SEED } from '../defaults';
 import type { PixelReservoir } from './types';
 import { createRandom, nextInt, nextRandom, type Random } from './random';
 import { checkInteger } from '../validate';
@@ -10,16 +11,16 @@ import { checkArray, checkIgnoreIndex, checkLabels, checkNumClasses, checkObject
 
 export interface ReservoirOptions {
   readonly numClasses: number;
-  /** [capacity=100000] most pixels held */
+  /** [capacity=DEFAULT_RESERVOIR_SIZE] most pixels held */
   readonly capacity?: number;
-  /** [seed=0] PRNG seed (uint32) */
+  /** [seed=DEFAULT_SEED] PRNG seed (uint32) */
   readonly seed?: number;
 }
 
 export function createPixelReservoir(options: ReservoirOptions): PixelReservoir {
   checkObject('options', options);
   const c = checkNumClasses(options.numClasses);
-  const { capacity = 100_000, seed = 0 } = options;
+  const { capacity = DEFAULT_RESERVOIR_SIZE, seed = DEFAULT_SEED } = options;
   checkInteger('capacity', capacity, 1, 1 << 26);
   return { numClasses: c, capacity, seen: 0, size: 0, probs: new Float32Array(capacity * c), labels: new Uint8Array(capacity), randomState: createRandom(seed).state };
 }

@@ -2,6 +2,7 @@
  * Temperature scaling of mean MC probabilities: p_T = softmax(log p / T). `fitTemperature`
  * minimises the mean NLL over a (bounded) pixel sample by golden-section search on log T.
  */
+import { TEMPERATURE_SEARCH } from '../defaults';
 import type { TemperatureFit } from './types';
 import { NLL_FLOOR } from './calibration-stats';
 import { checkNumber } from '../validate';
@@ -12,11 +13,11 @@ export interface FitTemperatureOptions {
   readonly numClasses: number;
   /** [ignoreIndex] label value to skip (none by default) */
   readonly ignoreIndex?: number | null;
-  /** [lower=0.05] smallest T searched */
+  /** [lower=TEMPERATURE_SEARCH.lower] smallest T searched */
   readonly lower?: number;
-  /** [upper=20] largest T searched */
+  /** [upper=TEMPERATURE_SEARCH.upper] largest T searched */
   readonly upper?: number;
-  /** [tolerance=1e-4] stop when the log-T bracket is narrower */
+  /** [tolerance=TEMPERATURE_SEARCH.tolerance] stop when the log-T bracket is narrower */
   readonly tolerance?: number;
 }
 
@@ -65,7 +66,7 @@ export function fitTemperature(
   const probs = checkArray('sample.probs', sample.probs, Float32Array, c * labels.length);
   const ignore = checkIgnoreIndex(options.ignoreIndex);
   checkLabels('sample.labels', labels, c, ignore);
-  const { lower = 0.05, upper = 20, tolerance = 1e-4 } = options;
+  const { lower = TEMPERATURE_SEARCH.lower, upper = TEMPERATURE_SEARCH.upper, tolerance = TEMPERATURE_SEARCH.tolerance } = options;
   checkNumber('lower', lower, { min: 1e-6, max: 1e6 });
   checkNumber('upper', upper, { min: lower, max: 1e6 });
   checkNumber('tolerance', tolerance, { min: 1e-12, max: 1 });
@@ -98,6 +99,14 @@ export function fitTemperature(
   }
   const logT = (a + b) / 2;
   return { temperature: Math.exp(logT), nll: f(logT), nllAtOne: nllAt(logits, targets, c, 1), pixels: targets.length, iterations };
+}
+
+/**
+ * Whether a temperature fitted over TEMPERATURE_SEARCH sits at an end of it (within 0.2% of the
+ * lower, 0.05% of the upper): the optimum then lies beyond, the probabilities far from calibrated.
+ */
+export function atSearchEnd(temperature: number): boolean {
+  return temperature <= TEMPERATURE_SEARCH.lower * 1.002 || temperature >= TEMPERATURE_SEARCH.upper * 0.9995;
 }
 
 /**

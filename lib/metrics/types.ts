@@ -20,7 +20,7 @@ export interface ConfusionMatrix {
 /** Streamed calibration statistics (lib/metrics/calibration-stats.ts). */
 export interface CalibrationStats {
   readonly numClasses: number;
-  /** equal-width confidence bins over [0, 1] (default 15) */
+  /** equal-width confidence bins over [0, 1] (default DEFAULT_BINS) */
   readonly bins: number;
   /** fine confidence histogram resolution for adaptive (equal-mass) bins (default 1000) */
   readonly fineBins: number;

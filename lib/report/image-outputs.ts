@@ -4,6 +4,7 @@ import type { RgbImage } from '../image/types';
 import type { UncertaintyMaps } from '../engine/types';
 import { applyColormap, blend, classColorMap, encodePng, resizeRgbToPlanar } from '../image';
 import { writeFileAtomic, insideOutput } from '../atomic';
+import { DEFAULT_MAP_SIZE } from '../defaults';
 import { fitSize, resizeMaps } from './resize-maps';
 
 /** Relative paths (from the output root) of one image's files. */
@@ -28,8 +29,6 @@ export interface HeatmapRanges {
   readonly variationRatio?: readonly [number, number];
 }
 
-/** [960] longest side of the rendered maps (--map-size): a report page of many photos stays loadable */
-export const DISPLAY_MAX_SIDE = 960;
 const THUMB_MAX_SIDE = 160;
 
 export function resizeRgb(img: RgbImage, width: number, height: number): RgbImage {
@@ -69,9 +68,9 @@ export interface RenderedImages {
  * into `maxSide`). Entropy is drawn on [0, ln C] (its full range, so images compare); mutual
  * information and variance on [0, this image's max] (they are small and an absolute scale would
  * show nothing), with the range returned for the colour bar's labels.
- * @param maxSide [DISPLAY_MAX_SIDE] longest side of the rendered images
+ * @param maxSide [DEFAULT_MAP_SIZE] (--map-size) longest side of the rendered images
  */
-export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DISPLAY_MAX_SIDE,
+export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DEFAULT_MAP_SIZE,
   fullMaps?: () => UncertaintyMaps): { images: RenderedImages; ranges: HeatmapRanges } {
   const size = fitSize(image.width, image.height, maxSide);
   // at the image's own size the display maps are the full-resolution ones the labels use: resized once
@@ -109,7 +108,7 @@ export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
 
 /** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
 export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard,
-  maxSide = DISPLAY_MAX_SIDE, fullMaps?: () => UncertaintyMaps): { outputs: ImageOutputs; ranges: HeatmapRanges } {
+  maxSide = DEFAULT_MAP_SIZE, fullMaps?: () => UncertaintyMaps): { outputs: ImageOutputs; ranges: HeatmapRanges } {
   const { images, ranges } = renderImageOutputs(image, maps, card, maxSide, fullMaps);
   const rel = (key: keyof RenderedImages): string => `images/${name}/${IMAGE_FILES[key]}`;
   const outputs: ImageOutputs = {

@@ -3,6 +3,7 @@
  * uncertain first) as OUT/ranking.csv and a `ranking` entry in summary.json.
  */
 import { writeFileAtomic, insideOutput } from '../atomic';
+import { DEFAULT_RANK_REDUCTION } from '../defaults';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction, type ReviewScores } from './review';
 import type { ReportSummary } from './summary';
 
@@ -32,7 +33,7 @@ type Reviewed = { readonly file: string; readonly review?: Partial<ReviewScores>
 
 /** Images with the score, highest first; ties keep the listing order. Images without it are left out. */
 export function rankImages(images: readonly Reviewed[], o: RankingOptions): Ranking {
-  const reduction = o.reduction ?? 'mean';
+  const reduction = o.reduction ?? DEFAULT_RANK_REDUCTION;
   const scored = images.flatMap((i, at) => {
     const s = i.review?.[o.by]?.[reduction];
     return s === undefined || !Number.isFinite(s) ? [] : [{ file: i.file, score: s, at }];

@@ -7,7 +7,7 @@ import type { MetricImageInput } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import type { UncertaintyMaps } from '../engine/types';
 import { decodeLabel } from '../image';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
 import { labelColors } from '../model/card';
 import { resizeMaps } from '../report/resize-maps';
 import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';

@@ -8,7 +8,7 @@
  */
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
 import { ModelError } from '../onnx/model';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
 import { causeOf, InputError, maxImageBytes, readInputFile } from './inputs';
 
 export interface ImageFailure {

@@ -1,35 +1,36 @@
-/** Options of `segnet-uq serve`, their defaults and the parsing of sizes such as "20MB". */
+/** Options of `segnet-uq serve`, their defaults (SERVE_DEFAULTS, lib/defaults.ts) filled in and checked, and sizes such as "20MB". */
 import type { SegmenterOptions } from '../engine/segmenter';
-import { DEFAULT_MAX_PIXELS } from '../image/decode-limits';
+import { SERVE_DEFAULTS } from '../defaults';
 
+/** Each option's default: SERVE_DEFAULTS (lib/defaults.ts). */
 export interface ServeOptions extends SegmenterOptions {
-  /** [port=8080] TCP port; 0 picks a free one */
+  /** TCP port; 0 picks a free one */
   readonly port?: number;
-  /** [host='127.0.0.1'] address to bind; anything but loopback exposes the server to the network */
+  /** address to bind; anything but loopback exposes the server to the network */
   readonly host?: string;
-  /** [maxUpload=20 MiB] largest request body in bytes (413 above) */
+  /** largest request body in bytes (413 above) */
   readonly maxUpload?: number;
-  /** [concurrency=1] images segmented at the same time */
+  /** images segmented at the same time */
   readonly concurrency?: number;
-  /** [queue=4] requests waiting beyond `concurrency` before answering 503 */
+  /** requests waiting beyond `concurrency` before answering 503 */
   readonly queue?: number;
-  /** [samples=10] samples when a request names none */
+  /** samples when a request names none */
   readonly samples?: number;
-  /** [maxSamples=50] most samples a request may ask for */
+  /** most samples a request may ask for */
   readonly maxSamples?: number;
-  /** [keepResults=16] results kept in memory (least recently used go first) */
+  /** results kept in memory (least recently used go first) */
   readonly keepResults?: number;
-  /** [keepBytes=256 MiB] memory the kept results may use */
+  /** memory the kept results may use */
   readonly keepBytes?: number;
-  /** [displayMaxSide=960] longest side of the rendered maps */
+  /** longest side of the rendered maps */
   readonly displayMaxSide?: number;
-  /** [uploadTimeoutMs=30000] an upload must arrive within this time (408 otherwise) */
+  /** an upload must arrive within this time (408 otherwise) */
   readonly uploadTimeoutMs?: number;
-  /** [maxUploads=8] uploads read at the same time (503 beyond); a queue place is taken only once a body is complete */
+  /** uploads read at the same time (503 beyond); a queue place is taken only once a body is complete */
   readonly maxUploads?: number;
-  /** [minUploadRate=64 KiB] bytes/s an upload must average once `uploadGraceMs` is over (408 otherwise) */
+  /** bytes/s an upload must average once `uploadGraceMs` is over (408 otherwise) */
   readonly minUploadRate?: number;
-  /** [uploadGraceMs=5000] how long an upload may arrive at any rate */
+  /** how long an upload may arrive at any rate */
   readonly uploadGraceMs?: number;
 }
 
@@ -37,13 +38,16 @@ export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' |
   | 'maxSamples' | 'keepResults' | 'keepBytes' | 'displayMaxSide' | 'uploadTimeoutMs' | 'maxPixels'
   | 'maxUploads' | 'minUploadRate' | 'uploadGraceMs'>>;
 
-export const SERVE_DEFAULTS: ResolvedServeOptions = {
-  port: 8080, host: '127.0.0.1', maxUpload: 20 * 1024 * 1024, concurrency: 1, queue: 4, samples: 10, maxSamples: 50,
-  keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: 960, uploadTimeoutMs: 30_000, maxPixels: DEFAULT_MAX_PIXELS,
-  maxUploads: 8, minUploadRate: 64 * 1024, uploadGraceMs: 5000,
-};
+/** SERVE_DEFAULTS (lib/defaults.ts), checked here to name every resolved option */
+const DEFAULTS: ResolvedServeOptions = SERVE_DEFAULTS;
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** A byte count as parseByteSize reads it back: "20MB" (the largest binary unit that divides it), else the count. */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) if (bytes % size === 0) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
 
 /** "20MB", "512k", "1.5 GiB" or a plain byte count to bytes (binary units). */
 export function parseByteSize(flag: string, value: string | number): number {
@@ -66,7 +70,7 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 
 /** Defaults filled in and every number checked; errors name the option and the value. */
 export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
-  const o = { ...SERVE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedServeOptions;
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedServeOptions;
   integerIn('--port', o.port, 0, 65535);
   if (typeof o.host !== 'string' || o.host.length === 0) throw new RangeError(`--host must be an address, got '${String(o.host)}'`);
   integerIn('--max-upload', o.maxUpload, 1, 2 ** 31 - 1);

@@ -11,7 +11,8 @@ import type { ProgressState } from './types';
 import type { Ticket } from './queue';
 import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
-import { AUTO_DEFAULTS, plannedSamples, type SampleCount } from '../engine/convergence';
+import { AUTO_DEFAULTS } from '../defaults';
+import { plannedSamples, type SampleCount } from '../engine/convergence';
 
 function integerQuery(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
   const raw = query.get(name);

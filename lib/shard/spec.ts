@@ -3,6 +3,7 @@
  * (Slurm array, Kubernetes Indexed Job, CI matrix / parallel jobs). segnet-uq schedules nothing;
  * it only reads what the engine already set.
  */
+import { DEFAULT_SHARD_BY } from '../defaults';
 
 /** How images are assigned: by their path relative to the input root, or by their content. */
 export type ShardBy = 'path' | 'content';
@@ -36,7 +37,7 @@ function checked(index: number, count: number, by: ShardBy, source: string): Sha
 }
 
 /** "2/4" -> shard 2 of 4 (0-based, so 0/4 .. 3/4). */
-export function parseShard(text: string, by: ShardBy = 'path'): ShardSpec {
+export function parseShard(text: string, by: ShardBy = DEFAULT_SHARD_BY): ShardSpec {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(String(text));
   if (!m) throw new RangeError(`--shard must be INDEX/COUNT with a 0-based index, e.g. 0/4, got ${JSON.stringify(text)}`);
   return checked(Number(m[1]), Number(m[2]), by, '--shard');
@@ -86,7 +87,7 @@ const CI_VARIABLES: readonly (readonly [string, string, number])[] = [
  * (count from --shards or SHARD_COUNT), a CI parallel job. Throws RangeError naming the variable.
  */
 export function resolveShard(flags: ShardFlags, env: Env = process.env): ShardSpec | null {
-  const by = flags.by ?? 'path';
+  const by = flags.by ?? DEFAULT_SHARD_BY;
   if (flags.shards !== undefined && (!Number.isInteger(flags.shards) || flags.shards < 1)) {
     throw new RangeError(`--shards must be a positive whole number, got ${JSON.stringify(flags.shards)}`);
   }
