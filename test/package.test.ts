@@ -3,13 +3,16 @@
  * the README's "From code" example run there against the shipped model. A TypeScript file
  * importing 'segnet-uq' is type-checked against the installed declarations too.
  *
+ * `segnet-uq serve` is started from the installed package too, and must serve its page with the
+ * built script inline (the page's HTML, CSS and script ship in the tarball).
+ *
  * Installing: `npm install --offline` from the npm cache first; where the cache lacks the
  * dependencies' metadata (npm ci fetches tarballs by their locked URLs only), the tarball is
  * unpacked into node_modules/segnet-uq and its dependencies are linked from this repository's
  * node_modules. Either way `require('segnet-uq')` resolves to the unpacked tarball, never to
  * this checkout (asserted).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
@@ -51,6 +54,9 @@ function installByHand(app: string, tgz: string): void {
   }
 }
 
+/** The scratch folder the tarball was installed into (by the first test). */
+let installed: string | null = null;
+
 test('npm pack, install the tarball, run the README example from there', () => {
   const scratch = tempDir('segnet-uq-pack-');
   const pack = run('npm', ['pack', '--json', '--pack-destination', scratch], ROOT);
@@ -69,6 +75,7 @@ test('npm pack, install the tarball, run the README example from there', () => {
   const resolved = realpathSync(require.resolve('segnet-uq', { paths: [app] }));
   assert.ok(resolved.startsWith(realpathSync(path.join(app, 'node_modules', 'segnet-uq')) + path.sep), `resolved ${resolved}`);
   assert.ok(existsSync(path.join(app, 'node_modules', 'segnet-uq', 'dist', 'lib', 'index.d.ts')), 'the declarations ship');
+  installed = app;
 
   writeFileSync(path.join(app, 'example.js'), readmeExample());
   writeFileSync(path.join(app, 'photo.jpg'), buildJpeg(96, 72, 3));
@@ -93,6 +100,47 @@ export async function width(bytes: Uint8Array): Promise<number> {
     '--module', 'commonjs', '--moduleResolution', 'node', '--target', 'ES2022', '--typeRoots', path.join(ROOT, 'node_modules', '@types'),
     '--types', 'node', 'check.ts'], app);
   assert.is(tsc.status, 0, tsc.out);
+});
+
+/** Starts the installed CLI's `serve` on a free port, fetches `/`, and stops it. */
+async function servedPage(app: string): Promise<{ status: number; csp: string; html: string }> {
+  const bin = path.join(app, 'node_modules', 'segnet-uq', 'bin', 'segnet-uq.js');
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet'], { cwd: app, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve printed no address within 60 s: ${out}`)), 60_000);
+      const read = (chunk: Buffer): void => {
+        out += chunk.toString();
+        const m = /(http:\/\/\S+\/)/.exec(out);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+      void exited.then((code) => { clearTimeout(timer); reject(new Error(`serve exited (${code}): ${out}`)); });
+    });
+    const res = await fetch(url);
+    return { status: res.status, csp: res.headers.get('content-security-policy') ?? '', html: await res.text() };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+test('segnet-uq serve from the installed package serves the page with its built script inline', async () => {
+  assert.ok(installed, 'the tarball was installed (first test)');
+  const app = installed as string;
+  const pkg = path.join(app, 'node_modules', 'segnet-uq');
+  const script = readFileSync(path.join(pkg, 'dist', 'browser', 'server', 'page', 'client.js'), 'utf8');
+  const css = readFileSync(path.join(pkg, 'lib', 'server', 'page', 'page.css'), 'utf8');
+  const page = await servedPage(app);
+  assert.is(page.status, 200, page.html);
+  const nonce = /script-src 'nonce-([^']+)'/.exec(page.csp)?.[1];
+  assert.ok(nonce, page.csp);
+  assert.ok(page.html.includes(`<script type="module" nonce="${nonce}">\n${script}</script>`), 'the installed built script, inline');
+  assert.ok(page.html.includes(`<style nonce="${nonce}">\n${css}</style>`), 'the installed stylesheet, inline');
+  assert.match(script, /\/api\/segment/);
 });
 
 test.run();
