@@ -122,7 +122,8 @@ test('POST /api/segment: summary, maps, pixel, per-image JSON and download', asy
   assert.ok(Math.abs(p.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
   assert.is(p.className, TINY_CLASSES[p.predicted].name);
   assert.ok(p.entropy >= 0 && p.mutualInformation >= 0 && p.variance >= 0);
-  assert.match(await errorOf(await fetch(`${base}${r.links.pixel}?x=48&y=0`), 400), /'x' must be a number in \[0, 48\)/);
+  assert.match(await errorOf(await fetch(`${base}${r.links.pixel}?x=48&y=0`), 400), /^query 'x' must be a number in \[0, 48\), got '48'$/);
+  assert.match(await errorOf(await fetch(`${base}${r.links.pixel}?x=1`), 400), /^query 'y' must be a number in \[0, \d+\), got ''$/);
 
   const again = (await (await fetch(base + r.links.json)).json()) as SegmentResponse;
   assert.equal(again, r);
@@ -161,9 +162,9 @@ test('bad bytes -> 400 JSON; wrong content type -> 415; bad query -> 400', async
   const cut = photo.subarray(0, 200);
   assert.match(await errorOf(await segment(cut), 400), /upload/);
   assert.match(await errorOf(await segment(photo, '', 'text/plain'), 415), /Content-Type image\/png/);
-  assert.match(await errorOf(await segment(photo, 'samples=51'), 400), /'samples' must be an integer in 1\.\.50, got '51'/);
-  assert.match(await errorOf(await segment(photo, 'samples=2.5'), 400), /'samples'/);
-  assert.match(await errorOf(await segment(photo, 'seed=-1'), 400), /'seed'/);
+  assert.match(await errorOf(await segment(photo, 'samples=51'), 400), /^query 'samples' must be an integer in 1\.\.50, got '51'$/);
+  assert.match(await errorOf(await segment(photo, 'samples=2.5'), 400), /^query 'samples' must be an integer in 1\.\.50, got '2\.5'$/);
+  assert.match(await errorOf(await segment(photo, 'seed=-1'), 400), /^query 'seed' must be an integer in 0\.\.4294967295, got '-1'$/);
   assert.match(await errorOf(await segment(photo, 'job=../../etc'), 400), /'job'/);
 });
 

@@ -22,7 +22,7 @@
  */
 import { AUTO_DEFAULTS } from '../defaults';
 import type { ChunkAccumulator } from './uncertainty-maps';
-import { checkInteger, checkNumber, checkRate, integerRange, isIntegerIn, shown } from '../validate';
+import { checkInteger, checkNumber, checkRate, integerRange, isIntegerIn, parseInteger, shown } from '../validate';
 
 /**
  * The range of every sample count a user gives: --samples, --max-samples, samples --counts, the
@@ -31,9 +31,14 @@ import { checkInteger, checkNumber, checkRate, integerRange, isIntegerIn, shown 
  */
 export const MAX_SAMPLES = 100_000;
 
-/** A sample count in 1..max (max at most MAX_SAMPLES), the message naming `name`. */
+/** A sample count in 1..max (max at most MAX_SAMPLES); the message names `name`. */
 export function checkSampleCount(name: string, value: unknown, max = MAX_SAMPLES): number {
   return checkInteger(name, value, 1, Math.min(max, MAX_SAMPLES));
+}
+
+/** The same, written as digits (a query). */
+export function parseSampleCount(name: string, text: string, max = MAX_SAMPLES): number {
+  return parseInteger(name, text, 1, Math.min(max, MAX_SAMPLES));
 }
 
 /** the argmax-gap threshold in standard errors (two-sided 95%) */

@@ -17,6 +17,21 @@ export class ClientGoneError extends Error {
   }
 }
 
+/**
+ * Query parameter `name` read by `parse` (a parser of lib/validate.ts, or one built on them): its
+ * RangeError becomes a 400 naming the query (`query 'x' must be ...`). Absent or empty, it is
+ * `fallback` where one is given.
+ */
+export function queryParam<T>(query: URLSearchParams, name: string, parse: (name: string, text: string) => T, fallback?: T): T {
+  const raw = query.get(name);
+  if ((raw === null || raw === '') && fallback !== undefined) return fallback;
+  try {
+    return parse(`query '${name}'`, raw ?? '');
+  } catch (err) {
+    throw err instanceof RangeError ? new HttpError(400, err.message) : err;
+  }
+}
+
 /** Headers on every answer: no MIME sniffing by the browser, no framing. */
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',

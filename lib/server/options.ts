@@ -1,6 +1,8 @@
 /** Options of `segnet-uq serve`, their defaults (SERVE_DEFAULTS, lib/defaults.ts) filled in and checked, and sizes such as "20MB". */
 import type { SegmenterOptions } from '../engine/segmenter';
-import { SERVE_DEFAULTS } from '../defaults';
+import { LIMIT_DEFAULTS, SERVE_DEFAULTS } from '../defaults';
+import { checkSampleCount } from '../engine/convergence';
+import { checkInteger, isIntegerIn } from '../validate';
 
 /** Each option's default: SERVE_DEFAULTS (lib/defaults.ts). */
 export interface ServeOptions extends SegmenterOptions {
@@ -52,7 +54,7 @@ export function formatByteSize(bytes: number): string {
 /** "20MB", "512k", "1.5 GiB" or a plain byte count to bytes (binary units). */
 export function parseByteSize(flag: string, value: string | number): number {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${flag} must be a positive byte count, got ${value}`);
+    if (!isIntegerIn(value, 1)) throw new RangeError(`${flag} must be a positive byte count, got ${value}`);
     return value;
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
@@ -63,29 +65,24 @@ export function parseByteSize(flag: string, value: string | number): number {
   return bytes;
 }
 
-function integerIn(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in ${min}..${max}, got ${value}`);
-  return value;
-}
-
 /** Defaults filled in and every number checked; errors name the option and the value. */
 export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedServeOptions;
-  integerIn('--port', o.port, 0, 65535);
+  checkInteger('--port', o.port, 0, 65535);
   if (typeof o.host !== 'string' || o.host.length === 0) throw new RangeError(`--host must be an address, got '${String(o.host)}'`);
-  integerIn('--max-upload', o.maxUpload, 1, 2 ** 31 - 1);
-  integerIn('--concurrency', o.concurrency, 1, 64);
-  integerIn('--queue', o.queue, 0, 1024);
-  integerIn('--max-samples', o.maxSamples, 1, 10000);
-  integerIn('--samples', o.samples, 1, o.maxSamples);
-  integerIn('keepResults', o.keepResults, 1, 10000);
-  integerIn('keepBytes', o.keepBytes, 1, 2 ** 42);
-  integerIn('displayMaxSide', o.displayMaxSide, 16, 8192);
-  integerIn('uploadTimeoutMs', o.uploadTimeoutMs, 1, 3_600_000);
-  integerIn('--max-pixels', o.maxPixels, 1, 2 ** 40);
-  integerIn('maxUploads', o.maxUploads, 1, 4096);
-  integerIn('minUploadRate', o.minUploadRate, 0, 2 ** 31 - 1);
-  integerIn('uploadGraceMs', o.uploadGraceMs, 1, 3_600_000);
+  checkInteger('--max-upload', o.maxUpload, 1, 2 ** 31 - 1);
+  checkInteger('--concurrency', o.concurrency, 1, 64);
+  checkInteger('--queue', o.queue, 0, 1024);
+  checkSampleCount('--max-samples', o.maxSamples, LIMIT_DEFAULTS.samplesLimit);
+  checkSampleCount('--samples', o.samples, o.maxSamples);
+  checkInteger('keepResults', o.keepResults, 1, 10000);
+  checkInteger('keepBytes', o.keepBytes, 1, 2 ** 42);
+  checkInteger('displayMaxSide', o.displayMaxSide, 16, 8192);
+  checkInteger('uploadTimeoutMs', o.uploadTimeoutMs, 1, 3_600_000);
+  checkInteger('--max-pixels', o.maxPixels, 1, 2 ** 40);
+  checkInteger('maxUploads', o.maxUploads, 1, 4096);
+  checkInteger('minUploadRate', o.minUploadRate, 0, 2 ** 31 - 1);
+  checkInteger('uploadGraceMs', o.uploadGraceMs, 1, 3_600_000);
   return o;
 }
 

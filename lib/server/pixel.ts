@@ -5,20 +5,19 @@
 import { linearSource } from '../image/resize';
 import type { ModelCard } from '../model/types';
 import type { PixelResponse } from './types';
-import { HttpError } from './http-error';
+import { queryParam } from './http-error';
+import { parseNumber } from '../validate';
 import type { StoredResult } from './result-store';
 
-function coordinate(name: string, raw: string | null, size: number): number {
-  const v = raw === null || raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isFinite(v) || v < 0 || v >= size) throw new HttpError(400, `query '${name}' must be a number in [0, ${size}), got '${raw ?? ''}'`);
-  return v;
+function coordinate(query: URLSearchParams, name: string, size: number): number {
+  return queryParam(query, name, (n, text) => parseNumber(n, text, { min: 0, below: size }));
 }
 
 export function pixelAt(stored: StoredResult, card: ModelCard, query: URLSearchParams): PixelResponse {
   const r = stored.response;
   const m = stored.maps;
-  const x = coordinate('x', query.get('x'), r.width);
-  const y = coordinate('y', query.get('y'), r.height);
+  const x = coordinate(query, 'x', r.width);
+  const y = coordinate(query, 'y', r.height);
   const px = Math.floor(x), py = Math.floor(y);
   const [x0, x1, fx] = linearSource(px, m.width, r.width);
   const [y0, y1, fy] = linearSource(py, m.height, r.height);

@@ -7,6 +7,7 @@
  * dropped without running.
  */
 import { ClientGoneError, HttpError } from './http-error';
+import { checkInteger } from '../validate';
 
 export interface QueueOptions {
   /** tasks running at once, >= 1 */
@@ -45,8 +46,8 @@ export class WorkQueue {
   private readonly waiting: Waiter[] = [];
 
   constructor(private readonly options: QueueOptions) {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${options.concurrency}`);
-    if (!Number.isInteger(options.queue) || options.queue < 0) throw new RangeError(`queue must be an integer >= 0, got ${options.queue}`);
+    checkInteger('concurrency', options.concurrency, 1);
+    checkInteger('queue', options.queue, 0);
   }
 
   get capacity(): number {

@@ -5,28 +5,19 @@
  * body, so slow senders cannot lock others out), a run slot, and the job. When the client disconnects the work is dropped: while queued it never
  * runs, while sampling it stops at the next chunk.
  */
-import { ClientGoneError, HttpError, sendJson } from './http-error';
+import { ClientGoneError, HttpError, queryParam, sendJson } from './http-error';
 import { JOB_TOKEN_PATTERN } from './progress';
 import type { ProgressState } from './types';
 import type { Ticket } from './queue';
 import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 import { AUTO_DEFAULTS } from '../defaults';
-import { plannedSamples, type SampleCount } from '../engine/convergence';
-
-function integerQuery(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
-  const raw = query.get(name);
-  if (raw === null || raw === '') return fallback;
-  const v = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
-    throw new HttpError(400, `query '${name}' must be an integer in ${min}..${max}, got '${raw}'`);
-  }
-  return v;
-}
+import { parseSampleCount, plannedSamples, type SampleCount } from '../engine/convergence';
+import { parseInteger } from '../validate';
 
 /** ?samples=N, or ?samples=auto: the stopping rule of --samples auto, capped at the server's --max-samples. */
 function sampleQuery(query: URLSearchParams, fallback: number, max: number): SampleCount {
-  if (query.get('samples') !== 'auto') return integerQuery(query, 'samples', fallback, 1, max);
+  if (query.get('samples') !== 'auto') return queryParam(query, 'samples', (name, text) => parseSampleCount(name, text, max), fallback);
   const most = Math.min(AUTO_DEFAULTS.maxSamples, max);
   if (most < AUTO_DEFAULTS.minSamples) throw new HttpError(400, `query 'samples=auto' needs --max-samples of at least ${AUTO_DEFAULTS.minSamples}, the server allows ${max}`);
   return { ...AUTO_DEFAULTS, maxSamples: most };
@@ -44,7 +35,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
   const o = app.options;
   const samples = sampleQuery(url.searchParams, o.samples, o.maxSamples);
   const planned = plannedSamples(samples);
-  const seed = integerQuery(url.searchParams, 'seed', 0, 0, 0xffffffff);
+  const seed = queryParam(url.searchParams, 'seed', (name, text) => parseInteger(name, text, 0, 0xffffffff), 0);
   const token = jobToken(url.searchParams);
   const setProgress = (state: ProgressState): void => { if (token) app.progress.set(token, state); };
 

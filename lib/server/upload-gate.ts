@@ -6,12 +6,13 @@
  * its grace period is over (408 otherwise, see readBody).
  */
 import { HttpError } from './http-error';
+import { checkInteger } from '../validate';
 
 export class UploadGate {
   private open = 0;
 
   constructor(readonly maxUploads: number) {
-    if (!Number.isInteger(maxUploads) || maxUploads < 1) throw new RangeError(`maxUploads must be an integer >= 1, got ${maxUploads}`);
+    checkInteger('maxUploads', maxUploads, 1);
   }
 
   /** uploads being read now */
