@@ -6,16 +6,15 @@
  *     nice -n 10 npx tsx bench/exact-metrics.ts [K=20] [N=10]
  *
  * Prints one line per kind and metric: exact, streamed, difference. The maps are the ones
- * calibrate scores (runReportImages' labelled sink, metricInput at label resolution).
+ * calibrate scores (its CalibrationSink over runReportImages, the step's maps at label resolution).
  */
 import { readdirSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { metricInput } from '../lib/run/labels';
 import { runReportImages } from '../lib/commands/report';
-import { addImage, createMetricStats } from '../lib/metrics/metric-stats';
 import { summarizeMetrics } from '../lib/metrics/summary';
-import type { MetricStats, UncertaintyKind } from '../lib/metrics/types';
+import type { UncertaintyKind } from '../lib/metrics/types';
+import { CalibrationSink } from '../lib/run/calibration-sink';
 import { addPixels, createPool, exactAUPR, exactAUROC, exactAUSE, type PixelPool } from '../test/fixtures/exact-uncertainty';
 import { CAMVID_VAL } from './setup';
 
@@ -26,17 +25,13 @@ async function main(): Promise<void> {
   const n = Number(process.argv[3] ?? 10);
   const files = readdirSync(CAMVID_VAL).filter((f) => f.endsWith('.png')).sort().slice(0, k).map((f) => path.join(CAMVID_VAL, f));
   const pools: Record<string, PixelPool> = { entropy: createPool(), mutualInformation: createPool(), variance: createPool() };
-  let stats: MetricStats | null = null;
-  await runReportImages({ inputs: files, labels: path.join(CAMVID_VAL, '..', 'valannot'), samples: n, seed: 0, images: false,
-    out: path.join(os.tmpdir(), `exact-metrics-${process.pid}`) }, {
-    labelled: (image) => {
-      const { input } = metricInput(image.maps, image.label);
-      stats ??= createMetricStats({ numClasses: image.confusion.numClasses, ignoreIndex: image.ignoreIndex });
-      addImage(stats, input);
-      for (const kind of KINDS) addPixels(pools[kind], input.labels, input.predicted, input.uncertainties[kind], image.ignoreIndex);
+  const run = await runReportImages({ inputs: files, labels: path.join(CAMVID_VAL, '..', 'valannot'), samples: n, seed: 0, images: false,
+    out: path.join(os.tmpdir(), `exact-metrics-${process.pid}`) }, (card) => new CalibrationSink(card, { ignoreIndex: card.ignoreIndex ?? null, bins: 15 }, {
+    labelled: ({ input, ignoreIndex }) => {
+      for (const kind of KINDS) addPixels(pools[kind], input.labels, input.predicted, input.uncertainties[kind], ignoreIndex);
     },
-  });
-  const m = summarizeMetrics(stats as unknown as MetricStats);
+  }));
+  const m = summarizeMetrics(run.sink.stats);
   console.log(`${m.images} images, N=${n}, ${pools.entropy.values.length} labelled pixels`);
   let worst = 0;
   for (const kind of KINDS) {

@@ -7,20 +7,17 @@
  */
 import * as path from 'path';
 import { DEFAULT_BINS, DEFAULT_OUT, DEFAULT_RESERVOIR_SIZE, DEFAULT_SEED } from '../defaults';
-import type { MetricStats, PixelReservoir } from '../metrics/types';
-import { addImage, createMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
-import { addToReservoir, createPixelReservoir } from '../metrics/reservoir';
 import { summarizeMetrics } from '../metrics/summary';
-import { checkTemperatureFit } from '../metrics/temperature-check';
-import { calibrationSectionHtml } from '../report/calibration-html';
-import { writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
-import { fileHeader } from '../report/file-header';
-import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport, type TemperatureResult } from '../report/formats';
 import { saveTemperature } from '../model/card';
 import type { ResolvedModel } from '../model/types';
+import { calibrationSectionHtml } from '../report/calibration-html';
+import { calibrationReport, writeCalibrationCharts, writeCalibrationReport } from '../report/calibration-files';
+import type { CalibrationReport } from '../report/formats';
 import type { ReportSummary } from '../report/summary';
+import { CalibrationSink } from '../run/calibration-sink';
+import type { ImageSink } from '../run/types';
 import { checkInteger } from '../validate';
-import { runReportImages, writeReportIndex, type ImageSink, type ReportOptions } from './report';
+import { runReportImages, writeReportIndex, type ReportOptions } from './report';
 
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
   /** folder of label PNGs named like the images (required) */
@@ -50,40 +47,20 @@ export async function runCalibrate(options: CalibrateOptions, extra: ImageSink =
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
   if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');
-  let stats: MetricStats | null = null;
-  let reservoir: PixelReservoir | null = null;
-  const run = await runReportImages({ ...options, out: options.out ?? DEFAULT_OUT.calibrate, resume: false }, {
-    labelled: (image) => {
-      const numClasses = image.confusion.numClasses;
-      stats ??= createMetricStats({ numClasses, ignoreIndex: image.ignoreIndex, bins });
-      if (fit) reservoir ??= createPixelReservoir({ numClasses, capacity, seed: options.seed ?? DEFAULT_SEED });
-      addImage(stats, image.input);
-      if (reservoir) addToReservoir(reservoir, image.maps.meanProbs, image.label.data, image.ignoreIndex);
-      extra.labelled?.(image);
-    },
-  }, resolved);
+  const run = await runReportImages({ ...options, out: options.out ?? DEFAULT_OUT.calibrate, resume: false }, (card) => new CalibrationSink(card, {
+    ignoreIndex: options.ignoreIndex ?? card.ignoreIndex ?? null, bins, reservoir: fit ? { capacity, seed: options.seed ?? DEFAULT_SEED } : null,
+  }, extra), resolved);
   // the run is over: calibrate's own files, then the page with its section
-  const { summary: s, card, cardPath, out } = run;
-  const ignore = options.ignoreIndex ?? card.ignoreIndex ?? null;
-  const all = stats ?? createMetricStats({ numClasses: card.classes.length, ignoreIndex: ignore, bins });
-  const metrics = summarizeMetrics(all);
+  const { summary, card, cardPath, out, sink } = run;
+  const metrics = summarizeMetrics(sink.stats);
   const charts = writeCalibrationCharts(out, metrics, card);
-  const previous = s.model.temperature;
-  let temperature: TemperatureResult | null = null;
-  const held = reservoir as PixelReservoir | null;
-  if (held && held.size > 0) {
-    const t = checkTemperatureFit(held, { numClasses: card.classes.length, bins, previous });
-    if (options.saveTemperature) saveTemperature(cardPath, t.combined);
-    temperature = { ...t, savedTo: options.saveTemperature ? cardPath : null };
-  }
-  const calibration: CalibrationReport = {
-    ...fileHeader(CALIBRATION_SCHEMA_VERSION),
-    model: { path: s.model.path, card: cardPath, name: s.model.name, temperature: previous },
-    samples: s.samples, seed: s.seed, bins, labels: path.resolve(options.labels), ignoreIndex: ignore,
-    classes: card.classes.map((k) => k.name),
-    metrics, temperature, charts, stats: metricStatsToJSON(all), errors: s.errors,
-  };
+  const fitted = sink.fitTemperature(summary.model.temperature);
+  if (fitted && options.saveTemperature) saveTemperature(cardPath, fitted.combined);
+  const calibration = calibrationReport(summary, {
+    cardPath, bins, labels: path.resolve(options.labels), ignoreIndex: sink.stats.ignoreIndex, classes: card.classes.map((k) => k.name), metrics,
+    temperature: fitted && { ...fitted, savedTo: options.saveTemperature ? cardPath : null }, charts, stats: sink.stats,
+  });
   writeCalibrationReport(out, calibration);
   writeReportIndex(run, [calibrationSectionHtml(calibration, card)]);
-  return { summary: s, calibration };
+  return { summary, calibration };
 }

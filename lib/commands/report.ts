@@ -27,7 +27,7 @@ import { checkRunOptions } from '../run/check-options';
 import { processImage, type ProcessedImage } from '../run/image-step';
 import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
 import { runPipeline } from '../run/pipeline';
-import type { LabelledImage } from '../run/types';
+import type { ImageSink } from '../run/types';
 import { selectShard, writeShardManifest, type ShardSpec } from '../shard';
 import { checkInteger } from '../validate';
 
@@ -75,26 +75,20 @@ export type ReportEvent =
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
 
-/** Where a command built on the report (calibrate, audit) takes each image. */
-export interface ImageSink {
-  /**
-   * each labelled image, before its counts join the report's; a throw records an error for the
-   * label and leaves the image out of the label metrics
-   */
-  readonly labelled?: (image: LabelledImage) => void;
-}
 
 /** A finished report run, before index.html: what calibrate needs to write its own files and the page. */
-export interface ReportRun {
+export interface ReportRun<S extends ImageSink = ImageSink> {
   readonly summary: ReportSummary;
   readonly card: ModelCard;
   readonly cardPath: string;
   readonly out: string;
   readonly colorBar: string;
+  /** the sink the run fed, to read what it gathered */
+  readonly sink: S;
 }
 
 export async function runReport(options: ReportOptions): Promise<ReportSummary> {
-  const run = await runReportImages(options);
+  const run = await runReportImages(options, () => ({}));
   writeReportIndex(run, []);
   return run.summary;
 }
@@ -105,15 +99,16 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
 }
 
 /**
- * The report's images, files and summary.json, each labelled image also given to `sink`. The
- * output folder is made (lib/report/out-dir.ts) and locked (out-lock.ts) before the model loads.
- * `resolved`: the model and card a command read before the run (audit), so the card is read once.
+ * The report's images, files and summary.json, each labelled image also given to the sink that
+ * `sinkFor` makes once the card is known. The output folder is made (lib/report/out-dir.ts) and
+ * locked (out-lock.ts) before the model loads. `resolved`: the model and card a command read
+ * before the run (audit), so the card is read once.
  */
-export async function runReportImages(options: ReportOptions, sink: ImageSink = {}, resolved?: ResolvedModel): Promise<ReportRun> {
+export async function runReportImages<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel): Promise<ReportRun<S>> {
   const out = prepareOutDir(options.out ?? DEFAULT_OUT.report);
   const lock = acquireOutLock(out, 'report');
   try {
-    return await reportInLockedFolder({ ...options, out }, sink, lock.warning ? [lock.warning] : [], resolved);
+    return await reportInLockedFolder({ ...options, out }, sinkFor, lock.warning ? [lock.warning] : [], resolved);
   } finally {
     lock.release();
   }
@@ -132,8 +127,8 @@ function imageEntry(id: string, p: ProcessedImage, out: string, card: ModelCard,
   };
 }
 
-async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, outWarnings: readonly string[], resolved?: ResolvedModel): Promise<ReportRun> {
-  if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
+async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, outWarnings: readonly string[],
+  resolved?: ResolvedModel): Promise<ReportRun<S>> {
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
   checkSamplesLimit(samples, options.samplesLimit);
   const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
@@ -156,7 +151,10 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
   const device = options.device ?? DEFAULT_DEVICE;
   let previous: Map<string, ReportImage>;
   let settings: ReportSettings;
+  let sink: S;
   try {
+    sink = sinkFor(card);
+    if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
     settings = {
       model: { path: segmenter.modelPath, sha256: sha256File(segmenter.modelPath) },
       card: { path: segmenter.cardPath, sha256: sha256File(segmenter.cardPath) },
@@ -231,5 +229,5 @@ async function reportInLockedFolder(options: ReportOptions, sink: ImageSink, out
   }
   const summary = writer.write(completed);
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, summary.images, { ...settings, batch: summary.batch });
-  return { summary, card, cardPath: segmenter.cardPath, out, colorBar };
+  return { summary, card, cardPath: segmenter.cardPath, out, colorBar, sink };
 }

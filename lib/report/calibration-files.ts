@@ -2,7 +2,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { describeFsError } from '../errors';
-import { metricStatsFromJSON } from '../metrics/metric-stats';
+import { metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import { insideOutput, writeFileAtomic } from '../atomic';
@@ -13,7 +13,9 @@ import {
   reliabilityDiagram,
   sparsificationCurves,
 } from './charts';
+import { fileHeader } from './file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationCharts, type CalibrationReport } from './formats';
+import type { ReportSummary } from './summary';
 
 const CHARTS: CalibrationCharts = {
   reliability: 'charts/reliability.png', confidence: 'charts/confidence-histogram.png', percentile: 'charts/accuracy-by-percentile.png',
@@ -58,6 +60,24 @@ export function writeCalibrationCharts(out: string, metrics: MetricSummary, card
     name: card.classes[c.index].name, color: card.classes[c.index].color, iou: c.iou, uncertainty: c.meanEntropy, frequency: c.frequency,
   })), { uncertaintyLabel: 'mean predictive entropy over the class pixels (nats)' }));
   return CHARTS;
+}
+
+/** What calibrate measured over a report run, beside the run's own settings (its summary). */
+export interface CalibrationMeasures extends Pick<CalibrationReport, 'bins' | 'labels' | 'ignoreIndex' | 'classes' | 'metrics' | 'temperature' | 'charts'> {
+  /** the card the run read (and --save-temperature wrote) */
+  readonly cardPath: string;
+  readonly stats: MetricStats;
+}
+
+/** The calibration.json of a report run: its model, samples, seed and errors, and what was measured. */
+export function calibrationReport(summary: ReportSummary, m: CalibrationMeasures): CalibrationReport {
+  const model = summary.model;
+  return {
+    ...fileHeader(CALIBRATION_SCHEMA_VERSION),
+    model: { path: model.path, card: m.cardPath, name: model.name, temperature: model.temperature },
+    samples: summary.samples, seed: summary.seed, bins: m.bins, labels: m.labels, ignoreIndex: m.ignoreIndex, classes: m.classes,
+    metrics: m.metrics, temperature: m.temperature, charts: m.charts, stats: metricStatsToJSON(m.stats), errors: summary.errors,
+  };
 }
 
 /** Writes OUT/calibration.json. */

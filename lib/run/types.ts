@@ -31,3 +31,12 @@ export interface LabelledImage {
   /** this image's accuracy, mIoU and counts as summary.json records them */
   readonly metrics: ImageMetrics;
 }
+
+/** Where a command built on the report (calibrate, audit) takes each image. */
+export interface ImageSink {
+  /**
+   * each labelled image, before its counts join the report's; a throw records an error for the
+   * label and leaves the image out of the label metrics
+   */
+  readonly labelled?: (image: LabelledImage) => void;
+}
