@@ -16,16 +16,39 @@ import { serveCommand } from './commands/serve';
 
 const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
 
+const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
+
+/**
+ * yargs' "Unknown arguments: seed, samples-limit, samplesLimit" as they were typed ("serve does
+ * not take --seed, --samples-limit"), naming the command; null for other messages.
+ */
+function unknownFlags(msg: string, args: readonly string[], command: string | undefined): string | null {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return null;
+  if (!command) return `unknown command '${args[0]}' (the commands: ${COMMAND_NAMES.join(', ')})`;
+  const names = m[1].split(', ');
+  const kebab = (n: string): string => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const typed = names.filter((n) => !(n !== kebab(n) && names.includes(kebab(n)))).map((n) => {
+    const flag = n.length === 1 ? `-${n}` : `--${n}`;
+    const given = args.map((a) => a.split('=')[0]).find((a) => a === flag || a === `--no-${n}` || (n.length === 1 && /^-[a-zA-Z]+$/.test(a) && a.includes(n)));
+    if (given && n.length === 1) return flag; // -r of -rq
+    return given ?? (args.includes(n) ? `'${n}' (an argument)` : flag);
+  });
+  return `${command} does not take ${typed.join(', ')}`;
+}
+
 async function main(): Promise<void> {
-  let cli = yargs(hideBin(process.argv)).scriptName('segnet-uq').usage('$0 <command> [options]');
+  const args = hideBin(process.argv);
+  let cli = yargs(args).scriptName('segnet-uq').usage('$0 <command> [options]');
   for (const command of COMMANDS) cli = cli.command(command);
   await cli
-    .demandCommand(1, `name a command: ${COMMANDS.map((c) => String(c.command).split(' ')[0]).join(', ')}`)
+    .demandCommand(1, `name a command: ${COMMAND_NAMES.join(', ')}`)
     .strict()
     .help()
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`segnet-uq: ${msg}\nRun 'segnet-uq --help' for usage.\n`);
+      const command = COMMAND_NAMES.find((c) => c === args[0]);
+      process.stderr.write(`segnet-uq: ${unknownFlags(msg, args, command) ?? msg}\nRun 'segnet-uq ${command ? `${command} ` : ''}--help' for usage.\n`);
       process.exit(2);
     })
     .parseAsync();

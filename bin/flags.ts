@@ -1,4 +1,7 @@
-/** Flags shared by the commands that run a model. */
+/**
+ * Flags shared by several commands, in groups: each command adds the groups it uses and declares
+ * the rest itself, so a flag it does not take is a usage error (yargs .strict(), exit 2).
+ */
 import type { Argv } from 'yargs';
 import {
   AUTO_DEFAULTS, DEFAULT_BATCH, DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SHARD_BY,
@@ -11,20 +14,12 @@ import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
 import { resolveShard, SHARD_BY, type ShardBy, type ShardSpec } from '../lib/shard/spec';
 
-/** Flags every model-running command shares. */
+/** The model and how it runs: every command that loads one (report, calibrate, samples, audit, serve). */
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
-export function engineFlags<T>(y: Argv<T>) {
+export function modelFlags<T>(y: Argv<T>) {
   return y
     .option('model', { type: 'string', describe: 'ONNX model [default: the shipped Bayesian SegNet]' })
     .option('card', { type: 'string', describe: 'model card JSON [default: the .json beside the model]' })
-    .option('samples', {
-      alias: 'n', type: 'string', default: String(DEFAULT_SAMPLES), coerce: parseSamplesFlag,
-      describe: "MC dropout samples per image, or 'auto': sample each image until its maps converge (--tolerance, --max-samples)",
-    })
-    .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
-    .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
-    .option('samples-limit', { type: 'number', default: LIMIT_DEFAULTS.samplesLimit, describe: 'most samples per image --samples or --max-samples may ask for (raise on purpose)' })
-    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('device', { choices: DEVICES as Device[], default: DEFAULT_DEVICE as Device, describe: 'execution provider' })
     .option('threads', { type: 'number', default: DEFAULT_THREADS, describe: 'intra-op threads (0: ONNX Runtime decides)' })
     .option('batch', { type: 'number', describe: `samples per session run [default: ${DEFAULT_BATCH.cpu} on cpu (measured, bench/RESULTS.md), ${DEFAULT_BATCH.cuda} on cuda, ${DEFAULT_BATCH.webgpu} on webgpu]` })
@@ -33,17 +28,42 @@ export function engineFlags<T>(y: Argv<T>) {
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
     .option('dropout', { choices: ['mc', 'off'] as const, default: DEFAULT_DROPOUT as 'mc' | 'off', describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
-    .option('max-pixels', { type: 'number', default: DEFAULT_MAX_PIXELS, describe: 'refuse larger images (decompression bombs)' })
+    .option('max-pixels', { type: 'number', default: DEFAULT_MAX_PIXELS, describe: 'refuse larger images (decompression bombs)' });
+}
+
+/** A run over image files and folders (report, calibrate, samples, audit): the mask seed, sub-folders, progress. */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function runFlags<T>(y: Argv<T>) {
+  return y
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar or progress lines (warnings and errors still print)' });
 }
 
-/** --images / --no-images of the commands that write a report (report, calibrate, audit). */
+/** --samples N or auto, with the auto rule's flags and the limit (report, calibrate, audit). */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function samplesFlags<T>(y: Argv<T>) {
+  return autoFlags(y.option('samples', {
+    alias: 'n', type: 'string', default: String(DEFAULT_SAMPLES), coerce: parseSamplesFlag,
+    describe: "MC dropout samples per image, or 'auto': sample each image until its maps converge (--tolerance, --max-samples)",
+  }));
+}
+
+/** --tolerance, --max-samples of --samples auto, and --samples-limit (samplesFlags; samples, which has its own --samples). */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function autoFlags<T>(y: Argv<T>) {
+  return y
+    .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
+    .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
+    .option('samples-limit', { type: 'number', default: LIMIT_DEFAULTS.samplesLimit, describe: 'most samples per image --samples or --max-samples may ask for (raise on purpose)' });
+}
+
 /** --map-size of report, calibrate and audit */
 export const MAP_SIZE_OPTION = {
   type: 'number', describe: `longest side of the maps and overlays written per image (smaller images keep their size) [default: ${DEFAULT_MAP_SIZE}]`,
 } as const;
 
+/** --images / --no-images of the commands that write a report (report, calibrate, audit). */
 export const IMAGES_OPTION = {
   type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)",
 } as const;

@@ -5,7 +5,7 @@ import type { GroupBy } from '../../lib/audit/slices';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import { AUDIT_DEFAULTS, DEFAULT_OUT } from '../../lib/defaults';
-import { BINS_OPTION, checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
@@ -33,7 +33,7 @@ export const auditCommand: CommandModule = {
   describe: 'CI gate, alone or against a baseline run: exit 0 when every fail gate holds, 1 when one breaks, 2 on usage or input errors',
   builder: (y) => {
     // the gate flags are added in a loop, which yargs' option types cannot follow
-    let b: Argv = (shardFlags(engineFlags(y)) as unknown as Argv)
+    let b: Argv = (shardFlags(runFlags(samplesFlags(modelFlags(y)))) as unknown as Argv)
       .positional('inputs', { type: 'string', array: true, describe: 'image files or folders' })
       .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
       .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })

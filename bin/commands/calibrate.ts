@@ -5,7 +5,7 @@ import type { MetricSummary } from '../../lib/metrics/types';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { DEFAULT_OUT, TEMPERATURE_SEARCH } from '../../lib/defaults';
 import { atSearchEnd } from '../../lib/metrics/temperature';
-import { BINS_OPTION, checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -20,7 +20,7 @@ export function metricsLine(m: MetricSummary): string {
 export const calibrateCommand: CommandModule = {
   command: 'calibrate <inputs..>',
   describe: 'calibration and uncertainty quality against labels: calibration.json, charts, index.html',
-  builder: (y) => shardFlags(engineFlags(y))
+  builder: (y) => shardFlags(runFlags(samplesFlags(modelFlags(y))))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('labels', { type: 'string', demandOption: true, describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.calibrate, describe: `output folder (its own, so a report in ${DEFAULT_OUT.report} is kept)` })

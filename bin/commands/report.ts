@@ -4,7 +4,7 @@ import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
-import { checkNumbers, engineFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -12,7 +12,7 @@ const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 export const reportCommand: CommandModule = {
   command: 'report <inputs..>',
   describe: 'uncertainty report (HTML + summary.json) for images and folders',
-  builder: (y) => shardFlags(engineFlags(y))
+  builder: (y) => shardFlags(runFlags(samplesFlags(modelFlags(y))))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.report, describe: 'output folder' })
     .option('images', IMAGES_OPTION)

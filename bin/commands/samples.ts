@@ -1,13 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { formatSamplesTable, parseCounts, runSamples } from '../../lib/commands/samples';
 import { DEFAULT_OUT, DEFAULT_SAMPLE_COUNTS } from '../../lib/defaults';
-import { BINS_OPTION, checkNumbers, engineFlags, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { autoFlags, BINS_OPTION, checkNumbers, modelFlags, runFlags, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 export const samplesCommand: CommandModule = {
   command: 'samples <inputs..>',
   describe: 'metrics against the number of MC samples, from one nested sweep per image',
-  builder: (y) => shardFlags(engineFlags(y))
+  builder: (y) => shardFlags(runFlags(autoFlags(modelFlags(y))))
     .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'image files or folders' })
     .option('counts', { type: 'string', default: DEFAULT_SAMPLE_COUNTS.join(','), describe: 'sample counts to compare, comma-separated' })
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (adds mIoU, accuracy, ECE)' })
@@ -15,7 +15,7 @@ export const samplesCommand: CommandModule = {
     .option('bins', BINS_OPTION)
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.samples, describe: 'folder for samples.json and the charts' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON instead of the table' })
-    .option('samples', { default: undefined, coerce: (v: unknown) => (v === undefined ? undefined : String(Array.isArray(v) ? v[v.length - 1] : v)), describe: "only 'auto' here: add an auto row, N per image decided by the --samples auto rule (--tolerance, --max-samples), from the same samples as --counts" })
+    .option('samples', { type: 'string', coerce: (v: unknown) => (v === undefined ? undefined : String(Array.isArray(v) ? v[v.length - 1] : v)), describe: "only 'auto' here: add an auto row, N per image decided by the --samples auto rule (--tolerance, --max-samples), from the same samples as --counts" })
     .check((argv) => {
       // the fixed counts come from --counts; --samples only switches the auto row on
       if (argv.samples !== undefined && argv.samples !== 'auto') throw new Error(`samples compares --counts; --samples takes only 'auto' here, got ${String(argv.samples)}`);

@@ -3,7 +3,7 @@ import type { ServeEvent } from '../../lib/server/app';
 import { SERVE_DEFAULTS } from '../../lib/defaults';
 import { formatByteSize, parseByteSize } from '../../lib/server/options';
 import { startServer } from '../../lib/server/server';
-import { checkNumbers, engineFlags, segmenterOptions } from '../flags';
+import { checkNumbers, modelFlags, segmenterOptions } from '../flags';
 
 function logLine(e: ServeEvent): string {
   switch (e.type) {
@@ -17,7 +17,7 @@ function logLine(e: ServeEvent): string {
 export const serveCommand: CommandModule = {
   command: 'serve',
   describe: 'web demo: upload a photo, see the segmentation and its uncertainty',
-  builder: (y) => engineFlags(y)
+  builder: (y) => modelFlags(y)
     .option('samples', { type: 'number', default: SERVE_DEFAULTS.samples, describe: 'samples when a request names none (the page starts here)' })
     .option('port', { alias: 'p', type: 'number', default: SERVE_DEFAULTS.port, describe: 'TCP port (0: any free port)' })
     .option('host', { type: 'string', default: SERVE_DEFAULTS.host, describe: 'address to bind (other than loopback exposes the server)' })
@@ -26,7 +26,6 @@ export const serveCommand: CommandModule = {
     .option('queue', { type: 'number', default: SERVE_DEFAULTS.queue, describe: 'requests waiting beyond --concurrency before 503' })
     .option('max-samples', { type: 'number', default: SERVE_DEFAULTS.maxSamples, describe: 'most samples a request may ask for' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no log line per request' })
-    .hide('recursive').hide('seed')
     .check(checkNumbers),
   handler: async (argv) => {
     const quiet = argv.quiet as boolean;

@@ -1,0 +1,80 @@
+/**
+ * Each command declares exactly its own flags (bin/flags.ts groups, bin/commands/*.ts): --help
+ * lists them, a flag of another command is a usage error (exit 2) naming it, before any model
+ * loads, and every flag the README shows with a command is one that command takes.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cli, ROOT } from './fixtures/cli';
+
+const MODEL = ['model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'strict', 'max-pixels'];
+const SAMPLES = ['samples', 'tolerance', 'max-samples', 'samples-limit'];
+const RUN = ['seed', 'recursive', 'quiet'];
+const SHARD = ['shard', 'shards', 'shard-by'];
+const GATES = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'].flatMap((k) => [k, `warn-${k}`]);
+
+/** The flags of each command, --help and --version aside. */
+const FLAGS: Readonly<Record<string, readonly string[]>> = {
+  report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'save-maps', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
+  calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'save-maps', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
+  samples: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'counts', 'labels', 'ignore-index', 'bins', 'out', 'json'],
+  audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
+    'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'json'],
+  serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet'],
+  merge: ['out', 'copy', 'allow-partial', 'card', 'json'],
+  inspect: ['card', 'json'],
+  card: ['out', 'width', 'height', 'force'],
+};
+
+/** The long flags a --help text lists, at its option column ("  -n, --samples", "      --model", or "  --card" when no flag has an alias); wrapped descriptions sit further in. */
+const helpFlags = (text: string): string[] => [...text.matchAll(/^ {2}(?:-\w, | {4})?--([\w-]+)/gm)].map((m) => m[1]).filter((f) => f !== 'help' && f !== 'version');
+
+test('--help of each command lists exactly the flags it takes', async () => {
+  for (const [command, flags] of Object.entries(FLAGS)) {
+    const r = await cli([command, '--help']);
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(helpFlags(r.stdout).sort(), [...flags].sort(), command);
+  }
+});
+
+test('a flag the command does not take exits 2 naming the flag (and the command), before any work', async () => {
+  const cases: [string[], string][] = [
+    [['serve', '--seed', '1'], '--seed'],
+    [['serve', '--recursive'], '--recursive'],
+    [['serve', '-r'], '-r'],
+    [['serve', '--tolerance', '0.1'], '--tolerance'],
+    [['serve', '--samples-limit', '5'], '--samples-limit'],
+    [['samples', 'images', '-n', '50'], '-n'],
+    [['merge', 'out', 'shard-0', '--samples', '5'], '--samples'],
+    [['inspect', '--seed', '1'], '--seed'],
+    [['card', 'model.onnx', '--samples', '2'], '--samples'],
+    [['report', 'images', '--counts', '1,2'], '--counts'],
+    [['calibrate', 'images', '--labels', 'labels', '--port', '1'], '--port'],
+    [['audit', 'images', '--labels', 'labels', '--min-miou', '0.5', '--fit-temperature'], '--fit-temperature'],
+  ];
+  for (const [args, flag] of cases) {
+    const r = await cli(args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(`segnet-uq: ${args[0]} does not take ${flag}\n`), `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`Run 'segnet-uq ${args[0]} --help' for usage`));
+    assert.is(r.stdout, '');
+  }
+});
+
+test('every flag the README shows with a command is one the command takes', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const wrong: string[] = [];
+  let seen = 0;
+  for (const m of readme.matchAll(/segnet-uq (report|calibrate|samples|audit|serve|merge|inspect|card)\b([^`\n]*)/g)) {
+    for (const f of m[2].matchAll(/(?:^|\s)--(?:no-)?([a-z][\w-]*)/g)) {
+      seen++;
+      if (!FLAGS[m[1]].includes(f[1])) wrong.push(`${m[1]} --${f[1]}`);
+    }
+  }
+  assert.ok(seen > 10, `read ${seen} flags`);
+  assert.equal(wrong, []);
+});
+
+test.run();
