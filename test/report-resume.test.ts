@@ -3,8 +3,11 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { runReport, type ReportEvent, type ReportOptions } from '../lib/commands/report';
-import type { ReportImage, ReportSummary } from '../lib/report/summary';
+import { resumeStep } from '../lib/report/resume';
+import type { ReportImage, ReportSettings, ReportSummary } from '../lib/report/summary';
 import { buildPng, rejects, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
 const model = tinyModelDir();
@@ -126,6 +129,25 @@ test('images: false writes no per-image files, gives the same numbers, and --res
   const withImages = await runReport(base(out, { resume: true }));
   assert.ok(withImages.images.every((i) => i.outputs !== undefined), 'entries without files are sampled again');
   assert.equal(withImages.images.map(numbers), fresh.images.map(numbers));
+});
+
+test('resumeStep: re-uses a listed image whose bytes and files match; not a changed, new or file-less one; refuses other settings', () => {
+  const out = tempDir();
+  const settings = { model: { path: 'm', sha256: 'a' }, card: { path: 'c', sha256: 'b' }, samples: 3, seed: 1, temperature: 1, dropoutPoints: [], device: 'cpu',
+    labels: null, ignoreIndex: null } as ReportSettings;
+  const bytes = Buffer.from('photo bytes');
+  const entry = { id: '00000-a.png', file: '/in/a.png', sha256: createHash('sha256').update(bytes).digest('hex'), outputs: { photo: 'images/00000-a.png/photo.png' } };
+  mkdirSync(path.join(out, 'images', entry.id), { recursive: true });
+  writeFileSync(path.join(out, entry.outputs.photo), 'png');
+  writeFileSync(path.join(out, 'summary.json'), JSON.stringify({ images: [entry], settings }));
+  const reuse = resumeStep(out, settings, ['/in/a.png', '/in/b.png'], { labelled: false, images: true });
+  assert.equal(reuse('/in/a.png', 0, bytes), entry);
+  assert.is(reuse('/in/a.png', 0, Buffer.from('other bytes')), undefined, 'content changed');
+  assert.is(reuse('/in/b.png', 1, bytes), undefined, 'not in the earlier run');
+  assert.is(resumeStep(out, settings, ['/in/a.png'], { labelled: true, images: true })('/in/a.png', 0, bytes), undefined, 'no label counts to re-use');
+  rmSync(path.join(out, entry.outputs.photo));
+  assert.is(reuse('/in/a.png', 0, bytes), undefined, 'its files are gone');
+  assert.throws(() => resumeStep(out, { ...settings, seed: 2 }, [], { labelled: false, images: true }), /other settings \(seed 1, now 2\)/);
 });
 
 test.run();

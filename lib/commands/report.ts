@@ -5,7 +5,6 @@
  * every image so an interrupted run still says what finished. Each image goes through the
  * shared per-image step (lib/run/image-step.ts); calibrate and audit add a sink to it.
  */
-import { createHash } from 'crypto';
 import * as path from 'path';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
@@ -13,20 +12,20 @@ import { Segmenter, SegmenterOptions } from '../engine/segmenter';
 import { DEFAULT_DEVICE, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEED } from '../defaults';
 import type { ModelCard, ResolvedModel } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
-import { prepareOutDir } from '../report/out-dir';
-import { acquireOutLock } from '../report/out-lock';
+import { withLockedOut } from '../report/out-lock';
 import { reportHtml } from '../report/html';
 import { writeOverview } from '../report/overview';
-import { writeColorBar, writeImageOutputs } from '../report/image-outputs';
-import { checkSaveMaps, writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
-import { previousImages, reusable, sha256File } from '../report/resume';
-import { reviewFields } from '../report/review';
-import type { ReportImage, ReportImageOutputs, ReportSettings, ReportSummary } from '../report/summary';
+import { writeColorBar } from '../report/image-outputs';
+import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
+import { resumeStep } from '../report/resume';
+import { reportSettings, summaryBase } from '../report/run-settings';
+import type { ReportSettings, ReportSummary } from '../report/summary';
 import { SummaryWriter } from '../report/summary-writer';
 import { checkRunOptions } from '../run/check-options';
-import { processImage, type ProcessedImage } from '../run/image-step';
+import { processImage, toSink } from '../run/image-step';
 import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
 import { runPipeline } from '../run/pipeline';
+import { reportEntry } from '../run/report-entry';
 import type { ImageSink } from '../run/types';
 import { selectShard, writeShardManifest, type ShardSpec } from '../shard';
 import { checkInteger } from '../validate';
@@ -75,7 +74,6 @@ export type ReportEvent =
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
 
-
 /** A finished report run, before index.html: what calibrate needs to write its own files and the page. */
 export interface ReportRun<S extends ImageSink = ImageSink> {
   readonly summary: ReportSummary;
@@ -105,26 +103,8 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
  * before the run (audit), so the card is read once.
  */
 export async function runReportImages<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel): Promise<ReportRun<S>> {
-  const out = prepareOutDir(options.out ?? DEFAULT_OUT.report);
-  const lock = acquireOutLock(out, 'report');
-  try {
-    return await reportInLockedFolder({ ...options, out }, sinkFor, lock.warning ? [lock.warning] : [], resolved);
-  } finally {
-    lock.release();
-  }
-}
-
-/** The summary.json entry of a processed image, its files written. */
-function imageEntry(id: string, p: ProcessedImage, out: string, card: ModelCard, mapSize: number | null, saveMaps: SaveMaps | undefined): ReportImage {
-  const { prepared, result } = p;
-  const png = mapSize !== null ? writeImageOutputs(out, id, result.image, result.maps, card, mapSize, p.fullMaps) : null;
-  const npy = saveMaps ? writeNpyMaps(out, id, p.fullMaps(), saveMaps) : undefined;
-  const files = png || npy ? { outputs: { ...png?.outputs, ...(npy ? { npy } : {}) } as ReportImageOutputs, ...(png ? { ranges: png.ranges } : {}) } : {};
-  return {
-    id, file: prepared.file, sha256: result.digest, width: result.image.width, height: result.image.height,
-    format: prepared.format, orientation: prepared.orientation, ...p.means, samples: result.maps.samples, ms: result.ms, ...files, ...reviewFields(result.maps),
-    ...(p.labelled ? { metrics: p.labelled.metrics } : {}),
-  };
+  return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report',
+    (out, warning) => reportInLockedFolder({ ...options, out }, sinkFor, warning ? [warning] : [], resolved));
 }
 
 async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, outWarnings: readonly string[],
@@ -134,8 +114,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
   checkRunOptions(options);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const writeImages = options.images ?? true;
-  const saveMaps = checkSaveMaps(options.saveMaps);
+  const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps) };
   const out = path.resolve(options.out ?? DEFAULT_OUT.report);
   const all = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
   if (all.files.length === 0 && all.errors.length === 0) {
@@ -145,50 +124,32 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   const segmenter = await Segmenter.create(options, resolved);
   const card = segmenter.card;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
-  const temperature = options.temperature ?? card.temperature ?? 1;
-  const dropoutPoints = segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate }));
-  const samplesSetting = describeSampleCount(samples);
-  const device = options.device ?? DEFAULT_DEVICE;
-  let previous: Map<string, ReportImage>;
   let settings: ReportSettings;
   let sink: S;
+  let reuse: ReturnType<typeof resumeStep> | undefined;
   try {
     sink = sinkFor(card);
     if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
-    settings = {
-      model: { path: segmenter.modelPath, sha256: sha256File(segmenter.modelPath) },
-      card: { path: segmenter.cardPath, sha256: sha256File(segmenter.cardPath) },
-      samples: samplesSetting, seed, temperature, dropoutPoints, device,
-      labels: options.labels ? path.resolve(options.labels) : null, ignoreIndex: ignoreIndex ?? null,
-    };
-    previous = options.resume ? previousImages(out, settings) : new Map();
+    settings = reportSettings(segmenter, {
+      samples: describeSampleCount(samples), seed, device: options.device ?? DEFAULT_DEVICE, temperature: options.temperature, labels: options.labels, ignoreIndex,
+    });
+    reuse = options.resume ? resumeStep(out, settings, listing.files, { labelled: Boolean(options.labels), images: files.mapSize !== null, saveMaps: files.saveMaps }) : undefined;
   } catch (err) {
     await segmenter.release();
     throw err;
   }
-  const takenIds = new Set(options.resume ? listing.files.map((f, i) => safeOutputName(i, f)) : []);
   removeStaleTemporaries(out);
   const colorBar = writeColorBar(out);
   const emit = options.onEvent ?? ((): void => undefined);
   const warnings = [...outWarnings, ...listing.excluded.map((d) => `${d}: skipped, it is the output folder (or inside it)`), ...segmenter.warnings];
-  const writer = new SummaryWriter(out, {
-    model: { path: segmenter.modelPath, name: card.name, deterministic: segmenter.compiled.deterministic,
-      dropoutPoints, inputWidth: card.input.width, inputHeight: card.input.height, temperature },
-    samples: samplesSetting, seed, batch: segmenter.sampler.batch, device, warnings, settings,
-  }, card, Boolean(options.labels), listing.errors);
+  const writer = new SummaryWriter(out, summaryBase(segmenter, settings, warnings), card, Boolean(options.labels), listing.errors);
   const labels = options.labels ? { dir: options.labels, card, ignoreIndex, maxPixels } : undefined;
   emit({ type: 'start', total: listing.files.length, warnings, info: segmenter.info });
   let completed = false;
   try {
     completed = await runPipeline(segmenter, listing.files, {
-      maxPixels,
+      maxPixels, reuse,
       stop: () => Boolean(options.signal?.aborted),
-      reuse: options.resume ? (file, index, bytes) => {
-        const entry = previous.get(file);
-        if (!entry) return undefined; // a new image: the segmenter hashes it once, when it prepares it
-        const digest = createHash('sha256').update(bytes).digest('hex');
-        return reusable(entry, digest, safeOutputName(index, file), takenIds, out, Boolean(options.labels), writeImages, saveMaps) ? entry : undefined;
-      } : undefined,
       onReused: (entry, i) => {
         writer.addImage(entry);
         emit({ type: 'image', index: i, file: entry.file, ok: true, resumed: true });
@@ -205,15 +166,9 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
         },
       }),
       finish: (prepared, i, processed) => {
-        let p = processed;
+        const p = toSink(processed, sink);
         try {
-          if (p.labelled) sink.labelled?.(p.labelled);
-        } catch (err) {
-          const e = err as Error & { reason?: string };
-          p = { ...p, labelled: null, labelError: { file: p.labelled?.labelFile ?? prepared.file, message: e.reason ?? e.message } };
-        }
-        try {
-          const entry = imageEntry(safeOutputName(i, prepared.file), p, out, card, writeImages ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps);
+          const entry = reportEntry(safeOutputName(i, prepared.file), p, out, card, files);
           if (p.labelError) writer.errors.push(p.labelError);
           writer.addImage(entry);
           writer.progress();

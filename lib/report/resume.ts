@@ -1,7 +1,7 @@
 /** `report --resume`: which images of an earlier OUT/summary.json can be re-used as they are. */
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
-import { insideOutput } from '../atomic';
+import { insideOutput, safeOutputName } from '../atomic';
 import { npyReusable, type NpyOutputs, type SaveMaps } from './npy-outputs';
 import type { ReportImage, ReportSettings, ReportSummary } from './summary';
 
@@ -46,4 +46,21 @@ export function reusable(entry: ReportImage, digest: string, id: string, takenId
   if (!npyReusable(entry.outputs?.npy, saveMaps)) return false;
   const files = Object.values(entry.outputs ?? {}).flatMap((v: string | NpyOutputs | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : Object.values(v) as string[]));
   return files.every((rel) => existsSync(insideOutput(out, rel)));
+}
+
+/**
+ * `--resume`: runPipeline's `reuse` step over OUT/summary.json (made with `settings`, else this
+ * throws). An image is re-used when that summary lists it and `reusable` says its bytes and
+ * files still match; `files` is this run's listing.
+ */
+export function resumeStep(out: string, settings: ReportSettings, files: readonly string[],
+  want: { readonly labelled: boolean; readonly images: boolean; readonly saveMaps?: SaveMaps }): (file: string, index: number, bytes: Uint8Array) => ReportImage | undefined {
+  const previous = previousImages(out, settings);
+  const takenIds = new Set(files.map((f, i) => safeOutputName(i, f)));
+  return (file, index, bytes) => {
+    const entry = previous.get(file);
+    if (!entry) return undefined; // a new image: the segmenter hashes it once, when it prepares it
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    return reusable(entry, digest, safeOutputName(index, file), takenIds, out, want.labelled, want.images, want.saveMaps) ? entry : undefined;
+  };
 }

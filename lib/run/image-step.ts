@@ -13,7 +13,7 @@ import type { ModelCard } from '../model/types';
 import { resizeMaps } from '../report/resize-maps';
 import type { ReportError } from '../report/summary';
 import { labelValueMessage, loadLabel, metricImageInput } from './labels';
-import type { ImageMeans, LabelledImage } from './types';
+import type { ImageMeans, ImageSink, LabelledImage } from './types';
 
 /** Where labels come from, and how they are read. */
 export interface LabelSource {
@@ -96,4 +96,19 @@ export async function processImage(segmenter: Segmenter, prepared: PreparedImage
   const { labels, ...sampling } = options;
   const result = await segmenter.sample(prepared, sampling);
   return finishImage(prepared, result, labels);
+}
+
+/**
+ * Gives a labelled image to a command's sink. A throw there becomes the label's error entry and
+ * leaves the image unscored, as a label that could not be read.
+ */
+export function toSink(p: ProcessedImage, sink: ImageSink): ProcessedImage {
+  if (!p.labelled) return p;
+  try {
+    sink.labelled?.(p.labelled);
+    return p;
+  } catch (err) {
+    const e = err as Error & { reason?: string };
+    return { ...p, labelled: null, labelError: { file: p.labelled.labelFile, message: e.reason ?? e.message } };
+  }
 }
