@@ -4,6 +4,7 @@ import * as path from 'path';
 import type { ModelCard, ResolvedModel } from './types';
 import { PACKAGE_ROOT } from '../package-root';
 import { writeFileAtomic } from '../atomic';
+import { checkInteger, checkNumber, isIntegerIn, isNumberIn } from '../validate';
 
 /** models/ of this package: the default model ships there. */
 export const MODELS_DIR = path.join(PACKAGE_ROOT, 'models');
@@ -22,12 +23,20 @@ export function cardPathFor(modelPath: string): string {
 }
 
 function isRgb(v: unknown): v is [number, number, number] {
-  return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  return Array.isArray(v) && v.length === 3 && v.every((x) => isNumberIn(x));
 }
 
 /** Checks a parsed card and returns it typed; every problem names the field. */
 export function validateCard(raw: unknown, file: string): ModelCard {
   const fail = (reason: string): never => { throw new CardError(file, reason); };
+  // a field check of lib/validate.ts, its message the reason
+  const field = (check: () => unknown): void => {
+    try {
+      check();
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  };
   if (typeof raw !== 'object' || raw === null) fail('model card must be a JSON object');
   const c = raw as Record<string, unknown>;
   if (typeof c.name !== 'string') fail('"name" must be a string');
@@ -40,27 +49,22 @@ export function validateCard(raw: unknown, file: string): ModelCard {
   const input = c.input as Record<string, unknown> | undefined;
   if (!input || typeof input !== 'object') fail('"input" is missing');
   const inp = input as Record<string, unknown>;
-  for (const key of ['width', 'height']) {
-    const v = inp[key];
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 16384) fail(`input.${key} must be an integer in 1..16384, got ${JSON.stringify(v)}`);
-  }
+  for (const key of ['width', 'height']) field(() => checkInteger(`input.${key}`, inp[key], 1, 16384));
   if ((inp.layout ?? 'NCHW') !== 'NCHW') fail(`input.layout must be "NCHW", got ${JSON.stringify(inp.layout)}`);
   if (!isRgb(inp.mean)) fail('input.mean must be 3 numbers');
   if (!isRgb(inp.std) || (inp.std as number[]).some((s) => s <= 0)) fail('input.std must be 3 positive numbers');
   const output = (c.output ?? { kind: 'logits' }) as Record<string, unknown>;
   if (output.kind !== 'logits' && output.kind !== 'probabilities') fail(`output.kind must be "logits" or "probabilities", got ${JSON.stringify(output.kind)}`);
-  if (c.ignoreIndex !== undefined && (!Number.isInteger(c.ignoreIndex) || (c.ignoreIndex as number) < 0 || (c.ignoreIndex as number) > 255)) {
-    fail(`ignoreIndex must be an integer in 0..255, got ${JSON.stringify(c.ignoreIndex)}`);
-  }
+  if (c.ignoreIndex !== undefined) field(() => checkInteger('ignoreIndex', c.ignoreIndex, 0, 255));
   if (c.ignoreColor !== undefined && c.ignoreColor !== null) {
-    if (!isRgb(c.ignoreColor) || (c.ignoreColor as number[]).some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
+    if (!isRgb(c.ignoreColor) || (c.ignoreColor as number[]).some((v) => !isIntegerIn(v, 0, 255))) {
       fail(`ignoreColor must be [r, g, b] of integers in 0..255 or null, got ${JSON.stringify(c.ignoreColor)}`);
     }
     if (c.ignoreIndex === undefined) fail('ignoreColor needs ignoreIndex: the label value its pixels stand for');
     const clash = (c.classes as { color: number[] }[]).findIndex((k) => k.color.every((v, i) => v === (c.ignoreColor as number[])[i]));
     if (clash >= 0 && clash !== c.ignoreIndex) fail(`ignoreColor ${JSON.stringify(c.ignoreColor)} is also the colour of classes[${clash}]`);
   }
-  if (c.temperature !== undefined && (typeof c.temperature !== 'number' || !(c.temperature > 0))) fail('temperature must be a positive number');
+  if (c.temperature !== undefined) field(() => checkNumber('temperature', c.temperature, { above: 0 }));
   return { ...(c as object), input: { layout: 'NCHW', ...inp }, output } as unknown as ModelCard;
 }
 
@@ -100,7 +104,7 @@ export function resolveModel(modelPath?: string, cardPath?: string): ResolvedMod
 
 /** Writes `temperature` into the card JSON (atomically), keeping every other field as it is. */
 export function saveTemperature(cardPath: string, temperature: number): void {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`temperature must be a positive number, got ${temperature}`);
+  checkNumber('temperature', temperature, { above: 0 });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(cardPath, 'utf8'));

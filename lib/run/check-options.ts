@@ -3,7 +3,7 @@ import { statSync } from 'fs';
 import type { SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { describeFsError } from '../errors';
-import { checkInteger, checkRate } from '../validate';
+import { checkInteger, checkNumber, checkRate } from '../validate';
 
 export interface RunOptionsToCheck extends SegmenterOptions {
   readonly ignoreIndex?: number;
@@ -20,10 +20,7 @@ export function checkRunOptions(options: RunOptionsToCheck): void {
   if (options.mapSize !== undefined) checkInteger('--map-size', options.mapSize, 16, 16384);
   if (options.maxPixels !== undefined) checkInteger('--max-pixels', options.maxPixels, 1, 2 ** 31);
   if (options.ignoreIndex !== undefined) checkInteger('--ignore-index', options.ignoreIndex, 0, 255);
-  const t = options.temperature;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)) {
-    throw new RangeError(`--temperature must be a positive number, got ${JSON.stringify(t)}`);
-  }
+  if (options.temperature !== undefined) checkNumber('--temperature', options.temperature, { above: 0 });
   if (options.labels !== undefined) {
     let dir = false;
     try {
