@@ -40,10 +40,12 @@ test('EXPECTED FAILURE: bad specs and variables name the flag or variable', () =
   assert.throws(() => parseShard('4/4'), /shard index 4 is not below the shard count 4 \(indices are 0-based\)/);
   assert.throws(() => parseShard('1'), /--shard must be INDEX\/COUNT/);
   assert.throws(() => parseShard('-1/4'), /--shard must be INDEX\/COUNT/);
-  assert.throws(() => parseShard('0/0'), /shard count must be in 1\.\./);
+  assert.throws(() => parseShard('0/0'), /^--shard: the shard count must be an integer in 1\.\.1000000, got 0$/);
+  assert.throws(() => resolveShard({ shards: 0 }), /^--shards must be an integer >= 1, got 0$/);
   assert.throws(() => resolveShard({ shard: '0/4', shards: 3 }), /--shards 3 differs from --shard 0\/4/);
   assert.throws(() => resolveShard({ shards: 4 }, {}), /--shards needs a shard index/);
-  assert.throws(() => resolveShard({}, { SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_COUNT: '4' }), /SLURM_ARRAY_TASK_ID must be a whole number, got "x"/);
+  assert.throws(() => resolveShard({}, { SLURM_ARRAY_TASK_ID: 'x', SLURM_ARRAY_TASK_COUNT: '4' }), /^SLURM_ARRAY_TASK_ID must be an integer >= 0, got 'x'$/);
+  assert.throws(() => resolveShard({}, { SHARD_INDEX: '1e1', SHARD_COUNT: '20' }), /^SHARD_INDEX must be an integer >= 0, got '1e1'$/);
   assert.throws(() => resolveShard({}, { SLURM_ARRAY_TASK_ID: '7', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0' }), /index 7 is not below the shard count 3/);
   assert.throws(() => resolveShard({}, { SLURM_ARRAY_TASK_ID: '3' }), /neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX/);
   assert.throws(() => resolveShard({ shards: 5 }, { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '4' }), /--shards 5 differs from the Slurm array's 4 tasks/);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'fs';
 import { AUDIT_DEFAULTS } from '../defaults';
 import { GATE_KINDS, gateSpec, parseGateFlag, type GateKind, type GateSpec } from './gates';
+import { checkNumber } from '../validate';
 
 /** The threshold flags segnet-uq had before gates: each is a `min` or `max` fail gate. */
 const LEGACY: Readonly<Record<string, { metric: string; kind: GateKind }>> = {
@@ -24,9 +25,9 @@ export interface AuditConfig {
 /** A legacy threshold flag's gate; pavpuKind names the uncertainty of --min-pavpu. */
 export function legacyGate(flag: string, value: unknown, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): GateSpec {
   const legacy = LEGACY[flag];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
+  checkNumber(`--${flag}`, value);
   const metric = legacy.metric === 'pavpu' ? `pavpu:${pavpuKind}` : legacy.metric;
-  return gateSpec({ metric, kind: legacy.kind, value, relative: false, severity: 'fail' }, `--${flag}`);
+  return gateSpec({ metric, kind: legacy.kind, value: value as number, relative: false, severity: 'fail' }, `--${flag}`);
 }
 
 /** "Road=0.8" -> the min gate on iou:Road (the last '=' splits, so class names may hold '='). */

@@ -6,6 +6,7 @@
  * `fail` or `warn`; a broken warn gate fails the audit only with failOnWarn.
  */
 import { metricDef, type MeasuredRun, type MetricDef } from './metrics';
+import { checkNumber } from '../validate';
 
 export type GateKind = 'min' | 'max' | 'max-drop' | 'max-rise' | 'max-slice-gap';
 export type Severity = 'fail' | 'warn';
@@ -76,7 +77,7 @@ export function parseGateFlag(flag: string, spec: string): GateSpec {
 
 /** Checks a spec's value and, for allowed changes, the direction; returns it. */
 export function gateSpec(spec: GateSpec, where: string): GateSpec {
-  if (!Number.isFinite(spec.value) || spec.value < 0) throw new RangeError(`${where} ${spec.metric}: the value must be a number >= 0, got ${JSON.stringify(spec.value)}`);
+  checkNumber(`${where} ${spec.metric}: the value`, spec.value, { min: 0 });
   if (spec.relative && (spec.kind === 'min' || spec.kind === 'max' || spec.kind === 'max-slice-gap')) {
     throw new RangeError(`${where} ${spec.metric}: a relative ('%') value is for --max-drop and --max-rise only`);
   }

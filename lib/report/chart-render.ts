@@ -21,6 +21,7 @@ import {
   type ChartType,
   type Plugin,
 } from 'chart.js';
+import { checkInteger } from '../validate';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement,
   ScatterController, Legend, Title);
@@ -45,15 +46,10 @@ export interface ChartSize {
   readonly height?: number;
 }
 
-function checkSide(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 16 || value > 8192) throw new RangeError(`${name} must be an integer in 16..8192, got ${value}`);
-  return value;
-}
-
 /** Renders a chart.js configuration to PNG bytes. */
 export function renderChart<T extends ChartType>(config: ChartConfiguration<T>, size: ChartSize = {}): Buffer {
-  const width = checkSide('width', size.width ?? 640);
-  const height = checkSide('height', size.height ?? 420);
+  const width = checkInteger('width', size.width ?? 640, 16, 8192);
+  const height = checkInteger('height', size.height ?? 420, 16, 8192);
   const canvas = createCanvas(width, height);
   const options = { ...(config.options ?? {}), animation: false, responsive: false, maintainAspectRatio: false, devicePixelRatio: 1 };
   // chart.js's platform layer only needs getContext('2d') and width/height, which this canvas has.

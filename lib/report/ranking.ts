@@ -6,6 +6,7 @@ import { writeFileAtomic, insideOutput } from '../atomic';
 import { DEFAULT_RANK_REDUCTION } from '../defaults';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction, type ReviewScores } from './review';
 import type { ReportSummary } from './summary';
+import { checkInteger } from '../validate';
 
 export interface RankingOptions {
   readonly by: RankBy;
@@ -25,7 +26,7 @@ export interface Ranking {
 export function checkRanking(o: RankingOptions): RankingOptions {
   if (!RANK_BY.includes(o.by)) throw new RangeError(`--rank-by must be one of ${RANK_BY.join(', ')}, got ${JSON.stringify(o.by)}`);
   if (o.reduction !== undefined && !REDUCTIONS.includes(o.reduction)) throw new RangeError(`--rank-reduction must be one of ${REDUCTIONS.join(', ')}, got ${JSON.stringify(o.reduction)}`);
-  if (o.top !== undefined && (!Number.isInteger(o.top) || o.top < 1)) throw new RangeError(`--top must be an integer >= 1, got ${JSON.stringify(o.top)}`);
+  if (o.top !== undefined) checkInteger('--top', o.top, 1);
   return o;
 }
 

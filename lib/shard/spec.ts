@@ -4,6 +4,7 @@
  * it only reads what the engine already set.
  */
 import { DEFAULT_SHARD_BY } from '../defaults';
+import { checkInteger, parseInteger } from '../validate';
 
 /** How images are assigned: by their path relative to the input root, or by their content. */
 export type ShardBy = 'path' | 'content';
@@ -21,16 +22,10 @@ export interface ShardSpec {
 /** Most shards one run is split into (an index is a 48-bit hash modulo the count). */
 export const MAX_SHARDS = 1_000_000;
 
-function wholeNumber(what: string, text: string | undefined): number {
-  const v = text === undefined ? NaN : Number(text.trim());
-  if (text === undefined || text.trim() === '' || !Number.isInteger(v) || v < 0) {
-    throw new RangeError(`${what} must be a whole number, got ${JSON.stringify(text ?? null)}`);
-  }
-  return v;
-}
+const wholeNumber = (what: string, text: string | undefined): number => parseInteger(what, text ?? '', 0);
 
 function checked(index: number, count: number, by: ShardBy, source: string): ShardSpec {
-  if (count < 1 || count > MAX_SHARDS) throw new RangeError(`${source}: the shard count must be in 1..${MAX_SHARDS}, got ${count}`);
+  checkInteger(`${source}: the shard count`, count, 1, MAX_SHARDS);
   if (index >= count) throw new RangeError(`${source}: shard index ${index} is not below the shard count ${count} (indices are 0-based)`);
   if (!SHARD_BY.includes(by)) throw new RangeError(`--shard-by must be path or content, got ${JSON.stringify(by)}`);
   return { index, count, by, source };
@@ -88,9 +83,7 @@ const CI_VARIABLES: readonly (readonly [string, string, number])[] = [
  */
 export function resolveShard(flags: ShardFlags, env: Env = process.env): ShardSpec | null {
   const by = flags.by ?? DEFAULT_SHARD_BY;
-  if (flags.shards !== undefined && (!Number.isInteger(flags.shards) || flags.shards < 1)) {
-    throw new RangeError(`--shards must be a positive whole number, got ${JSON.stringify(flags.shards)}`);
-  }
+  if (flags.shards !== undefined) checkInteger('--shards', flags.shards, 1);
   if (flags.shard !== undefined) {
     const spec = parseShard(flags.shard, by);
     if (flags.shards !== undefined && flags.shards !== spec.count) throw new RangeError(`--shards ${flags.shards} differs from --shard ${flags.shard}`);
