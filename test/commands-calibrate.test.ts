@@ -24,7 +24,7 @@ async function slowReference(bins: number): Promise<{ accuracy: number; ece: num
   const tp = new Array<number>(C).fill(0), fp = new Array<number>(C).fill(0), fn = new Array<number>(C).fill(0);
   try {
     for (const file of project.files) {
-      const r = await seg.segment(readFileSync(file), file, { samples: SAMPLES, seed: 0 });
+      const r = await seg.sample(await seg.prepare(readFileSync(file), file), { samples: SAMPLES, seed: 0 });
       const label = decodeLabel(readFileSync(path.join(project.labels, path.basename(file))));
       const maps = resizeMaps(r.maps, label.width, label.height);
       for (let i = 0; i < label.data.length; i++) {

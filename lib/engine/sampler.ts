@@ -193,7 +193,7 @@ export class McSampler {
     // worker thread (lib/server/session-host.ts).
     for (let done = 0; done < total;) {
       const k = sizeAt(done);
-      const chunk = await this.runFeeds(this.chunkFeeds(shared, first + done, k, options.seed, options.imageKey));
+      const chunk = await this.runChunk(shared, first + done, k, options.seed, options.imageKey);
       if (!acc) {
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);

@@ -183,10 +183,6 @@ export class Segmenter {
       ...(options.snapshots ? { snapshots } : {}), ...(stop ? { stop } : {}) };
   }
 
-  async segment(bytes: Uint8Array, file: string, options: SegmentOptions): Promise<SegmentResult> {
-    return this.sample(await this.prepare(bytes, file), options);
-  }
-
   async release(): Promise<void> {
     await this.sampler.release();
   }

@@ -83,11 +83,6 @@ export class SessionHost {
     });
   }
 
-  /** jobs sent to the worker and not yet answered */
-  get active(): number {
-    return this.pending.size;
-  }
-
   run(job: HostJob): Promise<StoredResult> {
     if (this.closed) return Promise.reject(new Error('the server is stopping'));
     const id = this.nextId++;
