@@ -10,7 +10,7 @@ import { checkInteger } from '../validate';
 /** EXIF Orientation values 1..8 (1 = as stored); see orientImage for each one's transform. */
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
-/** The Orientation tag of a TIFF structure (the body of JPEG APP1 "Exif" or PNG eXIf), or 1. */
+/** The Orientation tag of a TIFF structure (the body of a PNG eXIf chunk; sharp reads JPEG's, decode-sharp.ts), or 1. */
 export function orientationFromTiff(t: Uint8Array): Orientation {
   if (t.length < 8) return 1;
   const le = t[0] === 0x49 && t[1] === 0x49;
@@ -28,23 +28,6 @@ export function orientationFromTiff(t: Uint8Array): Orientation {
     const type = u16(e + 2);
     const v = type === 3 ? u16(e + 8) : type === 4 ? u32(e + 8) : 0; // SHORT as written; LONG seen in the wild
     return v >= 1 && v <= 8 ? (v as Orientation) : 1;
-  }
-  return 1;
-}
-
-/** The EXIF Orientation of a JPEG (APP1 "Exif\0\0" before the first scan), or 1. */
-export function jpegOrientation(bytes: Uint8Array): Orientation {
-  let pos = 2;
-  while (pos + 4 <= bytes.length && bytes[pos] === 0xff) {
-    const marker = bytes[pos + 1];
-    if (marker === 0xda || marker === 0xd9) break;
-    const length = (bytes[pos + 2] << 8) | bytes[pos + 3];
-    if (length < 2) break;
-    const body = pos + 4;
-    if (marker === 0xe1 && length >= 16 && String.fromCharCode(...bytes.subarray(body, body + 4)) === 'Exif' && bytes[body + 4] === 0 && bytes[body + 5] === 0) {
-      return orientationFromTiff(bytes.subarray(body + 6, Math.min(bytes.length, pos + 2 + length)));
-    }
-    pos += 2 + length;
   }
   return 1;
 }
