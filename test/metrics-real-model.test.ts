@@ -15,7 +15,7 @@ import { runCalibrate, type CalibrateResult } from '../lib/commands/calibrate';
 import { decodeLabel } from '../lib/image';
 import { loadCard, DEFAULT_MODEL, cardPathFor } from '../lib/model/card';
 import type { UncertaintyKind } from '../lib/metrics/types';
-import { decodeNpy } from '../lib/report/npy';
+import { decodeNpy } from './fixtures/npy';
 import { addPixels, createPool, exactAUPR, exactAUROC, exactAUSE, type PixelPool } from './fixtures/exact-uncertainty';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 

@@ -31,21 +31,3 @@ export function encodeNpy(data: NpyArray, shape: readonly number[]): Buffer {
   head.writeUInt16LE(header.length, 8);
   return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }
-
-/** Reads what encodeNpy writes (version 1.0, '|u1' or '<f4', C order); for tests and tools. */
-export function decodeNpy(bytes: Uint8Array): { data: NpyArray; shape: number[] } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY' || buf[6] !== 1) throw new RangeError('npy: not a version 1 .npy file');
-  const len = buf.readUInt16LE(8);
-  const header = buf.toString('latin1', 10, 10 + len);
-  const m = /'descr': '([^']+)', 'fortran_order': False, 'shape': \(([\d, ]*)\)/.exec(header);
-  if (!m) throw new RangeError(`npy: header not understood: ${header.trim()}`);
-  const shape = m[2].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  const start = 10 + len;
-  const raw = buf.subarray(start);
-  const copy = new Uint8Array(raw.length);
-  copy.set(raw);
-  if (m[1] === '|u1') return { data: copy, shape };
-  if (m[1] === '<f4') return { data: new Float32Array(copy.buffer, 0, copy.length / 4), shape };
-  throw new RangeError(`npy: dtype ${m[1]} not supported`);
-}
