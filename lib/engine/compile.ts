@@ -27,7 +27,7 @@ export interface CompileOptions extends RewriteOptions, SessionOptions {
   /** file name for error messages */
   readonly file?: string;
   /** 'off' compiles the deterministic model with every dropout removed (weight averaging),
-   *  the baseline MC dropout is compared with [default: 'mc'] */
+   *  the baseline MC dropout is compared with [default: DEFAULT_DROPOUT] */
   readonly dropout?: 'mc' | 'off';
 }
 

@@ -13,6 +13,7 @@ import { expectedCalibrationError } from '../metrics/calibration';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
 import { finiteOrNull } from '../metrics/summary';
 import { insideOutput, writeFileAtomic } from '../atomic';
+import { DEFAULT_DROPOUT } from '../defaults';
 import { sha256File } from '../report/resume';
 import type { SampleCountRow } from '../report/formats';
 import type { CalibrationStats, ConfusionMatrix } from '../metrics/types';
@@ -81,7 +82,7 @@ export function writeSamplesShard(out: string, options: SamplesShardRun, model: 
     model: { path: modelPath, sha256: sha256File(modelPath) }, card: { path: cardPath, sha256: sha256File(cardPath) },
     counts: result.counts, seed: result.seed, batch: result.batch, device: result.device, bins, ignoreIndex,
     labels: options.labels ? path.resolve(options.labels) : null, temperature: options.temperature ?? null,
-    dropout: options.dropout ?? 'mc', dropoutRate: options.dropoutRate ?? null, dropoutAt: options.dropoutAt ?? [],
+    dropout: options.dropout ?? DEFAULT_DROPOUT, dropoutRate: options.dropoutRate ?? null, dropoutAt: options.dropoutAt ?? [],
   });
 }
 
