@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { checkSamplesLimit } from '../engine/limits';
-import { Segmenter, SegmenterOptions } from '../engine/segmenter';
+import { Segmenter } from '../engine/segmenter';
 import { DEFAULT_DEVICE, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEED } from '../defaults';
 import type { ModelCard, ResolvedModel } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
@@ -23,33 +23,19 @@ import type { ReportSettings, ReportSummary } from '../report/summary';
 import { SummaryWriter } from '../report/summary-writer';
 import { checkRunOptions } from '../run/check-options';
 import { processImage, toSink } from '../run/image-step';
-import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
 import { runPipeline } from '../run/pipeline';
 import { reportEntry } from '../run/report-entry';
 import type { ImageSink } from '../run/types';
-import { selectShard, writeShardManifest, type ShardSpec } from '../shard';
+import { writeShardManifest } from '../shard';
+import { listRunInputs } from '../shard/run-inputs';
 import { checkInteger } from '../validate';
+import type { ImageRunOptions, RunEvent } from './run-options';
 
-export interface ReportOptions extends SegmenterOptions {
-  /** image files and folders */
-  readonly inputs: readonly string[];
+export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   /** output folder [default: DEFAULT_OUT.report] */
   readonly out?: string;
   /** MC samples per image, or 'auto' (lib/engine/convergence.ts) [default: DEFAULT_SAMPLES] */
   readonly samples?: number | 'auto';
-  /** with samples 'auto': the stopping rule's tolerance [default: AUTO_DEFAULTS.tolerance] */
-  readonly tolerance?: number;
-  /** with samples 'auto': most samples per image [default: AUTO_DEFAULTS.maxSamples] */
-  readonly maxSamples?: number;
-  /** [LIMIT_DEFAULTS.samplesLimit] most samples per image --samples (or --max-samples) may ask for (lib/engine/limits.ts) */
-  readonly samplesLimit?: number;
-  /** seed of the dropout masks [default: DEFAULT_SEED] */
-  readonly seed?: number;
-  /** folder of label PNGs named like the images */
-  readonly labels?: string;
-  /** label value ignored in metrics [default: the card's ignoreIndex] */
-  readonly ignoreIndex?: number;
-  readonly recursive?: boolean;
   /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
   readonly images?: boolean;
   /** [DEFAULT_MAP_SIZE] longest side of the maps and overlays written per image (smaller images keep their size) */
@@ -63,16 +49,9 @@ export interface ReportOptions extends SegmenterOptions {
   readonly resume?: boolean;
   /** when aborted, the sampling stops after the current chunk, then summary.json is written with complete: false (the unfinished image left out) */
   readonly signal?: AbortSignal;
-  /** events for a progress display; the library never prints */
-  readonly onEvent?: (event: ReportEvent) => void;
-  /** this run's part of the images (lib/shard): OUT/shard.json then records it for `merge` */
-  readonly shard?: ShardSpec | null;
 }
 
-export type ReportEvent =
-  | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
-  | { type: 'sample'; index: number; file: string; done: number; total: number }
-  | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
+export type ReportEvent = RunEvent;
 
 /** A finished report run, before index.html: what calibrate needs to write its own files and the page. */
 export interface ReportRun<S extends ImageSink = ImageSink> {
@@ -116,11 +95,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps) };
   const out = path.resolve(options.out ?? DEFAULT_OUT.report);
-  const all = listInputs(options.inputs, { recursive: options.recursive, exclude: [out] });
-  if (all.files.length === 0 && all.errors.length === 0) {
-    throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
-  }
-  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(maxPixels)));
+  const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels });
   const segmenter = await Segmenter.create(options, resolved);
   const card = segmenter.card;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;

@@ -5,56 +5,42 @@
  * count for about the cost of the largest.
  */
 import { checkSamplesLimit } from '../engine/limits';
-import { DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLE_COUNTS, DEFAULT_SEED } from '../defaults';
+import { DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_SAMPLE_COUNTS, DEFAULT_SEED } from '../defaults';
 import { withLockedOut } from '../report/out-lock';
 import type { MetricImageInput } from '../metrics/types';
 import type { MapsSnapshot } from '../engine/types';
-import { Segmenter, type SegmenterOptions } from '../engine/segmenter';
+import { Segmenter } from '../engine/segmenter';
 import { addToCalibration, createCalibrationStats } from '../metrics/calibration-stats';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import type { ReportError } from '../report/summary';
-import { listInputs, maxImageBytes, readInputFile } from '../run/inputs';
 import { processImage } from '../run/image-step';
 import { metricInput } from '../run/labels';
 import { runPipeline } from '../run/pipeline';
 import { checkInteger, parseInteger } from '../validate';
+import type { ImageRunOptions, RunEvent } from './run-options';
 import { writeSamplesOutputs } from '../report/samples-files';
-import { addCountValues, countRows, selectShard, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
+import { listRunInputs } from '../shard/run-inputs';
+import { addCountValues, countRows, writeSamplesShard, type CountAccumulator, type ImageCountValues, type ShardSpec } from '../shard';
 import { fileHeader } from '../report/file-header';
 import { SAMPLES_SCHEMA_VERSION, type SamplesAutoRow, type SamplesResult } from '../report/formats';
 import { checkSampleCount, MAX_SAMPLES, resolveSampleCount, type AutoSamples } from '../engine/convergence';
 
-export interface SamplesOptions extends SegmenterOptions {
-  readonly inputs: readonly string[];
+export interface SamplesOptions extends ImageRunOptions<SamplesEvent> {
   /** sample counts, each >= 1 [default: DEFAULT_SAMPLE_COUNTS]; sorted and de-duplicated */
   readonly counts?: readonly number[];
   /** folder of label PNGs named like the images: adds mIoU, accuracy and ECE */
   readonly labels?: string;
-  /** [DEFAULT_SEED] seed of the dropout masks */
-  readonly seed?: number;
-  /** label value ignored in metrics [default: the card's ignoreIndex] */
-  readonly ignoreIndex?: number;
   /** [DEFAULT_BINS] equal-width ECE bins */
   readonly bins?: number;
-  readonly recursive?: boolean;
   /** output folder for samples.json and the charts (nothing is written without it); made before the model loads */
   readonly out?: string;
-  /** [LIMIT_DEFAULTS.samplesLimit] most samples per image the largest count may ask for (lib/engine/limits.ts) */
-  readonly samplesLimit?: number;
-  readonly onEvent?: (event: SamplesEvent) => void;
   /** this run's part of the images (lib/shard): needs `out`, where shard.json and samples-stats.json go */
   readonly shard?: ShardSpec | null;
   /** 'auto': add a row where lib/engine/convergence.ts decides N per image, from the same samples (a number is ignored: --counts decide) */
   readonly samples?: number | 'auto';
-  /** with samples 'auto' [AUTO_DEFAULTS] */
-  readonly tolerance?: number;
-  readonly maxSamples?: number;
 }
 
-export type SamplesEvent =
-  | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
-  | { type: 'sample'; index: number; file: string; done: number; total: number }
-  | { type: 'image'; index: number; file: string; ok: boolean; message?: string };
+export type SamplesEvent = RunEvent;
 
 /** Sorted, unique counts; each a sample count (1..MAX_SAMPLES). */
 export function checkCounts(counts: readonly number[]): number[] {
@@ -106,12 +92,8 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
   const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
   const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
-  const all = listInputs(options.inputs, { recursive: options.recursive, exclude: out ? [out] : [] });
-  if (all.files.length === 0 && all.errors.length === 0) {
-    throw new RangeError(`no PNG or JPEG images found in ${options.inputs.join(', ')}`);
-  }
   if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
-  const listing = selectShard(all, options.inputs, options.shard, (f) => readInputFile(f, maxImageBytes(options.maxPixels ?? DEFAULT_MAX_PIXELS)));
+  const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels: options.maxPixels });
   const perImage: ImageCountValues[] = [];
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;
