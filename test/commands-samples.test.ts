@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkCounts, formatSamplesTable, parseCounts, runSamples } from '../lib/commands/samples';
+import { runSamples } from '../lib/commands/samples';
+import { formatSamplesTable } from '../lib/report/samples-table';
 import { Segmenter } from '../lib/engine/segmenter';
 import type { UncertaintyMaps } from '../lib/engine/types';
 import { makeCommandProject } from './fixtures/command-project';
@@ -19,25 +20,6 @@ function maxDiff(a: UncertaintyMaps, b: UncertaintyMaps): number {
   }
   return d;
 }
-
-// ---------------------------------------------------------------------------------------------
-const counts = suite('parseCounts / checkCounts');
-
-counts('parses, sorts and de-duplicates', () => {
-  assert.equal(parseCounts('5, 1,2,5'), [5, 1, 2, 5]);
-  assert.equal(checkCounts([5, 1, 2, 5]), [1, 2, 5]);
-});
-
-counts('EXPECTED FAILURE: bad entries name the value', () => {
-  assert.throws(() => parseCounts('1,x,3'), /^--counts '1,x,3': each must be an integer in 1\.\.100000, got 'x'$/);
-  assert.throws(() => parseCounts('0'), /^--counts '0': each must be an integer in 1\.\.100000, got '0'$/);
-  assert.throws(() => parseCounts('1e1'), /got '1e1'$/);
-  assert.throws(() => checkCounts([]), /at least one/);
-  assert.throws(() => checkCounts([1.5]), /^--counts must be an integer in 1\.\.100000, got 1\.5$/);
-  assert.throws(() => checkCounts([100001]), /^--counts must be an integer in 1\.\.100000, got 100001$/);
-});
-
-counts.run();
 
 // ---------------------------------------------------------------------------------------------
 const nested = suite('the nested sweep (sample with snapshots): count k equals an independent N=k run');

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { verdictOf } from '../../lib/audit/gates';
 import { runMerge } from '../../lib/commands/merge';
-import { formatSamplesTable } from '../../lib/commands/samples';
+import { formatSamplesTable } from '../../lib/report/samples-table';
 import { mergeExitCode } from '../../lib/commands/merge-shards';
 import { metricsLine } from './calibrate';
 

@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { formatSamplesTable, parseCounts, runSamples } from '../../lib/commands/samples';
+import { runSamples } from '../../lib/commands/samples';
+import { parseCounts } from '../../lib/engine/sample-counts';
+import { formatSamplesTable } from '../../lib/report/samples-table';
 import { DEFAULT_OUT, DEFAULT_SAMPLE_COUNTS } from '../../lib/defaults';
 import { autoFlags, BINS_OPTION, checkNumbers, modelFlags, runFlags, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';

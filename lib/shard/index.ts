@@ -2,4 +2,4 @@
 export { resolveShard, parseShard, SHARD_BY, MAX_SHARDS, type ShardBy, type ShardFlags, type ShardSpec } from './spec';
 export { compareImageKeys, keysOf, selectShard, shardOfDigest, shardOfText, type ImageKey, type ShardListing } from './assign';
 export { readShardManifest, writeShardManifest, SHARD_FILE, SHARD_SCHEMA_VERSION, type ShardImage, type ShardManifest } from './manifest';
-export { addCountValues, countRows, writeSamplesShard, type CountAccumulator, type CountValues, type ImageCountValues } from './samples-shard';
+export { writeSamplesShard } from './samples-shard';

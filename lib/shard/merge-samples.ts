@@ -9,7 +9,8 @@ import { mergeCalibrationStats } from '../metrics/calibration-stats';
 import { mergeConfusion } from '../metrics/confusion';
 import { compareImageKeys, type ImageKey } from './assign';
 import { readResult, type LoadedShard } from './merge-checks';
-import { addCountValues, countRows, readSamplesStats, type CountAccumulator, type ImageCountValues } from './samples-shard';
+import { addCountValues, countRows, type CountAccumulator, type ImageCountValues } from '../report/sample-counts';
+import { readSamplesStats } from './samples-shard';
 
 const readSamplesResult = (dir: string): SamplesResult => readResult<SamplesResult>(dir, 'samples.json', SAMPLES_SCHEMA_VERSION, 'rows');
 

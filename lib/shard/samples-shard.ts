@@ -9,50 +9,20 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { calibrationStatsFromJSON, calibrationStatsToJSON, type CalibrationStatsJSON } from '../metrics/calibration-stats';
 import { confusionFromJSON, confusionToJSON, type ConfusionMatrixJSON } from '../metrics/confusion';
-import { expectedCalibrationError } from '../metrics/calibration';
-import { globalAccuracy, meanIoU } from '../metrics/segmentation';
-import { finiteOrNull } from '../metrics/summary';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { DEFAULT_DROPOUT } from '../defaults';
 import { sha256File } from '../report/resume';
-import type { SampleCountRow } from '../report/formats';
-import type { CalibrationStats, ConfusionMatrix } from '../metrics/types';
+import type { CountAccumulator, ImageCountValues } from '../report/sample-counts';
 import type { ShardListing } from './assign';
 import { writeShardManifest } from './manifest';
 import type { ShardSpec } from './spec';
 
 export const SAMPLES_STATS_FILE = 'samples-stats.json';
 
-export interface CountValues {
-  readonly entropy: number;
-  readonly mi: number;
-  readonly agree: number;
-  readonly pixels: number;
-  readonly ms: number;
-}
-
-export interface ImageCountValues {
-  readonly file: string;
-  readonly sha256: string;
-  /** one entry per count, ascending */
-  readonly values: readonly CountValues[];
-}
-
 export interface SamplesStatsJSON {
   readonly counts: readonly number[];
   readonly perCount: readonly { readonly confusion: ConfusionMatrixJSON; readonly calibration: CalibrationStatsJSON }[];
   readonly images: readonly ImageCountValues[];
-}
-
-/** What a samples run adds up at one count. */
-export interface CountAccumulator {
-  readonly confusion: ConfusionMatrix;
-  readonly calibration: CalibrationStats;
-  entropy: number;
-  mi: number;
-  agree: number;
-  pixels: number;
-  ms: number;
 }
 
 /** The options of the samples run the numbers depend on (SamplesOptions fits). */
@@ -100,31 +70,4 @@ export function readSamplesStats(dir: string): { stats: SamplesStatsJSON; perCou
   } catch (err) {
     throw new Error(`${file}: its statistics are damaged (${(err as Error).message})`);
   }
-}
-
-/** Adds one image's values at one count (the same order of additions as a run: see lib/shard/merge-samples). */
-export function addCountValues(acc: CountAccumulator, v: CountValues): void {
-  acc.entropy += v.entropy;
-  acc.mi += v.mi;
-  acc.agree += v.agree;
-  acc.pixels += v.pixels;
-  acc.ms += v.ms;
-}
-
-/** The table's rows from the accumulated counts. */
-export function countRows(counts: readonly number[], perCount: readonly CountAccumulator[], images: number, labelledImages: number): SampleCountRow[] {
-  return counts.map((samples, j) => {
-    const acc = perCount[j];
-    const px = acc.pixels;
-    return {
-      samples,
-      meanIoU: labelledImages ? finiteOrNull(meanIoU(acc.confusion)) : null,
-      globalAccuracy: labelledImages ? finiteOrNull(globalAccuracy(acc.confusion)) : null,
-      ece: labelledImages ? finiteOrNull(expectedCalibrationError(acc.calibration)) : null,
-      meanEntropy: px ? acc.entropy / px : null,
-      meanMutualInformation: px ? acc.mi / px : null,
-      agreement: px ? acc.agree / px : null,
-      msPerImage: images ? acc.ms / images : null,
-    };
-  });
 }
