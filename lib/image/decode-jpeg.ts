@@ -35,11 +35,11 @@ export function decodeJpegRgb(bytes: Uint8Array, file: string | undefined, maxPi
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ImageError(describeJpegFailure(message), file, err);
+    throw new ImageError(file, describeJpegFailure(message), { cause: err });
   }
   const { width, height, data } = decoded;
   if (data.length !== width * height * 3) {
-    throw new ImageError(`corrupt JPEG data (decoded ${data.length} bytes for ${width}x${height})`, file);
+    throw new ImageError(file, `corrupt JPEG data (decoded ${data.length} bytes for ${width}x${height})`);
   }
   return { width, height, data };
 }

@@ -47,18 +47,17 @@ export function decodeLabel(bytes: Uint8Array, options: DecodeLabelOptions = {})
   if (ignore !== undefined) checkIgnore(ignore, palette ?? []);
   const header = checkedHeader(bytes, file, maxPixels);
   if (header.format === 'jpeg') {
-    throw new ImageError('label is a JPEG: lossy compression corrupts class indices, store labels as PNG', file);
+    throw new ImageError(file, 'label is a JPEG: lossy compression corrupts class indices, store labels as PNG');
   }
   // tRNS would make pngjs zero the pixels of the transparent value: drop it, labels have no alpha
   const png = readPng(withoutPngChunk(bytes, 'tRNS', file), file, true);
   const colorType: number = png.colorType; // @types/pngjs omits 3 (palette), which pngjs reports
   if (colorType === COLOR_GRAY || colorType === COLOR_GRAY_ALPHA) return grayLabel(png, file);
   if (colorType === COLOR_PALETTE) return paletteLabel(png, bytes, file);
-  if (png.depth === 16) throw new ImageError('16-bit RGB label PNGs are not supported; save labels as 8-bit', file);
+  if (png.depth === 16) throw new ImageError(file, '16-bit RGB label PNGs are not supported; save labels as 8-bit');
   if (palette === undefined) {
     throw new ImageError(
-      'label is an RGB PNG: pass the class colours (options.palette, from the model card) to map colours to class indices',
-      file,
+      file, 'label is an RGB PNG: pass the class colours (options.palette, from the model card) to map colours to class indices',
     );
   }
   return colorLabel(png, palette, file, ignore);
@@ -101,8 +100,7 @@ function grayLabel(png: RgbaSamples, file: string | undefined): GrayImage {
     const v = data[j];
     if (v > 255) {
       throw new ImageError(
-        `16-bit label value ${v} at pixel (${i % width}, ${Math.floor(i / width)}) does not fit a class index (< 256)`,
-        file,
+        file, `16-bit label value ${v} at pixel (${i % width}, ${Math.floor(i / width)}) does not fit a class index (< 256)`,
       );
     }
     out[i] = v;
@@ -112,15 +110,14 @@ function grayLabel(png: RgbaSamples, file: string | undefined): GrayImage {
 
 function paletteLabel(png: RgbaSamples, bytes: Uint8Array, file: string | undefined): GrayImage {
   const plte = readPngPalette(bytes, file);
-  if (plte === null) throw new ImageError('corrupt PNG: palette image without a PLTE chunk', file);
+  if (plte === null) throw new ImageError(file, 'corrupt PNG: palette image without a PLTE chunk');
   const indexOf = new Map<number, number>();
   for (let i = 0, k = 0; k < plte.length; i++, k += 3) {
     const key = (plte[k] << 16) | (plte[k + 1] << 8) | plte[k + 2];
     const first = indexOf.get(key);
     if (first !== undefined) {
       throw new ImageError(
-        `palette PNG label has duplicate colour (${plte[k]}, ${plte[k + 1]}, ${plte[k + 2]}) at entries ${first} and ${i}: indices are ambiguous`,
-        file,
+        file, `palette PNG label has duplicate colour (${plte[k]}, ${plte[k + 1]}, ${plte[k + 2]}) at entries ${first} and ${i}: indices are ambiguous`,
       );
     }
     indexOf.set(key, i);
@@ -149,8 +146,7 @@ function mapColors(png: RgbaSamples, indexOf: ReadonlyMap<number, number>, file:
       const index = indexOf.get(key);
       if (index === undefined) {
         throw new ImageError(
-          `label colour (${data[j]}, ${data[j + 1]}, ${data[j + 2]}) at pixel (${i % width}, ${Math.floor(i / width)}) matches no ${what}`,
-          file,
+          file, `label colour (${data[j]}, ${data[j + 1]}, ${data[j + 2]}) at pixel (${i % width}, ${Math.floor(i / width)}) matches no ${what}`,
         );
       }
       lastKey = key;

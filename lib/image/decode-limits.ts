@@ -23,12 +23,11 @@ export function checkedHeader(bytes: Uint8Array, file: string | undefined, maxPi
   const header = readImageHeader(bytes, file);
   const { width, height, format } = header;
   if (width === 0 || height === 0) {
-    throw new ImageError(`${format.toUpperCase()} declares an empty image (${width}x${height})`, file);
+    throw new ImageError(file, `${format.toUpperCase()} declares an empty image (${width}x${height})`);
   }
   if (width * height > maxPixels) {
     throw new ImageError(
-      `image too large: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`,
-      file,
+      file, `image too large: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`,
     );
   }
   return header;

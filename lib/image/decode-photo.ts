@@ -35,13 +35,13 @@ export interface DecodedPhoto {
 export async function decodePhoto(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedPhoto> {
   const { file, maxPixels = DEFAULT_MAX_PIXELS } = options;
   checkBytes('bytes', bytes);
-  if (bytes.length === 0) throw new ImageError('empty file (0 bytes)', file);
+  if (bytes.length === 0) throw new ImageError(file, 'empty file (0 bytes)');
   const format = sniffPhotoFormat(bytes);
   if (format === null) {
-    throw new ImageError('not an image file (unknown magic bytes; formats read: PNG, JPEG, WebP, TIFF, GIF, AVIF)', file);
+    throw new ImageError(file, 'not an image file (unknown magic bytes; formats read: PNG, JPEG, WebP, TIFF, GIF, AVIF)');
   }
   const refused = UNSUPPORTED_REASONS[format];
-  if (refused !== undefined) throw new ImageError(refused, file);
+  if (refused !== undefined) throw new ImageError(file, refused);
   if (format === 'jpeg') {
     checkedHeader(bytes, file, maxPixels); // the SOF header, its size and the limit, with decodeImage's messages
   }

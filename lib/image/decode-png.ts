@@ -31,10 +31,10 @@ export function readPng(bytes: Uint8Array, file: string | undefined, skipRescale
     png = PNG.sync.read(buffer, { skipRescale });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ImageError(describePngFailure(message), file, err);
+    throw new ImageError(file, describePngFailure(message), { cause: err });
   }
   if (png.data.length !== png.width * png.height * 4) {
-    throw new ImageError(`corrupt PNG data (decoded ${png.data.length} samples for ${png.width}x${png.height})`, file);
+    throw new ImageError(file, `corrupt PNG data (decoded ${png.data.length} samples for ${png.width}x${png.height})`);
   }
   return png;
 }

@@ -19,7 +19,7 @@ function sharpModule(file: string | undefined): Sharp {
     const mod = require('sharp') as Sharp & { default?: Sharp }; // eslint-disable-line @typescript-eslint/no-require-imports
     loaded = mod.default ?? mod;
   } catch (err) {
-    throw new ImageError(`decoding this format needs sharp, which failed to load (${(err as Error).message.split('\n')[0]})`, file, err);
+    throw new ImageError(file, `decoding this format needs sharp, which failed to load (${(err as Error).message.split('\n')[0]})`, { cause: err });
   }
   return loaded;
 }
@@ -49,13 +49,13 @@ export async function decodeWithSharp(bytes: Uint8Array, format: PhotoFormat, fi
   try {
     meta = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (err) {
-    throw new ImageError(`truncated or corrupt ${name} data (${vipsCause(err)})`, file, err);
+    throw new ImageError(file, `truncated or corrupt ${name} data (${vipsCause(err)})`, { cause: err });
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
-  if (width === 0 || height === 0) throw new ImageError(`${name} declares an empty image (${width}x${height})`, file);
+  if (width === 0 || height === 0) throw new ImageError(file, `${name} declares an empty image (${width}x${height})`);
   if (width * height > maxPixels) {
-    throw new ImageError(`image too large: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`, file);
+    throw new ImageError(file, `image too large: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`);
   }
   const orientation = (meta.orientation !== undefined && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1) as Orientation;
   let out;
@@ -68,11 +68,11 @@ export async function decodeWithSharp(bytes: Uint8Array, format: PhotoFormat, fi
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new ImageError(`truncated or corrupt ${name} data (${vipsCause(err)})`, file, err);
+    throw new ImageError(file, `truncated or corrupt ${name} data (${vipsCause(err)})`, { cause: err });
   }
   const { info, data } = out;
   if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
-    throw new ImageError(`${name} decoded to ${info.channels} channels of ${info.width}x${info.height}, expected RGB`, file);
+    throw new ImageError(file, `${name} decoded to ${info.channels} channels of ${info.width}x${info.height}, expected RGB`);
   }
   return { image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, orientation };
 }

@@ -19,10 +19,10 @@ export function listPngChunks(bytes: Uint8Array, file?: string): PngChunk[] {
   const chunks: PngChunk[] = [];
   let pos = 8;
   while (pos < bytes.length) {
-    if (pos + 8 > bytes.length) throw new ImageError('truncated PNG data (chunk header cut short)', file);
+    if (pos + 8 > bytes.length) throw new ImageError(file, 'truncated PNG data (chunk header cut short)');
     const length = ((bytes[pos] << 24) >>> 0) + (bytes[pos + 1] << 16) + (bytes[pos + 2] << 8) + bytes[pos + 3];
     const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    if (pos + 12 + length > bytes.length) throw new ImageError(`truncated PNG data (${type} chunk cut short)`, file);
+    if (pos + 12 + length > bytes.length) throw new ImageError(file, `truncated PNG data (${type} chunk cut short)`);
     chunks.push({ type, offset: pos, dataOffset: pos + 8, length });
     pos += 12 + length;
     if (type === 'IEND') break;
@@ -37,7 +37,7 @@ export function readPngPalette(bytes: Uint8Array, file?: string): Uint8Array | n
     const c = chunks[i];
     if (c.type !== 'PLTE') continue;
     if (c.length % 3 !== 0 || c.length === 0 || c.length > 768) {
-      throw new ImageError(`corrupt PNG: PLTE chunk of ${c.length} bytes`, file);
+      throw new ImageError(file, `corrupt PNG: PLTE chunk of ${c.length} bytes`);
     }
     return bytes.slice(c.dataOffset, c.dataOffset + c.length);
   }

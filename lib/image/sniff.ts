@@ -27,11 +27,11 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
  */
 export function readImageHeader(bytes: Uint8Array, file?: string): ImageHeader {
   checkBytes('bytes', bytes);
-  if (bytes.length === 0) throw new ImageError('empty file (0 bytes)', file);
+  if (bytes.length === 0) throw new ImageError(file, 'empty file (0 bytes)');
   const format = sniffImageFormat(bytes);
   if (format === 'png') return readPngHeader(bytes, file);
   if (format === 'jpeg') return readJpegHeader(bytes, file);
-  throw new ImageError('not a PNG or JPEG file (unknown magic bytes)', file);
+  throw new ImageError(file, 'not a PNG or JPEG file (unknown magic bytes)');
 }
 
 function uint32(bytes: Uint8Array, at: number): number {
@@ -40,13 +40,13 @@ function uint32(bytes: Uint8Array, at: number): number {
 
 function readPngHeader(bytes: Uint8Array, file: string | undefined): ImageHeader {
   // signature (8), IHDR length (4), type (4), width (4), height (4)
-  if (bytes.length < 24) throw new ImageError('truncated PNG header (IHDR missing)', file);
+  if (bytes.length < 24) throw new ImageError(file, 'truncated PNG header (IHDR missing)');
   const type = String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]);
-  if (type !== 'IHDR') throw new ImageError(`corrupt PNG: first chunk is '${type}', expected 'IHDR'`, file);
+  if (type !== 'IHDR') throw new ImageError(file, `corrupt PNG: first chunk is '${type}', expected 'IHDR'`);
   const width = uint32(bytes, 16);
   const height = uint32(bytes, 20);
   if (width > 0x7fffffff || height > 0x7fffffff) {
-    throw new ImageError(`corrupt PNG: IHDR declares ${width}x${height} (over 2^31-1)`, file);
+    throw new ImageError(file, `corrupt PNG: IHDR declares ${width}x${height} (over 2^31-1)`);
   }
   return { format: 'png', width, height };
 }
@@ -58,20 +58,20 @@ function isStartOfFrame(marker: number): boolean {
 
 function readJpegHeader(bytes: Uint8Array, file: string | undefined): ImageHeader {
   const n = bytes.length;
-  const truncated = (): ImageError => new ImageError('truncated JPEG header (no frame header before the end)', file);
+  const truncated = (): ImageError => new ImageError(file, 'truncated JPEG header (no frame header before the end)');
   let pos = 2;
   for (;;) {
     if (pos >= n) throw truncated();
-    if (bytes[pos] !== 0xff) throw new ImageError(`corrupt JPEG: expected a marker at offset ${pos}`, file);
+    if (bytes[pos] !== 0xff) throw new ImageError(file, `corrupt JPEG: expected a marker at offset ${pos}`);
     while (pos < n && bytes[pos] === 0xff) pos++; // fill bytes
     if (pos >= n) throw truncated();
     const marker = bytes[pos++];
     if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // no length
-    if (marker === 0xd9) throw new ImageError('corrupt JPEG: end of image before a frame header', file);
-    if (marker === 0xda) throw new ImageError('corrupt JPEG: scan data before a frame header', file);
+    if (marker === 0xd9) throw new ImageError(file, 'corrupt JPEG: end of image before a frame header');
+    if (marker === 0xda) throw new ImageError(file, 'corrupt JPEG: scan data before a frame header');
     if (pos + 2 > n) throw truncated();
     const length = (bytes[pos] << 8) | bytes[pos + 1];
-    if (length < 2) throw new ImageError(`corrupt JPEG: segment length ${length} at offset ${pos}`, file);
+    if (length < 2) throw new ImageError(file, `corrupt JPEG: segment length ${length} at offset ${pos}`);
     if (isStartOfFrame(marker)) {
       // length (2), precision (1), height (2), width (2)
       if (pos + 7 > n) throw truncated();

@@ -45,7 +45,7 @@ const u32 = (b: Uint8Array, at: number): number => ((b[at] << 24) >>> 0) + (b[at
 const hex = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
 
 function checkIhdr(b: Uint8Array, at: number, length: number, file?: string): void {
-  const bad = (why: string): ImageError => new ImageError(`corrupt PNG header (IHDR): ${why}`, file);
+  const bad = (why: string): ImageError => new ImageError(file, `corrupt PNG header (IHDR): ${why}`);
   if (length !== 13) throw bad(`${length} bytes long, not 13`);
   const width = u32(b, at), height = u32(b, at + 4);
   const depth = b[at + 8], colour = b[at + 9];
@@ -62,19 +62,19 @@ function checkIhdr(b: Uint8Array, at: number, length: number, file?: string): vo
 export function pngEnd(bytes: Uint8Array, file?: string): number {
   const chunks = listPngChunks(bytes, file);
   if (chunks.length === 0 || chunks[0].type !== 'IHDR') {
-    throw new ImageError(`corrupt PNG: the first chunk is ${chunks.length ? `'${chunks[0].type}'` : 'missing'}, not IHDR`, file);
+    throw new ImageError(file, `corrupt PNG: the first chunk is ${chunks.length ? `'${chunks[0].type}'` : 'missing'}, not IHDR`);
   }
   for (const c of chunks) {
     const stored = u32(bytes, c.dataOffset + c.length);
     const computed = crc32(bytes.subarray(c.offset + 4, c.dataOffset + c.length));
     if (stored !== computed) {
-      throw new ImageError(`corrupt PNG data (CRC mismatch in the ${c.type} chunk at byte ${c.offset}: stored ${hex(stored)}, computed ${hex(computed)})`, file);
+      throw new ImageError(file, `corrupt PNG data (CRC mismatch in the ${c.type} chunk at byte ${c.offset}: stored ${hex(stored)}, computed ${hex(computed)})`);
     }
   }
   checkIhdr(bytes, chunks[0].dataOffset, chunks[0].length, file);
   const last = chunks[chunks.length - 1];
-  if (last.type !== 'IEND') throw new ImageError('truncated PNG data (no IEND chunk)', file);
-  if (!chunks.some((c) => c.type === 'IDAT')) throw new ImageError('PNG has no image data (no IDAT chunk)', file);
+  if (last.type !== 'IEND') throw new ImageError(file, 'truncated PNG data (no IEND chunk)');
+  if (!chunks.some((c) => c.type === 'IDAT')) throw new ImageError(file, 'PNG has no image data (no IDAT chunk)');
   return last.dataOffset + last.length + 4;
 }
 
@@ -84,20 +84,20 @@ export function jpegEnd(bytes: Uint8Array, file?: string): number {
   let pos = 2;
   for (;;) {
     while (pos < n && bytes[pos] === 0xff && bytes[pos + 1] === 0xff) pos++; // fill bytes
-    const noScan = (): ImageError => new ImageError('JPEG has no image data (its header ends without a start-of-scan marker)', file);
+    const noScan = (): ImageError => new ImageError(file, 'JPEG has no image data (its header ends without a start-of-scan marker)');
     if (pos + 2 > n) throw noScan();
-    if (bytes[pos] !== 0xff) throw new ImageError(`corrupt JPEG header (expected a marker at byte ${pos})`, file);
+    if (bytes[pos] !== 0xff) throw new ImageError(file, `corrupt JPEG header (expected a marker at byte ${pos})`);
     const marker = bytes[pos + 1];
-    if (marker === 0xd9) throw new ImageError('JPEG has no image data (end-of-image before any start-of-scan marker)', file);
-    if (pos + 4 > n) throw new ImageError('truncated JPEG data (cut off inside its header)', file);
+    if (marker === 0xd9) throw new ImageError(file, 'JPEG has no image data (end-of-image before any start-of-scan marker)');
+    if (pos + 4 > n) throw new ImageError(file, 'truncated JPEG data (cut off inside its header)');
     const length = (bytes[pos + 2] << 8) | bytes[pos + 3];
-    if (length < 2) throw new ImageError(`corrupt JPEG header (segment 0xFF${marker.toString(16).toUpperCase()} of length ${length})`, file);
+    if (length < 2) throw new ImageError(file, `corrupt JPEG header (segment 0xFF${marker.toString(16).toUpperCase()} of length ${length})`);
     pos += 2 + length;
-    if (pos > n) throw new ImageError('truncated JPEG data (cut off inside its header)', file);
+    if (pos > n) throw new ImageError(file, 'truncated JPEG data (cut off inside its header)');
     if (marker === 0xda) break;
   }
   for (let i = pos; i + 1 < n; i++) {
     if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return i + 2;
   }
-  throw new ImageError('truncated JPEG data (no end-of-image marker)', file);
+  throw new ImageError(file, 'truncated JPEG data (no end-of-image marker)');
 }
