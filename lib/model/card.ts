@@ -4,17 +4,16 @@ import * as path from 'path';
 import type { ModelCard, ResolvedModel } from './types';
 import { PACKAGE_ROOT } from '../package-root';
 import { writeFileAtomic } from '../atomic';
+import { FileError } from '../errors';
 import { checkInteger, checkNumber, isIntegerIn, isNumberIn } from '../validate';
 
 /** models/ of this package: the default model ships there. */
 export const MODELS_DIR = path.join(PACKAGE_ROOT, 'models');
 export const DEFAULT_MODEL = path.join(MODELS_DIR, 'bayesian-segnet-camvid.onnx');
 
-export class CardError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
-    super(`${file}: ${reason}`);
-    this.name = 'CardError';
-  }
+/** A model card that could not be used: a FileError (`file`, `reason`) of its own name. */
+export class CardError extends FileError {
+  override name = 'CardError';
 }
 
 /** NAME.onnx -> NAME.json */

@@ -4,18 +4,16 @@
  */
 import { readFileSync } from 'fs';
 import { onnx } from 'onnx-proto';
+import { FileError } from '../errors';
 
 export { onnx };
 export type Model = onnx.ModelProto;
 export type Graph = onnx.IGraphProto;
 export type Node = onnx.INodeProto;
 
-/** A model that could not be read: names the file and the cause. */
-export class ModelError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
-    super(`${file}: ${reason}`);
-    this.name = 'ModelError';
-  }
+/** A model that could not be read or does not fit its card: a FileError (`file`, `reason`) of its own name. */
+export class ModelError extends FileError {
+  override name = 'ModelError';
 }
 
 /** Decodes ONNX bytes; throws ModelError for anything that is not a model with a graph. */

@@ -132,10 +132,7 @@ function kindOf(st: Stats): string {
 
 /** A file that could not be read as an input: `reason` is the cause without the file name. */
 export class InputError extends FileError {
-  constructor(file: string, reason: string) {
-    super(file, reason);
-    this.name = 'InputError';
-  }
+  override name = 'InputError';
 }
 
 /**
@@ -195,9 +192,12 @@ export function labelPathFor(imagePath: string, labelDir: string): string | null
   return null;
 }
 
-/** The cause alone: errors of lib/ start with the file name, which the entry already holds. */
-export function causeOf(err: Error, file: string): string {
-  const m = err.message;
-  const cause = m.startsWith(`${file}: `) ? m.slice(file.length + 2) : m;
+/**
+ * The cause of a failed image for its entry, which already names `file`: the reason of a
+ * FileError about that file, else the whole message (one about another file, its label say, keeps
+ * that file's name). A pixel-limit refusal says which flag raises the limit.
+ */
+export function reasonFor(err: unknown, file: string): string {
+  const cause = err instanceof FileError && err.file === file ? err.reason : err instanceof Error ? err.message : String(err);
   return /exceeds maxPixels/.test(cause) ? `${cause} (raise --max-pixels to allow it)` : cause;
 }

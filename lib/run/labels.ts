@@ -10,13 +10,12 @@ import { decodeLabel } from '../image';
 import { DEFAULT_MAX_PIXELS } from '../defaults';
 import { labelColors } from '../model/card';
 import { resizeMaps } from '../report/resize-maps';
-import { causeOf, InputError, labelPathFor, maxImageBytes, readInputFile } from './inputs';
+import { FileError } from '../errors';
+import { labelPathFor, maxImageBytes, readInputFile, reasonFor } from './inputs';
 
-export class LabelError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
-    super(`${file}: ${reason}`);
-    this.name = 'LabelError';
-  }
+/** A label that could not be used (or an image without one): a FileError (`file`, `reason`) of its own name. */
+export class LabelError extends FileError {
+  override name = 'LabelError';
 }
 
 /**
@@ -31,7 +30,7 @@ export function loadLabel(imageFile: string, labelDir: string, card: ModelCard, 
   try {
     label = decodeLabel(readInputFile(file, maxImageBytes(maxPixels)), { file, maxPixels, ...labelColors(card) });
   } catch (err) {
-    throw new LabelError(file, err instanceof InputError ? err.reason : causeOf(err as Error, file));
+    throw new LabelError(file, reasonFor(err, file), { cause: err });
   }
   if (label.width !== width || label.height !== height) {
     throw new LabelError(file, `label is ${label.width}x${label.height}, its image is ${width}x${height}`);

@@ -9,7 +9,7 @@
 import type { PreparedImage, Segmenter } from '../engine/segmenter';
 import { ModelError } from '../onnx/model';
 import { DEFAULT_MAX_PIXELS } from '../defaults';
-import { causeOf, InputError, maxImageBytes, readInputFile } from './inputs';
+import { maxImageBytes, readInputFile, reasonFor } from './inputs';
 
 export interface ImageFailure {
   readonly index: number;
@@ -50,8 +50,7 @@ async function prepareFile<R>(segmenter: Segmenter, file: string, index: number,
     if (reused !== undefined) return { reused };
     return await segmenter.prepare(bytes, file);
   } catch (err) {
-    if (err instanceof InputError) return { index, file, message: err.reason };
-    return { index, file, message: causeOf(err as Error, file) };
+    return { index, file, message: reasonFor(err, file) };
   }
 }
 
@@ -91,7 +90,7 @@ export async function runPipeline<T, R = never>(segmenter: Segmenter, files: rea
         flush();
         return false;
       }
-      steps.onFailure({ index: i, file: current.file, message: causeOf(outcome.err, current.file) });
+      steps.onFailure({ index: i, file: current.file, message: reasonFor(outcome.err, current.file) });
       continue;
     }
     finishPrevious = (): void => {
