@@ -166,12 +166,16 @@ export class McSampler {
     };
     let snapped = 0;
     let notSampling = 0; // milliseconds spent finishing snapshots, left out of their times
+    const latest: { maps: UncertaintyMaps | null; count: number } = { maps: null, count: 0 }; // the last snapshot, at acc.count
     const snapshot = (acc: ChunkAccumulator, done: number): void => {
       // a deterministic model ran once: that pass stands for every count
       while (snapped < snapshots.length && (deterministic || snapshots[snapped] === done)) {
         const t = performance.now();
         const ms = t - t0 - notSampling;
-        options.onSnapshot?.(finishMaps(acc, dims[1], dims[3], dims[2], snapshots[snapped]), ms);
+        const maps = finishMaps(acc, dims[1], dims[3], dims[2], snapshots[snapped]);
+        latest.maps = maps;
+        latest.count = acc.count;
+        options.onSnapshot?.(maps, ms);
         snapped++;
         notSampling += performance.now() - t;
       }
@@ -209,7 +213,11 @@ export class McSampler {
     }
     const a = acc as ChunkAccumulator;
     if (options.until?.onStop && !stopped) stopAt(a); // a deterministic model: its one pass
-    return finishMaps(a, dims[1], dims[3], dims[2], options.until ? a.count : options.samples);
+    const samples = options.until ? a.count : options.samples;
+    // a snapshot taken at the end, of the same count, is the result: one object, finished (and
+    // resized by a caller scoring both) once, as the single-pass path above returns its snapshot
+    if (latest.maps && latest.count === a.count && latest.maps.samples === samples) return latest.maps;
+    return finishMaps(a, dims[1], dims[3], dims[2], samples);
   }
 
   async release(): Promise<void> {

@@ -46,9 +46,9 @@ export class SamplesSweep {
     const sweep = result.stop && this.auto ? [...snapshots, result.stop] : snapshots;
     const maps = sweep.map((x) => x.maps);
     const largest = maps[this.counts.length - 1].predicted;
-    // the step scored the label once (a bad value leaves no count half-updated); each count
-    // is then scored at the label's resolution
-    const scored = labelled ? maps.map((m) => metricInput(m, labelled.label).input) : null;
+    // the step scored the label once (a bad value leaves no count half-updated); each count is
+    // then scored at the label's resolution, the step's view taken where its maps are the count's
+    const scored = labelled ? maps.map((m) => (m === result.maps ? labelled.input : metricInput(m, labelled.label).input)) : null;
     const values = maps.map((m, j) => countValues(m, largest, sweep[j].ms));
     if (this.options.keepImages) this.perImage.push({ file: p.prepared.file, sha256: result.digest, values });
     if (this.auto) this.autoN.push({ file: p.prepared.file, samples: maps[this.counts.length].samples });
