@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { classIouGate, GATE_FLAGS, LEGACY_FLAGS, legacyGate, loadAuditConfig } from '../../lib/audit/config';
-import { parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
-import type { GroupBy } from '../../lib/audit/slices';
+import { classIouGate, GATE_FLAGS, LEGACY_FLAGS, LEGACY_GATES, legacyGate, loadAuditConfig } from '../../lib/audit/config';
+import { GATE_KINDS, parseGateFlag, verdictOf, type GateKind, type GateSpec } from '../../lib/audit/gates';
+import { GROUP_BY, type GroupBy } from '../../lib/audit/slices';
+import { UNCERTAINTY_KINDS } from '../../lib/metrics/uncertainty-stats';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import { AUDIT_DEFAULTS, DEFAULT_OUT } from '../../lib/defaults';
@@ -21,7 +22,7 @@ function gatesOf(argv: Record<string, unknown>): { gates: GateSpec[]; failOnWarn
   return { gates: [...config.gates.filter((g) => !given.has(id(g))), ...flags], failOnWarn: Boolean(argv['fail-on-warn'] || config.failOnWarn) };
 }
 
-const GATE_HELP: Readonly<Record<string, string>> = {
+const GATE_HELP: Readonly<Record<GateKind, string>> = {
   min: 'METRIC=X: fail when METRIC < X', max: 'METRIC=X: fail when METRIC > X',
   'max-drop': 'METRIC=X or X%: fail when METRIC fell by more than X (or X% of the baseline) against --baseline',
   'max-rise': 'METRIC=X or X%: fail when METRIC rose by more than X against --baseline (ece, nll, msPerImage, ...)',
@@ -40,24 +41,20 @@ export const auditCommand: CommandModule = {
       .option('baseline', { type: 'string', describe: 'an earlier audit or calibrate output folder, or its audit.json / calibration.json' })
       .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.audit, describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
       .option('images', IMAGES_OPTION)
-    .option('map-size', MAP_SIZE_OPTION)
-      .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' })
-      .option('min-miou', { type: 'number', describe: 'minimum mean IoU (0..1)' })
-      .option('min-global-accuracy', { type: 'number', describe: 'minimum global pixel accuracy (0..1)' })
-      .option('max-ece', { type: 'number', describe: 'maximum expected calibration error (0..1)' })
-      .option('min-pavpu', { type: 'number', describe: 'minimum PAvPU at the balanced threshold (0..1)' })
-      .option('pavpu-kind', { choices: ['entropy', 'mutualInformation', 'variance'], default: AUDIT_DEFAULTS.pavpuKind, describe: 'uncertainty for --min-pavpu' })
-      .option('max-ms-per-image', { type: 'number', describe: 'maximum mean sampling time per image (ms)' })
+      .option('map-size', MAP_SIZE_OPTION)
+      .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' });
+    for (const [flag, { help }] of Object.entries(LEGACY_GATES)) b = b.option(flag, { type: 'number', describe: help });
+    b = b.option('pavpu-kind', { choices: UNCERTAINTY_KINDS, default: AUDIT_DEFAULTS.pavpuKind, describe: 'uncertainty for --min-pavpu' })
       .option('min-class-iou', { type: 'string', array: true, describe: 'CLASS=VALUE minimum IoU of one class (repeatable)' });
-    for (const [kind, help] of Object.entries(GATE_HELP)) {
-      b = b.option(kind, { type: 'string', array: true, describe: `${help} (repeatable)` })
+    for (const kind of GATE_KINDS) {
+      b = b.option(kind, { type: 'string', array: true, describe: `${GATE_HELP[kind]} (repeatable)` })
         .option(`warn-${kind}`, { type: 'string', array: true, describe: `as --${kind}, a warning: exit 0 unless --fail-on-warn` });
     }
     return b
       .option('fail-on-warn', { type: 'boolean', default: false, describe: 'a broken warn gate fails the audit (exit 1)' })
       .option('single-file', { type: 'boolean', default: false, describe: 'audit.html with its thumbnails inlined: one file that opens offline' })
       .option('worst', { type: 'number', default: AUDIT_DEFAULTS.worst, describe: 'images per worst-images list' })
-      .option('slice-by', { choices: ['prefix', 'folder', 'none'], default: AUDIT_DEFAULTS.sliceBy, describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
+      .option('slice-by', { choices: GROUP_BY, default: AUDIT_DEFAULTS.sliceBy, describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
       .option('bins', BINS_OPTION)
       .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
       .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })

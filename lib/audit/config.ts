@@ -8,13 +8,16 @@ import { AUDIT_DEFAULTS } from '../defaults';
 import { GATE_KINDS, gateSpec, parseGateFlag, type GateKind, type GateSpec } from './gates';
 import { checkNumber } from '../validate';
 
-/** The threshold flags segnet-uq had before gates: each is a `min` or `max` fail gate. */
-const LEGACY: Readonly<Record<string, { metric: string; kind: GateKind }>> = {
-  'min-miou': { metric: 'meanIoU', kind: 'min' }, 'min-global-accuracy': { metric: 'globalAccuracy', kind: 'min' },
-  'max-ece': { metric: 'ece', kind: 'max' }, 'min-pavpu': { metric: 'pavpu', kind: 'min' }, 'max-ms-per-image': { metric: 'msPerImage', kind: 'max' },
+/** The threshold flags segnet-uq had before gates, each a `min` or `max` fail gate; `help` is their --help text. */
+export const LEGACY_GATES: Readonly<Record<string, { metric: string; kind: GateKind; help: string }>> = {
+  'min-miou': { metric: 'meanIoU', kind: 'min', help: 'minimum mean IoU (0..1)' },
+  'min-global-accuracy': { metric: 'globalAccuracy', kind: 'min', help: 'minimum global pixel accuracy (0..1)' },
+  'max-ece': { metric: 'ece', kind: 'max', help: 'maximum expected calibration error (0..1)' },
+  'min-pavpu': { metric: 'pavpu', kind: 'min', help: 'minimum PAvPU at the balanced threshold (0..1)' },
+  'max-ms-per-image': { metric: 'msPerImage', kind: 'max', help: 'maximum mean sampling time per image (ms)' },
 };
 
-export const LEGACY_FLAGS = Object.keys(LEGACY);
+export const LEGACY_FLAGS = Object.keys(LEGACY_GATES);
 export const GATE_FLAGS: readonly string[] = GATE_KINDS.flatMap((k) => [k, `warn-${k}`]);
 
 export interface AuditConfig {
@@ -24,7 +27,7 @@ export interface AuditConfig {
 
 /** A legacy threshold flag's gate; pavpuKind names the uncertainty of --min-pavpu. */
 export function legacyGate(flag: string, value: unknown, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): GateSpec {
-  const legacy = LEGACY[flag];
+  const legacy = LEGACY_GATES[flag];
   checkNumber(`--${flag}`, value);
   const metric = legacy.metric === 'pavpu' ? `pavpu:${pavpuKind}` : legacy.metric;
   return gateSpec({ metric, kind: legacy.kind, value: value as number, relative: false, severity: 'fail' }, `--${flag}`);
@@ -51,7 +54,7 @@ export function parseAuditConfig(value: unknown, file: string, pavpuKind: string
     if (key === 'fail-on-warn') {
       if (typeof v !== 'boolean') throw new RangeError(`${file}: "fail-on-warn" must be true or false`);
       failOnWarn = v;
-    } else if (LEGACY[key]) {
+    } else if (LEGACY_GATES[key]) {
       gates.push(withFile(file, () => legacyGate(key, v, pavpuKind)));
     } else if (key === 'min-class-iou' || GATE_FLAGS.includes(key)) {
       if (!isObject(v)) throw new RangeError(`${file}: "${key}" must be an object of METRIC: VALUE`);

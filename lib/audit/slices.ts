@@ -25,6 +25,7 @@ export function binsFor(numClasses: number): number {
 }
 export const MAX_GROUPS = 64;
 export type GroupBy = 'prefix' | 'folder' | 'none';
+export const GROUP_BY: readonly GroupBy[] = ['prefix', 'folder', 'none'];
 
 /** Where each property's histogram spans; values outside fall in the end bins. */
 const AXES: Readonly<Record<keyof ImageProperties, { lo: number; hi: number; log: boolean }>> = {

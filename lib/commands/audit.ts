@@ -15,7 +15,7 @@ import { auditMarkdown } from '../audit/markdown';
 import type { MeasuredRun } from '../audit/metrics';
 import { auditPageHtml, SINGLE_FILE_BUDGET_BYTES } from '../audit/page';
 import { AUDIT_SCHEMA_VERSION, sliceDrift, type AuditResult } from '../audit/result';
-import type { GroupBy } from '../audit/slices';
+import { GROUP_BY, type GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
 import { AUDIT_DEFAULTS, DEFAULT_OUT, DEFAULT_SAMPLES } from '../defaults';
 import { resolveModel } from '../model/card';
@@ -136,7 +136,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   checkGates(options, classes);
   const worstK = checkInteger('--worst', options.worst ?? AUDIT_DEFAULTS.worst, 0, 100);
   const sliceBy = options.sliceBy ?? AUDIT_DEFAULTS.sliceBy;
-  if (!['prefix', 'folder', 'none'].includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
+  if (!GROUP_BY.includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex ?? null;
   const baseline = loadBaseline(options.baseline, {
     card: card.name, classes, ignoreIndex, samples: describeSampleCount(resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples)),
