@@ -1,12 +1,23 @@
+export interface FileErrorOptions {
+  readonly cause?: unknown;
+  /** the flag that named the file (`--out`): the message starts with it */
+  readonly flag?: string;
+}
+
 /**
- * The error of a file that could not be used, whatever the kind (image, label, model, card,
- * input listing, saved JSON): `file` names it and `reason` says why without the file name, so a
- * caller that lists errors by file never has to cut the name off the message.
+ * The error of a file or folder that could not be used, whatever the kind (image, label, model,
+ * card, input listing, output folder, saved JSON): `file` names it and `reason` says why without
+ * the file name, so a caller that lists errors by file never has to cut the name off the message.
+ * The message is `file: reason`, or `--flag file: reason` when a flag named it.
  */
 export class FileError extends Error {
-  constructor(readonly file: string, readonly reason: string, options?: { cause?: unknown }) {
-    super(`${file}: ${reason}`, options);
+  declare readonly flag?: string;
+
+  constructor(readonly file: string, readonly reason: string, options: FileErrorOptions = {}) {
+    const { flag, ...errorOptions } = options;
+    super(`${flag === undefined ? '' : `${flag} `}${file}: ${reason}`, errorOptions);
     this.name = 'FileError';
+    if (flag !== undefined) this.flag = flag;
   }
 }
 

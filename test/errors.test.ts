@@ -10,10 +10,11 @@ import { CardError } from '../lib/model/card';
 import { ModelError } from '../lib/onnx/model';
 import { InputError, reasonFor } from '../lib/run/inputs';
 import { LabelError } from '../lib/run/labels';
+import { OutDirError } from '../lib/report/out-dir';
 
 test('every file error is a FileError: file, reason, the message they make, its own name', () => {
   const kinds = [[FileError, 'FileError'], [ImageError, 'ImageError'], [CardError, 'CardError'], [ModelError, 'ModelError'],
-    [LabelError, 'LabelError'], [InputError, 'InputError']] as const;
+    [LabelError, 'LabelError'], [InputError, 'InputError'], [OutDirError, 'OutDirError']] as const;
   for (const [Kind, name] of kinds) {
     const cause = new Error('inner');
     const e = new Kind('dir/a.png', 'truncated PNG data', { cause });
@@ -24,6 +25,15 @@ test('every file error is a FileError: file, reason, the message they make, its 
     assert.is(e.message, 'dir/a.png: truncated PNG data');
     assert.is(e.cause, cause, name);
   }
+});
+
+test('a file named by a flag: the message starts with the flag, file and reason as ever', () => {
+  const e = new OutDirError('/proc/x', 'cannot create the folder /proc/x: no such file', { flag: '--out' });
+  assert.is(e.message, '--out /proc/x: cannot create the folder /proc/x: no such file');
+  assert.is(e.flag, '--out');
+  assert.is(e.file, '/proc/x');
+  assert.is(e.reason, 'cannot create the folder /proc/x: no such file');
+  assert.not.ok('flag' in new FileError('a', 'b'));
 });
 
 test('reasonFor: the reason of an error about the entry\'s file, the whole message otherwise', () => {

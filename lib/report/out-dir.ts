@@ -7,14 +7,11 @@
  */
 import { accessSync, constants, mkdirSync, statSync } from 'fs';
 import * as path from 'path';
-import { FS_CAUSES } from '../errors';
+import { FileError, FS_CAUSES } from '../errors';
 
-/** A bad output folder: the message names the flag and the folder. */
-export class OutDirError extends Error {
-  constructor(readonly flag: string, readonly dir: string, readonly reason: string) {
-    super(`${flag} ${dir}: ${reason}`);
-    this.name = 'OutDirError';
-  }
+/** A bad output folder: a FileError (`file` the folder, `reason`, `flag`) of its own name; the message names the flag and the folder. */
+export class OutDirError extends FileError {
+  override name = 'OutDirError';
 }
 
 const RETRIES = 3;
@@ -35,8 +32,8 @@ function statOrNull(p: string, flag: string, dir: string): ReturnType<typeof sta
   } catch (err) {
     const code = codeOf(err);
     if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') throw new OutDirError(flag, dir, `a part of the path is a file, not a folder (${p})`);
-    throw new OutDirError(flag, dir, `cannot look at ${p}: ${cause(code)}`);
+    if (code === 'ENOTDIR') throw new OutDirError(dir, `a part of the path is a file, not a folder (${p})`, { flag });
+    throw new OutDirError(dir, `cannot look at ${p}: ${cause(code)}`, { flag });
   }
 }
 
@@ -49,10 +46,10 @@ function makeOneLevel(p: string, flag: string, dir: string): void {
       const code = codeOf(err);
       const st = code === 'EEXIST' ? statOrNull(p, flag, dir) : null;
       if (st?.isDirectory()) return; // made by someone else meanwhile
-      if (code === 'EEXIST' && st) throw new OutDirError(flag, dir, `${p} is a file, not a folder`);
+      if (code === 'EEXIST' && st) throw new OutDirError(dir, `${p} is a file, not a folder`, { flag });
       if (attempt + 1 >= RETRIES || (code !== 'ENOENT' && code !== 'EEXIST')) {
         const why = code === 'ENOENT' ? 'the file system refuses new folders there (ENOENT: /proc, /sys or a stale mount?)' : cause(code);
-        throw new OutDirError(flag, dir, `cannot create the folder ${p}: ${why}`);
+        throw new OutDirError(dir, `cannot create the folder ${p}: ${why}`, { flag });
       }
     }
   }
@@ -63,8 +60,8 @@ function makeOneLevel(p: string, flag: string, dir: string): void {
  * be written there; returns the absolute path. Throws OutDirError naming `flag`.
  */
 export function prepareOutDir(dir: string, flag = '--out'): string {
-  if (typeof dir !== 'string' || dir.length === 0) throw new OutDirError(flag, String(dir), 'name a folder');
-  if (dir.includes('\0')) throw new OutDirError(flag, JSON.stringify(dir), 'the name holds a NUL byte');
+  if (typeof dir !== 'string' || dir.length === 0) throw new OutDirError(String(dir), 'name a folder', { flag });
+  if (dir.includes('\0')) throw new OutDirError(JSON.stringify(dir), 'the name holds a NUL byte', { flag });
   const resolved = path.resolve(dir);
   const parts: string[] = [];
   for (let p = resolved; ; p = path.dirname(p)) {
@@ -73,13 +70,13 @@ export function prepareOutDir(dir: string, flag = '--out'): string {
   }
   for (const p of parts) {
     const st = statOrNull(p, flag, resolved);
-    if (st && !st.isDirectory()) throw new OutDirError(flag, resolved, p === resolved ? 'is a file, not a folder' : `${p} is a file, not a folder`);
+    if (st && !st.isDirectory()) throw new OutDirError(resolved, p === resolved ? 'is a file, not a folder' : `${p} is a file, not a folder`, { flag });
     if (!st) makeOneLevel(p, flag, resolved);
   }
   try {
     accessSync(resolved, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new OutDirError(flag, resolved, `cannot write in it: ${cause(codeOf(err))}`);
+    throw new OutDirError(resolved, `cannot write in it: ${cause(codeOf(err))}`, { flag });
   }
   return resolved;
 }

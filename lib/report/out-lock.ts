@@ -77,7 +77,7 @@ function tryCreate(dir: string, file: string, content: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    throw new OutDirError('--out', dir, `cannot create the lock file ${LOCK_NAME} (${code ?? (err as Error).message})`);
+    throw new OutDirError(dir, `cannot create the lock file ${LOCK_NAME} (${code ?? (err as Error).message})`, { flag: '--out' });
   } finally {
     rmSync(tmp, { force: true });
   }
