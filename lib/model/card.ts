@@ -108,8 +108,8 @@ export function saveTemperature(cardPath: string, temperature: number): void {
   try {
     raw = JSON.parse(readFileSync(cardPath, 'utf8'));
   } catch (err) {
-    throw new Error(`${cardPath}: cannot read the model card to save the temperature (${(err as Error).message})`);
+    throw new CardError(cardPath, `cannot read the model card to save the temperature (${(err as Error).message})`, { cause: err });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${cardPath}: model card must be a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CardError(cardPath, 'model card must be a JSON object');
   writeFileAtomic(cardPath, JSON.stringify({ ...(raw as Record<string, unknown>), temperature }, null, 2) + '\n');
 }

@@ -1,7 +1,7 @@
 /** calibration.json and its charts: written by calibrate and merge, read by merge and audit --from. */
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { describeFsError } from '../errors';
+import { describeFsError, FileError } from '../errors';
 import { metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { ModelCard } from '../model/types';
@@ -30,17 +30,17 @@ export function readCalibrationReport(input: string): { file: string; report: Ca
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new Error(`${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err)}`);
+    throw new FileError(file, e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err), { cause: err });
   }
   const report = raw as CalibrationReport;
-  if (report?.schemaVersion === 1) throw new Error(`${file}: made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again`);
+  if (report?.schemaVersion === 1) throw new FileError(file, 'made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again');
   if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
-    throw new Error(`${file}: not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
+    throw new FileError(file, `not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
   }
   try {
     return { file, report, stats: metricStatsFromJSON(report.stats) };
   } catch (err) {
-    throw new Error(`${file}: its stats are damaged (${(err as Error).message})`);
+    throw new FileError(file, `its stats are damaged (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
-import { describeFsError } from '../errors';
+import { describeFsError, FileError } from '../errors';
 import { fileHeader } from '../report/file-header';
 import type { ShardListing } from './assign';
 import type { ShardBy, ShardSpec } from './spec';
@@ -64,20 +64,20 @@ export function readShardManifest(dir: string): ShardManifest | null {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`${file}: ${describeFsError(err)}`);
+    throw new FileError(file, describeFsError(err), { cause: err });
   }
   let raw: ShardManifest;
   try {
     raw = JSON.parse(text) as ShardManifest;
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new FileError(file, `not JSON (${(err as Error).message})`, { cause: err });
   }
   const s = raw?.shard;
   if (!raw || typeof raw !== 'object' || !s || !Number.isInteger(s.index) || !Number.isInteger(s.count) || !Array.isArray(raw.images)) {
-    throw new Error(`${file}: not a segnet-uq shard manifest`);
+    throw new FileError(file, 'not a segnet-uq shard manifest');
   }
   if (raw.schemaVersion !== SHARD_SCHEMA_VERSION) {
-    throw new Error(`${file}: shard schema version ${JSON.stringify(raw.schemaVersion)}, this segnet-uq reads ${SHARD_SCHEMA_VERSION}: merge with the version that made it`);
+    throw new FileError(file, `shard schema version ${JSON.stringify(raw.schemaVersion)}, this segnet-uq reads ${SHARD_SCHEMA_VERSION}: merge with the version that made it`);
   }
   return raw;
 }

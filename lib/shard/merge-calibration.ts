@@ -11,7 +11,7 @@ import { fileHeader } from '../report/file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport } from '../report/formats';
 import { mergeMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { summarizeMetrics } from '../metrics/summary';
-import { loadCard } from '../model/card';
+import { CardError, loadCard } from '../model/card';
 
 export type CalibrationRun = ReturnType<typeof readCalibrationReport>;
 
@@ -44,10 +44,11 @@ export function mergeCard(recorded: string, override: string | undefined, classe
   try {
     card = loadCard(cardPath);
   } catch (err) {
-    throw new Error(`${(err as Error).message}${override ? '' : ` (the card ${recordedBy} recorded; pass --card)`}`);
+    if (override || !(err instanceof CardError)) throw err;
+    throw new CardError(err.file, `${err.reason} (the card ${recordedBy} recorded; pass --card)`, { cause: err });
   }
   if (classes !== null && !sameValue(card.classes.map((c) => c.name), classes)) {
-    throw new Error(`${cardPath}: its classes ${JSON.stringify(card.classes.map((c) => c.name))} are not the runs' ${JSON.stringify(classes)}`);
+    throw new CardError(cardPath, `its classes ${JSON.stringify(card.classes.map((c) => c.name))} are not the runs' ${JSON.stringify(classes)}`);
   }
   return card;
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { shardOfDigest, shardOfText } from './assign';
 import { comparableSettings, readShardManifest, type ShardManifest } from './manifest';
+import { FileError } from '../errors';
 
 export interface LoadedShard {
   readonly dir: string;
@@ -20,7 +21,7 @@ export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json',
 
 export function loadShard(dir: string): LoadedShard {
   const manifest = readShardManifest(dir);
-  if (!manifest) throw new Error(`${dir}: no shard.json: not the output folder of a --shard run (runs made without --shard merge by their calibration.json alone)`);
+  if (!manifest) throw new FileError(dir, 'no shard.json: not the output folder of a --shard run (runs made without --shard merge by their calibration.json alone)');
   return { dir, manifest, outputs: RESULT_FILES.filter((f) => existsSync(path.join(dir, f))) };
 }
 
@@ -95,10 +96,10 @@ export function readResult<T>(dir: string, name: string, version: number, field:
   try {
     value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `not readable JSON (${(err as Error).message})`}`);
+    throw new FileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `not readable JSON (${(err as Error).message})`, { cause: err });
   }
   if (!value || value.schemaVersion !== version || !Array.isArray(value[field])) {
-    throw new Error(`${file}: not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify(value?.schemaVersion)})`);
+    throw new FileError(file, `not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify(value?.schemaVersion)})`);
   }
   return value as T;
 }

@@ -14,10 +14,11 @@ import type { ReportImage, ReportSummary } from '../report/summary';
 import { SCHEMA_VERSION } from '../report/summary';
 import { compareImageKeys, type ImageKey } from './assign';
 import { readResult, type LoadedShard } from './merge-checks';
+import { FileError } from '../errors';
 
 export function readSummary(dir: string): ReportSummary {
   const summary = readResult<ReportSummary>(dir, 'summary.json', SCHEMA_VERSION, 'images');
-  if (!summary.complete) throw new Error(`${path.join(dir, 'summary.json')}: the shard's run did not finish (complete: false); rerun that shard (report --resume continues it)`);
+  if (!summary.complete) throw new FileError(path.join(dir, 'summary.json'), "the shard's run did not finish (complete: false); rerun that shard (report --resume continues it)");
   return summary;
 }
 

@@ -16,6 +16,7 @@ import type { CountAccumulator, ImageCountValues } from '../report/sample-counts
 import type { ShardListing } from './assign';
 import { writeShardManifest } from './manifest';
 import type { ShardSpec } from './spec';
+import { FileError } from '../errors';
 
 export const SAMPLES_STATS_FILE = 'samples-stats.json';
 
@@ -63,11 +64,11 @@ export function readSamplesStats(dir: string): { stats: SamplesStatsJSON; perCou
   try {
     stats = JSON.parse(readFileSync(file, 'utf8')) as SamplesStatsJSON;
   } catch (err) {
-    throw new Error(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the shard folder of a samples run holds it)' : `not readable JSON (${(err as Error).message})`}`);
+    throw new FileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the shard folder of a samples run holds it)' : `not readable JSON (${(err as Error).message})`, { cause: err });
   }
   try {
     return { stats, perCount: stats.perCount.map((c) => ({ confusion: confusionFromJSON(c.confusion), calibration: calibrationStatsFromJSON(c.calibration) })) };
   } catch (err) {
-    throw new Error(`${file}: its statistics are damaged (${(err as Error).message})`);
+    throw new FileError(file, `its statistics are damaged (${(err as Error).message})`, { cause: err });
   }
 }
