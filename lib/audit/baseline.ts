@@ -10,6 +10,7 @@ import type { MetricSummary } from '../metrics/types';
 import type { MeasuredRun } from './metrics';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
+import { FileError } from '../errors';
 
 /** What makes two runs comparable. */
 export interface RunIdentity {
@@ -55,7 +56,8 @@ function readJson(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new RangeError(`--baseline ${file}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : `cannot read (${e.code ?? e.message})`}`);
+    throw new FileError(file, e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : `cannot read (${e.code ?? e.message})`,
+      { flag: '--baseline', cause: err });
   }
 }
 
@@ -65,11 +67,11 @@ export function baselineFile(input: string): string {
   try {
     isDir = statSync(input).isDirectory();
   } catch {
-    throw new RangeError(`--baseline ${input}: no such file or folder`);
+    throw new FileError(input, 'no such file or folder', { flag: '--baseline' });
   }
   if (!isDir) return input;
   for (const name of ['audit.json', 'calibration.json']) if (existsSync(path.join(input, name))) return path.join(input, name);
-  throw new RangeError(`--baseline ${input}: the folder holds neither audit.json nor calibration.json (give an audit or calibrate output folder)`);
+  throw new FileError(input, 'the folder holds neither audit.json nor calibration.json (give an audit or calibrate output folder)', { flag: '--baseline' });
 }
 
 /** The images of a report's summary.json, compactly; null when there is none. */
@@ -105,10 +107,10 @@ interface AuditShape {
 export function readBaseline(input: string): Baseline {
   const file = baselineFile(input);
   const raw = readJson(file);
-  if (typeof raw !== 'object' || raw === null) throw new RangeError(`--baseline ${file}: not a segnet-uq audit.json or calibration.json`);
+  if (typeof raw !== 'object' || raw === null) throw new FileError(file, 'not a segnet-uq audit.json or calibration.json', { flag: '--baseline' });
   const a = raw as AuditShape;
   if (a.kind === AUDIT_KIND) {
-    if (!a.run || !a.metrics) throw new RangeError(`--baseline ${file}: this audit.json records no metrics (made with --from an older file?)`);
+    if (!a.run || !a.metrics) throw new FileError(file, 'this audit.json records no metrics (made with --from an older file?)', { flag: '--baseline' });
     return {
       file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null },
       images: a.imageRecords ?? null, slices: a.slices ?? null,
@@ -124,9 +126,9 @@ export function readBaseline(input: string): Baseline {
     };
   }
   if ((raw as { schemaVersion?: number }).schemaVersion !== undefined && !('kind' in raw)) {
-    throw new RangeError(`--baseline ${file}: an audit.json of an older segnet-uq (no metrics recorded); rerun the baseline audit, or give its calibration.json`);
+    throw new FileError(file, 'an audit.json of an older segnet-uq (no metrics recorded); rerun the baseline audit, or give its calibration.json', { flag: '--baseline' });
   }
-  throw new RangeError(`--baseline ${file}: not a segnet-uq audit.json or calibration.json`);
+  throw new FileError(file, 'not a segnet-uq audit.json or calibration.json', { flag: '--baseline' });
 }
 
 export interface BaselineComparison {

@@ -7,6 +7,7 @@ import { readFileSync } from 'fs';
 import { AUDIT_DEFAULTS } from '../defaults';
 import { GATE_KINDS, gateSpec, parseGateFlag, type GateKind, type GateSpec } from './gates';
 import { checkNumber } from '../validate';
+import { FileError } from '../errors';
 
 /** The threshold flags segnet-uq had before gates, each a `min` or `max` fail gate; `help` is their --help text. */
 export const LEGACY_GATES: Readonly<Record<string, { metric: string; kind: GateKind; help: string }>> = {
@@ -46,24 +47,24 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** A parsed config object (the JSON file's content); `file` names it in messages. */
 export function parseAuditConfig(value: unknown, file: string, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): AuditConfig {
-  if (!isObject(value)) throw new RangeError(`${file}: audit config must be a JSON object`);
+  if (!isObject(value)) throw new FileError(file, 'audit config must be a JSON object');
   const gates: GateSpec[] = [];
   let failOnWarn: boolean | undefined;
   const known = [...LEGACY_FLAGS, 'min-class-iou', ...GATE_FLAGS, 'fail-on-warn'];
   for (const [key, v] of Object.entries(value)) {
     if (key === 'fail-on-warn') {
-      if (typeof v !== 'boolean') throw new RangeError(`${file}: "fail-on-warn" must be true or false`);
+      if (typeof v !== 'boolean') throw new FileError(file, '"fail-on-warn" must be true or false');
       failOnWarn = v;
     } else if (LEGACY_GATES[key]) {
       gates.push(withFile(file, () => legacyGate(key, v, pavpuKind)));
     } else if (key === 'min-class-iou' || GATE_FLAGS.includes(key)) {
-      if (!isObject(v)) throw new RangeError(`${file}: "${key}" must be an object of METRIC: VALUE`);
+      if (!isObject(v)) throw new FileError(file, `"${key}" must be an object of METRIC: VALUE`);
       for (const [metric, x] of Object.entries(v)) {
-        if (typeof x !== 'number' && typeof x !== 'string') throw new RangeError(`${file}: "${key}" ${metric} must be a number or a "N%" string`);
+        if (typeof x !== 'number' && typeof x !== 'string') throw new FileError(file, `"${key}" ${metric} must be a number or a "N%" string`);
         gates.push(withFile(file, () => (key === 'min-class-iou' ? classIouGate(`${metric}=${x}`) : parseGateFlag(key, `${metric}=${x}`))));
       }
     } else {
-      throw new RangeError(`${file}: unknown key '${key}' (known: ${known.join(', ')})`);
+      throw new FileError(file, `unknown key '${key}' (known: ${known.join(', ')})`);
     }
   }
   return { gates, ...(failOnWarn !== undefined ? { failOnWarn } : {}) };
@@ -73,7 +74,7 @@ function withFile<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (err) {
-    throw new RangeError(`${file}: ${(err as Error).message}`);
+    throw new FileError(file, (err as Error).message, { cause: err });
   }
 }
 
@@ -82,13 +83,13 @@ export function loadAuditConfig(file: string, pavpuKind: string = AUDIT_DEFAULTS
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RangeError(`--config ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new FileError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { flag: '--config', cause: err });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new RangeError(`--config ${file}: not valid JSON (${(err as Error).message})`);
+    throw new FileError(file, `not valid JSON (${(err as Error).message})`, { flag: '--config', cause: err });
   }
   return parseAuditConfig(parsed, file, pavpuKind);
 }

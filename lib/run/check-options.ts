@@ -2,7 +2,7 @@
 import { statSync } from 'fs';
 import type { SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
-import { describeFsError } from '../errors';
+import { describeFsError, FileError } from '../errors';
 import { checkInteger, checkNumber, checkRate } from '../validate';
 
 export interface RunOptionsToCheck extends SegmenterOptions {
@@ -26,8 +26,8 @@ export function checkRunOptions(options: RunOptionsToCheck): void {
     try {
       dir = statSync(options.labels).isDirectory();
     } catch (err) {
-      throw new RangeError(`--labels ${options.labels}: ${describeFsError(err)}`);
+      throw new FileError(options.labels, describeFsError(err), { flag: '--labels', cause: err });
     }
-    if (!dir) throw new RangeError(`--labels ${options.labels}: not a folder`);
+    if (!dir) throw new FileError(options.labels, 'not a folder', { flag: '--labels' });
   }
 }
