@@ -5,6 +5,9 @@ import * as assert from 'uvu/assert';
 import { readBaseline } from '../lib/audit/baseline';
 import { classIouGate, legacyGate } from '../lib/audit/config';
 import { parseGateFlag, type GateSpec } from '../lib/audit/gates';
+import { writeAuditFiles } from '../lib/audit/files';
+import { SINGLE_FILE_BUDGET_BYTES } from '../lib/audit/page';
+import type { WorstEntry, WorstImages } from '../lib/audit/worst-images';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditOptions, type AuditResult } from '../lib/commands/audit';
 import { CLASS_NAMES, makeCommandProject } from './fixtures/command-project';
 
@@ -127,6 +130,26 @@ audit('an image without a label is an input error: exit 2 and an erroring test c
   assertWellFormedXml(xml);
   assert.match(xml, /errors="1"/);
   assert.match(xml, /unlabelled.png/);
+});
+
+audit('writeAuditFiles: a --single-file page over its budget is a warning in audit.json, junit.xml and summary.md; thumbnails are files otherwise', () => {
+  const dir = path.join(project.dir, 'audit-files');
+  const entry: WorstEntry = { file: 'x.png', value: 0.1, meanIoU: 0.1, meanEntropy: 1, confidentWrong: 0 };
+  const worst = { thumbnails: () => [{ list: 'lowestIoU', rank: 0, entry, png: Buffer.alloc(SINGLE_FILE_BUDGET_BYTES) }] } as unknown as WorstImages;
+  const big = writeAuditFiles(dir, { ...measured, worstImages: { lowestIoU: [entry] } }, worst, true);
+  const warning = big.warnings.find((w) => w.startsWith('audit.html is '));
+  assert.ok(warning && new RegExp(`over the ${SINGLE_FILE_BUDGET_BYTES}-byte budget of --single-file$`).test(warning), JSON.stringify(big.warnings));
+  assert.equal((JSON.parse(read(dir, 'audit.json')) as AuditResult).warnings, big.warnings);
+  assert.ok(read(dir, 'junit.xml').includes(`WARN: ${warning}`));
+  assert.ok(read(dir, 'summary.md').includes(warning));
+  assert.ok(read(dir, 'audit.html').includes('data:image/png;base64,'));
+  assert.is(measured.warnings.includes(warning), false, 'the result given is not changed');
+  assert.is(entry.thumbnail, undefined, 'inlined: no thumbnail file');
+  const files = writeAuditFiles(dir, { ...measured, worstImages: { lowestIoU: [entry] } }, worst, false);
+  assert.is(files.warnings.some((w) => w.startsWith('audit.html is ')), false);
+  assert.is(entry.thumbnail, 'audit-images/lowestIoU-0.png');
+  assert.ok(existsSync(path.join(dir, 'audit-images', 'lowestIoU-0.png')));
+  assert.match(read(dir, 'audit.json'), /"thumbnail": "audit-images\/lowestIoU-0.png"/);
 });
 
 audit('the card is parsed once per run (the gates are checked with it, the run samples with it)', async () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../metrics/types';
 import type { MeasuredRun } from './metrics';
+import type { CalibrationReport } from '../report/formats';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
@@ -79,7 +80,20 @@ export function imagesOfSummary(file: string): ImageRecord[] | null {
   if (!existsSync(file)) return null;
   const raw = readJson(file) as { images?: unknown };
   if (!Array.isArray(raw.images)) return null;
-  return (raw.images as { file: string; sha256?: string; meanEntropy?: number; metrics?: { meanIoU?: number | null } }[]).map((i) => ({
+  return imageRecordsOf(raw.images as SummaryImage[]);
+}
+
+/** What an image record reads of a summary.json image entry. */
+export interface SummaryImage {
+  readonly file: string;
+  readonly sha256?: string;
+  readonly meanEntropy?: number;
+  readonly metrics?: { readonly meanIoU?: number | null };
+}
+
+/** summary.json's images as a comparison reads them. */
+export function imageRecordsOf(images: readonly SummaryImage[]): ImageRecord[] {
+  return images.map((i) => ({
     name: path.basename(i.file), sha256: i.sha256 ?? null, meanIoU: i.metrics?.meanIoU ?? null, meanEntropy: i.meanEntropy ?? null,
   }));
 }
@@ -155,6 +169,20 @@ export function compareIdentity(baseline: RunIdentity, current: RunIdentity): st
     errors.push(`sample count: baseline ${samplesLabel(baseline.samples)}, this run ${samplesLabel(current.samples)} (uncertainty and calibration depend on it)`);
   }
   return errors;
+}
+
+/** The identity of a calibrate (or merge) run, from its calibration.json. */
+export function identityOfCalibration(c: CalibrationReport): RunIdentity {
+  return { card: c.model.name, classes: c.classes, ignoreIndex: c.ignoreIndex, samples: c.samples };
+}
+
+/** The --baseline `file` (none: null), refused before any work when it cannot be compared with `current`. */
+export function comparableBaseline(file: string | undefined, current: RunIdentity): Baseline | null {
+  if (!file) return null;
+  const baseline = readBaseline(file);
+  const errors = compareIdentity(baseline.identity, current);
+  if (errors.length) throw new RangeError(`--baseline ${baseline.file} was made with another ${errors.join('; another ')}: the runs cannot be compared`);
+  return baseline;
 }
 
 /** Compares a baseline with the current run; strict makes an image-set difference an error. */

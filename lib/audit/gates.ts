@@ -75,6 +75,14 @@ export function parseGateFlag(flag: string, spec: string): GateSpec {
   return gateSpec({ metric: spec.slice(0, at), kind, value: relative ? value / 100 : value, relative, severity: warn ? 'warn' : 'fail' }, `--${flag}`);
 }
 
+/** An audit's gates, checked before any work: at least one (or a baseline to compare with), each a known metric or class. */
+export function checkAuditGates(gates: readonly GateSpec[], hasBaseline: boolean, classes: readonly string[]): void {
+  if (gates.length === 0 && !hasBaseline) {
+    throw new RangeError('no gate given: set --baseline with --max-drop / --max-rise, or a bound (--min-miou, --max-ece, --min METRIC=X, ...), or --config');
+  }
+  resolveGates(gates, classes);
+}
+
 /** Checks a spec's value and, for allowed changes, the direction; returns it. */
 export function gateSpec(spec: GateSpec, where: string): GateSpec {
   checkNumber(`${where} ${spec.metric}: the value`, spec.value, { min: 0 });

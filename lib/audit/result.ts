@@ -4,11 +4,14 @@
  * name, the slices), plus the worst images. Version 1 files (checks only) cannot be a baseline.
  */
 import type { MetricSummary } from '../metrics/types';
-import { AUDIT_KIND, type BaselineComparison, type ImageRecord, type RunIdentity, type SliceRecord } from './baseline';
-import { gatesPass, type GateResult } from './gates';
+import { fileHeader } from '../report/file-header';
+import type { CalibrationReport } from '../report/formats';
+import type { SamplesSetting } from '../report/summary';
+import { AUDIT_KIND, compareWithBaseline, identityOfCalibration, type Baseline, type BaselineComparison, type ImageRecord, type RunIdentity, type SliceRecord } from './baseline';
+import { evaluateGate, gatesPass, resolveGates, type GateResult, type GateSpec } from './gates';
+import type { MeasuredRun } from './metrics';
 import { sliceKey } from './slices';
 import type { WorstEntry, WorstList } from './worst-images';
-import type { SamplesSetting } from '../report/summary';
 
 export const AUDIT_SCHEMA_VERSION = 2;
 
@@ -72,4 +75,43 @@ export function sliceDrift(current: readonly SliceRecord[], baseline: readonly S
 export function auditExitCode(result: Pick<AuditResult, 'inputErrors' | 'labelledImages' | 'gates' | 'failOnWarn'>): 0 | 1 | 2 {
   if (result.inputErrors.length > 0 || result.labelledImages === 0) return 2;
   return gatesPass(result.gates, result.failOnWarn) ? 0 : 1;
+}
+
+/** What an audit is decided on: the gates, the calibrate run's numbers, and what the images gave. */
+export interface AuditInputs {
+  readonly gates: readonly GateSpec[];
+  readonly failOnWarn: boolean;
+  /** an image set that differs from the baseline's is an error */
+  readonly strict: boolean;
+  readonly calibration: CalibrationReport;
+  readonly baseline: Baseline | null;
+  /** the images by name; null when unknown (audit --from a merge without its summary.json) */
+  readonly images: readonly ImageRecord[] | null;
+  readonly imageCount: number;
+  /** summed sampling time; null when unknown */
+  readonly totalMs: number | null;
+  readonly slices: readonly SliceRecord[];
+  /** the whole set's values of the slice metrics (what a slice gap is measured from) */
+  readonly overall: Readonly<Record<string, number | null>>;
+  readonly worstImages: Partial<Record<WorstList, WorstEntry[]>>;
+}
+
+/** Compares with the baseline (a difference that makes it meaningless throws) and evaluates every gate. */
+export function auditResult(c: AuditInputs): AuditResult {
+  const identity = identityOfCalibration(c.calibration);
+  const comparison = c.baseline ? compareWithBaseline(c.baseline, identity, c.images, c.strict) : null;
+  if (comparison?.errors.length) throw new RangeError(comparison.errors.join('; '));
+  const msPerImage = c.totalMs !== null && c.imageCount > 0 ? c.totalMs / c.imageCount : null;
+  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage };
+  const defs = resolveGates(c.gates, c.calibration.classes);
+  const gates = c.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall }));
+  return {
+    kind: AUDIT_KIND, ...fileHeader(AUDIT_SCHEMA_VERSION),
+    passed: gatesPass(gates, c.failOnWarn) && c.calibration.errors.length === 0 && c.calibration.metrics.images > 0,
+    failOnWarn: c.failOnWarn, gates, inputErrors: c.calibration.errors, warnings: [...(comparison?.warnings ?? [])],
+    images: c.imageCount, labelledImages: c.calibration.metrics.images, run: identity, metrics: c.calibration.metrics, msPerImage,
+    cost: { samples: c.calibration.samples, totalMs: c.totalMs, msPerImage },
+    baseline: c.baseline && comparison ? { file: c.baseline.file, kind: c.baseline.kind, imageSet: comparison.imageSet, metrics: c.baseline.run.metrics } : null,
+    worstImages: c.worstImages, slices: c.slices, sliceDrift: sliceDrift(c.slices, c.baseline?.slices ?? null), imageRecords: c.images ?? [],
+  };
 }
