@@ -11,10 +11,11 @@ import { ModelError } from '../lib/onnx/model';
 import { InputError, reasonFor } from '../lib/run/inputs';
 import { LabelError } from '../lib/run/labels';
 import { OutDirError } from '../lib/report/out-dir';
+import { OutLockedError } from '../lib/report/out-lock';
 
 test('every file error is a FileError: file, reason, the message they make, its own name', () => {
   const kinds = [[FileError, 'FileError'], [ImageError, 'ImageError'], [CardError, 'CardError'], [ModelError, 'ModelError'],
-    [LabelError, 'LabelError'], [InputError, 'InputError'], [OutDirError, 'OutDirError']] as const;
+    [LabelError, 'LabelError'], [InputError, 'InputError'], [OutDirError, 'OutDirError'], [OutLockedError, 'OutLockedError']] as const;
   for (const [Kind, name] of kinds) {
     const cause = new Error('inner');
     const e = new Kind('dir/a.png', 'truncated PNG data', { cause });

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
+import { FileError } from '../errors';
 import { DEFAULT_OUT } from '../defaults';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { escapeHtml, pageHtml } from '../report/html';
@@ -57,7 +58,7 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
   const sharded = options.inputs.filter((i) => existsSync(path.join(folderOf(i), SHARD_FILE)));
   if (sharded.length > 0) {
     const plain = options.inputs.find((i) => !sharded.includes(i));
-    if (plain !== undefined) throw new Error(`${plain}: no shard.json, while ${sharded[0]} is a --shard run: merge shards of one run, or runs made without --shard`);
+    if (plain !== undefined) throw new FileError(plain, `no shard.json, while ${sharded[0]} is a --shard run: merge shards of one run, or runs made without --shard`);
     return mergeShards({ inputs: options.inputs.map(folderOf), out, copy: options.copy, allowPartial: options.allowPartial, card: options.card });
   }
   if (options.inputs.length < 2) throw new RangeError(`merge needs two or more calibration.json files, got ${JSON.stringify(options.inputs)}`);

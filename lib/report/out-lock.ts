@@ -11,6 +11,7 @@ import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { hostname } from 'os';
 import * as path from 'path';
 import { isProcessAlive } from '../atomic';
+import { FileError } from '../errors';
 import { OutDirError, prepareOutDir } from './out-dir';
 
 export const LOCK_NAME = '.segnet-uq.lock';
@@ -22,13 +23,12 @@ interface LockContent {
   readonly command: string;
 }
 
-/** Another run holds the folder; the message names it (exit code 2 from the CLI). */
-export class OutLockedError extends Error {
-  constructor(readonly dir: string, readonly holder: LockContent | null, detail: string) {
-    super(`--out ${dir}: ${detail}`);
-    this.name = 'OutLockedError';
-  }
+/** Another run holds the folder: a FileError (`file` the folder, `reason`, flag --out) of its own name (exit code 2 from the CLI). */
+export class OutLockedError extends FileError {
+  override name = 'OutLockedError';
 }
+
+const OUT = { flag: '--out' } as const;
 
 export interface OutLock {
   readonly file: string;
@@ -77,7 +77,7 @@ function tryCreate(dir: string, file: string, content: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    throw new OutDirError(dir, `cannot create the lock file ${LOCK_NAME} (${code ?? (err as Error).message})`, { flag: '--out' });
+    throw new OutDirError(dir, `cannot create the lock file ${LOCK_NAME} (${code ?? (err as Error).message})`, OUT);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -88,25 +88,25 @@ const describe = (h: LockContent): string => `pid ${h.pid} on host ${h.host}, st
 /** Locks the (existing) folder `dir` or throws OutLockedError naming the holder. */
 export function acquireOutLock(dir: string, command = 'segnet-uq'): OutLock {
   const file = path.join(dir, LOCK_NAME);
-  if (held.has(file)) throw new OutLockedError(dir, null, 'in use by another run in this process');
+  if (held.has(file)) throw new OutLockedError(dir, 'in use by another run in this process', OUT);
   const content = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command }) + '\n';
   let warning: string | undefined;
   if (!tryCreate(dir, file, content)) {
     const holder = readHolder(file);
     if (!holder) {
-      throw new OutLockedError(dir, null, `${file} exists but is not a segnet-uq lock; if no run uses this folder, delete it`);
+      throw new OutLockedError(dir, `${file} exists but is not a segnet-uq lock; if no run uses this folder, delete it`, OUT);
     }
     // a lock with this very PID that this process does not hold is a previous process's (PIDs
     // repeat, in containers most of all)
     const gone = holder.host === hostname() && (holder.pid === process.pid || !isProcessAlive(holder.pid));
     if (!gone) {
-      throw new OutLockedError(dir, holder, `in use by another run (${describe(holder)}); wait for it or choose another --out `
-        + `(if that run is gone, delete ${file})`);
+      throw new OutLockedError(dir, `in use by another run (${describe(holder)}); wait for it or choose another --out `
+        + `(if that run is gone, delete ${file})`, OUT);
     }
     // the holder died without removing its lock: take it over, unless another run just did
     if (!removeStale(file, holder) || !tryCreate(dir, file, content)) {
       const now = readHolder(file);
-      throw new OutLockedError(dir, now, `in use by another run (${now ? describe(now) : 'unknown'})`);
+      throw new OutLockedError(dir, `in use by another run (${now ? describe(now) : 'unknown'})`, OUT);
     }
     warning = `--out ${dir}: took over the lock of a run that is gone (${describe(holder)}); its unfinished files may remain`;
   }

@@ -76,7 +76,7 @@ export function checkPartition(shards: readonly LoadedShard[]): number[] {
         ? (image.sha256 === null ? null : shardOfDigest(image.sha256, count))
         : shardOfText(image.key, count);
       if (expected !== null && expected !== index) {
-        throw new Error(`${s.dir}: ${image.key} hashes to shard ${expected} of ${count}, not ${index}: this folder was not made by 'segnet-uq --shard ${index}/${count}' over the same inputs`);
+        throw new FileError(s.dir, `${image.key} hashes to shard ${expected} of ${count}, not ${index}: this folder was not made by 'segnet-uq --shard ${index}/${count}' over the same inputs`);
       }
     }
   }

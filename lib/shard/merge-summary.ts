@@ -36,7 +36,7 @@ export function placeImages(shards: readonly LoadedShard[], summaries: readonly 
     const keys = new Map(s.manifest.images.map((m) => [m.file, { root: m.root, key: m.key }]));
     for (const image of summaries[i].images) {
       const key = keys.get(image.file);
-      if (!key) throw new Error(`${s.dir}: summary.json lists ${image.file}, which its shard.json does not: the folder mixes two runs`);
+      if (!key) throw new FileError(s.dir, `summary.json lists ${image.file}, which its shard.json does not: the folder mixes two runs`);
       placed.push({ key, shard: s.manifest.shard.index, image });
     }
   });
