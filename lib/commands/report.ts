@@ -6,17 +6,16 @@
  * shared per-image step (lib/run/image-step.ts); calibrate and audit add a sink to it.
  */
 import * as path from 'path';
-import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
-import { checkSamplesLimit } from '../engine/limits';
+import { describeSampleCount } from '../engine/convergence';
 import { Segmenter } from '../engine/segmenter';
-import { DEFAULT_DEVICE, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_OUT, DEFAULT_SAMPLES, DEFAULT_SEED } from '../defaults';
+import { DEFAULT_DEVICE, DEFAULT_OUT } from '../defaults';
 import type { ModelCard, ResolvedModel } from '../model/types';
 import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
 import { withLockedOut } from '../report/out-lock';
 import { reportHtml } from '../report/html';
 import { writeOverview } from '../report/overview';
 import { writeColorBar } from '../report/image-outputs';
-import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
+import type { SaveMaps } from '../report/npy-outputs';
 import { resumeStep } from '../report/resume';
 import { reportSettings, summaryBase } from '../report/run-settings';
 import type { ReportSettings, ReportSummary } from '../report/summary';
@@ -28,8 +27,7 @@ import { reportEntry } from '../run/report-entry';
 import type { ImageSink } from '../run/types';
 import { writeShardManifest } from '../shard';
 import { listRunInputs } from '../shard/run-inputs';
-import { checkInteger } from '../validate';
-import type { ImageRunOptions, RunEvent } from './run-options';
+import { recordFailure, type ImageRunOptions, type RunEvent } from './run-options';
 
 export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   /** output folder [default: DEFAULT_OUT.report] */
@@ -88,12 +86,7 @@ export async function runReportImages<S extends ImageSink>(options: ReportOption
 
 async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, outWarnings: readonly string[],
   resolved?: ResolvedModel): Promise<ReportRun<S>> {
-  const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
-  checkSamplesLimit(samples, options.samplesLimit);
-  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
-  checkRunOptions(options);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps) };
+  const { samples, seed, maxPixels, files } = checkRunOptions(options);
   const out = path.resolve(options.out ?? DEFAULT_OUT.report);
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels });
   const segmenter = await Segmenter.create(options, resolved);
@@ -129,10 +122,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
         writer.addImage(entry);
         emit({ type: 'image', index: i, file: entry.file, ok: true, resumed: true });
       },
-      onFailure: ({ index, file, message }) => {
-        writer.errors.push({ file, message });
-        emit({ type: 'image', index, file, ok: false, message });
-      },
+      onFailure: recordFailure(writer.errors, emit),
       run: (prepared, i) => processImage(segmenter, prepared, {
         samples, seed, labels, onProgress: (done, total) => {
           // thrown between chunks: a stop waits for the chunk, not the image (the image is left out, --resume redoes it)

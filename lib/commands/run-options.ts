@@ -1,8 +1,11 @@
 /**
  * The options and events every command that runs the model over a set of images shares (report,
- * calibrate, audit, samples), declared once so that the commands cannot drift apart.
+ * calibrate, audit, samples), declared once so that the commands cannot drift apart, and how a
+ * failed image is recorded.
  */
 import type { SegmenterOptions } from '../engine/segmenter';
+import type { ReportError } from '../report/summary';
+import type { ImageFailure } from '../run/pipeline';
 import type { ShardSpec } from '../shard';
 
 export interface ImageRunOptions<E = RunEvent> extends SegmenterOptions {
@@ -36,3 +39,11 @@ export type RunEvent =
   | { type: 'start'; total: number; warnings: readonly string[]; info?: readonly string[] }
   | { type: 'sample'; index: number; file: string; done: number; total: number }
   | { type: 'image'; index: number; file: string; ok: boolean; message?: string; resumed?: boolean };
+
+/** runPipeline's onFailure: the image joins `errors` and is a failed 'image' event. */
+export function recordFailure(errors: ReportError[], emit: (event: RunEvent) => void): (failure: ImageFailure) => void {
+  return ({ index, file, message }) => {
+    errors.push({ file, message });
+    emit({ type: 'image', index, file, ok: false, message });
+  };
+}

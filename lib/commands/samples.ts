@@ -21,7 +21,7 @@ import type { ShardSpec } from '../shard';
 import { writeSamplesShard } from '../shard/samples-shard';
 import { listRunInputs } from '../shard/run-inputs';
 import { checkInteger } from '../validate';
-import type { ImageRunOptions, RunEvent } from './run-options';
+import { recordFailure, type ImageRunOptions, type RunEvent } from './run-options';
 
 export interface SamplesOptions extends ImageRunOptions<SamplesEvent> {
   /** sample counts, each >= 1 [default: DEFAULT_SAMPLE_COUNTS]; sorted and de-duplicated */
@@ -76,10 +76,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
         emit({ type: 'image', index: i, file: prepared.file, ok: true });
       },
       maxPixels: options.maxPixels,
-      onFailure: (f) => {
-        errors.push({ file: f.file, message: f.message });
-        emit({ type: 'image', index: f.index, file: f.file, ok: false, message: f.message });
-      },
+      onFailure: recordFailure(errors, emit),
     });
   } finally {
     await segmenter.release();

@@ -1,18 +1,43 @@
 /** The engine and label options of a run, checked before any work: messages name the flag and the value. */
 import { statSync } from 'fs';
+import { DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED } from '../defaults';
+import { resolveSampleCount, type SampleCount } from '../engine/convergence';
+import { checkSamplesLimit } from '../engine/limits';
 import type { SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { describeFsError, FileError } from '../errors';
+import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
 import { checkInteger, checkNumber, checkRate } from '../validate';
+import type { EntryFiles } from './report-entry';
 
+/** What the checks read of a report run's options (ReportOptions fits). */
 export interface RunOptionsToCheck extends SegmenterOptions {
   readonly ignoreIndex?: number;
   readonly labels?: string;
   readonly mapSize?: number;
+  readonly samples?: number | 'auto';
+  readonly tolerance?: number;
+  readonly maxSamples?: number;
+  readonly samplesLimit?: number;
+  readonly seed?: number;
+  readonly images?: boolean;
+  readonly saveMaps?: SaveMaps;
+}
+
+/** A report run's options, checked, with the defaults applied. */
+export interface CheckedRun {
+  readonly samples: SampleCount;
+  readonly seed: number;
+  readonly maxPixels: number;
+  /** the files each image gets */
+  readonly files: EntryFiles;
 }
 
 /** Checks every number and name of the options before any work, naming the flag and the value. */
-export function checkRunOptions(options: RunOptionsToCheck): void {
+export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
+  const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
+  checkSamplesLimit(samples, options.samplesLimit);
+  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
   if (options.dropoutRate !== undefined) checkRate('--dropout-rate', options.dropoutRate);
   if (options.device !== undefined) checkDevice(options.device);
   if (options.threads !== undefined) checkThreads(options.threads);
@@ -30,4 +55,6 @@ export function checkRunOptions(options: RunOptionsToCheck): void {
     }
     if (!dir) throw new FileError(options.labels, 'not a folder', { flag: '--labels' });
   }
+  const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps) };
+  return { samples, seed, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, files };
 }
