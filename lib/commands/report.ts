@@ -10,10 +10,9 @@ import { describeSampleCount } from '../engine/convergence';
 import { Segmenter } from '../engine/segmenter';
 import { DEFAULT_DEVICE, DEFAULT_OUT } from '../defaults';
 import type { ModelCard, ResolvedModel } from '../model/types';
-import { removeStaleTemporaries, safeOutputName, insideOutput, writeFileAtomic } from '../atomic';
+import { removeStaleTemporaries, safeOutputName } from '../atomic';
 import { withLockedOut } from '../report/out-lock';
-import { reportHtml } from '../report/html';
-import { writeOverview } from '../report/overview';
+import { writeIndexPage } from '../report/index-page';
 import { writeColorBar } from '../report/image-outputs';
 import type { SaveMaps } from '../report/npy-outputs';
 import { resumeStep } from '../report/resume';
@@ -70,7 +69,7 @@ export async function runReport(options: ReportOptions): Promise<ReportSummary> 
 
 /** OUT/index.html, with the extra sections (calibrate's) after the image table. */
 export function writeReportIndex(run: ReportRun, sections: readonly string[]): void {
-  writeFileAtomic(insideOutput(run.out, 'index.html'), reportHtml(run.summary, run.card, run.colorBar, sections, writeOverview(run.out, run.summary)));
+  writeIndexPage(run.out, run.summary, run.card, run.colorBar, sections);
 }
 
 /**

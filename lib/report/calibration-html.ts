@@ -3,10 +3,11 @@
  * (sortable, by the report's script) and the chart PNGs by relative link. Everything from the
  * user (class names, paths) is escaped.
  */
+import * as path from 'path';
 import type { ModelCard } from '../model/types';
 import type { UncertaintyKind } from '../metrics/types';
 import type { CalibrationReport } from './formats';
-import { escapeHtml, hrefOf } from './html';
+import { escapeHtml, hrefOf, pageHtml } from './html';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const dataV = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(v));
@@ -60,4 +61,11 @@ ${figure(report.charts.confidence, 'Confidence histogram')}
 ${figure(report.charts.percentile, 'Accuracy of the most certain pixels by uncertainty percentile')}
 ${figure(report.charts.sparsification, 'Sparsification curves and their oracles')}
 ${figure(report.charts.perClass, 'Per-class mean entropy against IoU')}</div></section>`;
+}
+
+/** index.html of calibration.json files merged (runs made without --shard): the runs, then the section. */
+export function mergedCalibrationHtml(runs: readonly { readonly file: string; readonly images: number }[], merged: CalibrationReport, card: ModelCard): string {
+  return pageHtml('segnet-uq merged calibration', `<h1>segnet-uq calibration, ${runs.length} runs merged</h1>
+<ul>${runs.map((r) => `<li><code>${escapeHtml(path.resolve(r.file))}</code>: ${r.images} labelled images</li>`).join('')}</ul>
+${calibrationSectionHtml(merged, card)}`);
 }

@@ -83,7 +83,9 @@ export function foldCalibrations(inputs: readonly string[]): CalibrationFold {
 }
 
 /** Writes the folded runs' OUT/calibration.json and OUT/charts/. */
-export function mergeCalibrations(fold: CalibrationFold, out: string, card: ModelCard, extra: Partial<CalibrationReport> = {}): CalibrationReport {
+/** @param extra fields to set or add (a shard merge's `shards` record and its errors) */
+export function mergeCalibrations(fold: CalibrationFold, out: string, card: ModelCard,
+  extra: Partial<CalibrationReport> & Readonly<Record<string, unknown>> = {}): CalibrationReport {
   const metrics = summarizeMetrics(fold.stats);
   const charts = writeCalibrationCharts(out, metrics, card);
   const merged: CalibrationReport = {

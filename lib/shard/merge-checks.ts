@@ -1,12 +1,13 @@
 /**
- * What merge refuses before it adds anything up, each with a message naming the folders: a
- * folder without shard.json, shards of other splits or settings, a shard given twice, an image
- * in two shards (or in a shard it does not hash to), and missing shards (unless allowed).
+ * What merge refuses before it adds anything up, each with a message naming the folders: an
+ * output folder that is an input or another run's, a folder without shard.json, shards of other
+ * splits or settings, a shard given twice, an image in two shards (or in a shard it does not
+ * hash to), missing shards (unless allowed), and a calibration.json given twice.
  */
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { shardOfDigest, shardOfText } from './assign';
-import { comparableSettings, readShardManifest, type ShardManifest } from './manifest';
+import { comparableSettings, readShardManifest, SHARD_FILE, type ShardManifest } from './manifest';
 import { FileError } from '../errors';
 
 export interface LoadedShard {
@@ -84,6 +85,46 @@ export function checkPartition(shards: readonly LoadedShard[]): number[] {
   const missing: number[] = [];
   for (let i = 0; i < count; i++) if (!byIndex.has(i)) missing.push(i);
   return missing;
+}
+
+/** Throws naming the missing shards, unless a partial merge is allowed. */
+export function checkComplete(shards: readonly LoadedShard[], missing: readonly number[], allowPartial: boolean): void {
+  if (missing.length === 0 || allowPartial) return;
+  const count = shards[0].manifest.shard.count;
+  throw new Error(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing (${shards.length} of ${count} given); `
+    + 'pass every shard folder, or --allow-partial to merge anyway (the outputs then say which are missing)');
+}
+
+/** The folder of a merge input: a shard or run folder, or the folder of its calibration.json. */
+export const folderOf = (input: string): string => (input.endsWith('.json') ? path.dirname(input) : input);
+
+/**
+ * OUT must not be an input nor another run's output folder: `merge A B C` names OUT first, and
+ * the older `merge A B --out X` form must not end up writing into A.
+ */
+export function checkMergeOut(out: string, inputs: readonly string[]): void {
+  if (inputs.some((i) => path.resolve(folderOf(i)) === out)) throw new RangeError(`the output folder ${out} is also an input: name another (OUT comes first: merge OUT SHARD_DIRS...)`);
+  if (existsSync(path.join(out, SHARD_FILE))) throw new RangeError(`the output folder ${out} holds a shard's run (shard.json): name another (OUT comes first: merge OUT SHARD_DIRS...)`);
+  const calibration = path.join(out, 'calibration.json');
+  if (existsSync(calibration)) {
+    let mergedBefore = false;
+    try {
+      mergedBefore = 'mergedFrom' in (JSON.parse(readFileSync(calibration, 'utf8')) as object);
+    } catch {
+      // unreadable: not a merge's output either
+    }
+    if (!mergedBefore) throw new RangeError(`the output folder ${out} holds a run's calibration.json: name another (OUT comes first: merge OUT SHARD_DIRS...)`);
+  }
+}
+
+/** Runs made without --shard: each calibration.json once (one given twice would count its images twice). */
+export function checkDistinctRuns(inputs: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const resolved = path.resolve(input.endsWith('.json') ? input : path.join(input, 'calibration.json'));
+    if (seen.has(resolved)) throw new RangeError(`${resolved} is given twice: its images would count twice`);
+    seen.add(resolved);
+  }
 }
 
 /**
