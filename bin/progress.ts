@@ -3,7 +3,7 @@
  * a plain line at each further tenth of the images or every 30 s; nothing with --quiet.
  * Warnings always print.
  */
-import { ProgressTracker, progressLine, type ProgressOptions } from '../lib/commands/progress';
+import { ProgressTracker, progressLine, type ProgressOptions } from '../lib/run/progress';
 import type { ReportEvent } from '../lib/commands/report';
 
 type Event = ReportEvent | { type: 'done' };

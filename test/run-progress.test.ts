@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatDuration, ProgressTracker, progressLine } from '../lib/commands/progress';
+import { formatDuration, ProgressTracker, progressLine } from '../lib/run/progress';
 import { progressPrinter } from '../bin/progress';
 import { buildPng, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
