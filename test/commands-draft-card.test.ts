@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { draftCard, placeholderColors } from '../lib/commands/draft-card';
+import { draftCard } from '../lib/commands/draft-card';
 import { DRAFT_DEFAULTS } from '../lib/defaults';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 import { buildPng, tempDir } from './fixtures/report-inputs';
@@ -45,11 +45,6 @@ draft('no dropout: said so, with the way out', async () => {
 draft('segnet-mini: 4 classes, the class count read by running the graph', async () => {
   const { card } = await draftCard(modelFile(segnetMini()));
   assert.is(card.classes.length, 4);
-});
-
-draft('placeholder colours are distinct', () => {
-  const c = placeholderColors(256).map((x) => x.join(','));
-  assert.is(new Set(c).size, 256);
 });
 
 draft('not an ONNX file names the file', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyColormap, colormapLut, COLORMAP_NAMES } from '../lib/image/colormap';
+import { applyColormap, colormapLut, COLORMAP_NAMES, placeholderColors } from '../lib/image/colormap';
 import type { ColormapName } from '../lib/image/types';
 
 /** rows of matplotlib's 256-entry tables (lib/matplotlib/_cm_listed.py), as bytes round(255 v) */
@@ -73,6 +73,12 @@ test('applyColormap: EXPECTED FAILURE', () => {
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: NaN, max: 1 }), /^options\.min must be a finite number, got NaN$/);
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { name: 'hot' as ColormapName }), /colormap name/);
   assert.throws(() => applyColormap(new Float64Array(4) as unknown as Float32Array, 2, 2), TypeError);
+});
+
+test('placeholder colours (drafted cards) are distinct bytes', () => {
+  const colors = placeholderColors(256);
+  assert.is(new Set(colors.map((x) => x.join(','))).size, 256);
+  assert.ok(colors.every((c) => c.length === 3 && c.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)));
 });
 
 test.run();

@@ -6,11 +6,11 @@
  * describes every field.
  */
 import * as path from 'path';
-import type { onnx } from 'onnx-proto';
 import { DRAFT_DEFAULTS } from '../defaults';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes } from '../graph/dropout-rewrite';
-import { declaredShape, ModelError, readModel, type Graph } from '../onnx/model';
+import { placeholderColors } from '../image/colormap';
+import { declaredShape, ModelError, producerOf, readModel, type Graph } from '../onnx/model';
 import { validateCard } from '../model/card';
 import type { ModelCard } from '../model/types';
 
@@ -27,32 +27,6 @@ export interface DraftOptions {
   /** input size for dynamic dimensions [DRAFT_DEFAULTS, lib/defaults.ts] */
   readonly width?: number;
   readonly height?: number;
-}
-
-/** Distinct placeholder colours: hues around the golden angle, alternating lightness. */
-export function placeholderColors(n: number): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const h = (i * 137.508) % 360;
-    const l = i % 2 === 0 ? 0.5 : 0.35;
-    const s = 0.75;
-    const k = (m: number): number => (m + h / 30) % 12;
-    const a = s * Math.min(l, 1 - l);
-    const f = (m: number): number => Math.round(255 * (l - a * Math.max(-1, Math.min(k(m) - 3, 9 - k(m), 1))));
-    out.push([f(0), f(8), f(4)]);
-  }
-  return out;
-}
-
-/** The node that writes `tensor`, skipping Identity. */
-function producer(graph: Graph, tensor: string): onnx.INodeProto | undefined {
-  const nodes = graph.node ?? [];
-  let node = nodes.find((n) => (n.output ?? []).includes(tensor));
-  while (node && node.opType === 'Identity') {
-    const src = (node.input ?? [])[0];
-    node = nodes.find((n) => (n.output ?? []).includes(src));
-  }
-  return node;
 }
 
 const dimText = (dims: readonly (number | string)[]): string => `[${dims.join(', ')}]`;
@@ -99,7 +73,7 @@ export async function draftCard(modelPath: string, options: DraftOptions = {}): 
   }
   const numClasses = outDims[1];
   if (numClasses < 2 || numClasses > 256) throw new ModelError(modelPath, `output '${outputName}' has ${numClasses} channels; 2 to 256 classes are supported`);
-  const last = producer(graph, outputName);
+  const last = producerOf(graph, outputName);
   const kind = last?.opType === 'Softmax' ? 'probabilities' : 'logits';
   notes.push(`output '${outputName}' ${dimText(declaredShape(output).dims)}: ${numClasses} classes, ${kind} (its last op is ${last?.opType ?? 'unknown'})`
     + (outDims[2] !== height || outDims[3] !== width ? `; maps come out at ${outDims[3]}x${outDims[2]} and are resized to the image` : ''));

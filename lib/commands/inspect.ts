@@ -6,7 +6,8 @@ import { findDropoutNodes, DropoutNodeInfo, MASK_PREFIX, rewriteDropouts } from 
 import { floatBoundary } from '../graph/float-boundary';
 import { splitAtMasks } from '../graph/split';
 import { resolveModel } from '../model/card';
-import { declaredShape, decodeModel, Graph, opsetVersion, toNumber } from '../onnx/model';
+import { countMacs, macNodes } from '../graph/macs';
+import { declaredShape, decodeModel, Graph, opsetVersion } from '../onnx/model';
 
 export interface InspectResult {
   readonly model: string;
@@ -20,8 +21,6 @@ export interface InspectResult {
   readonly nodes: { readonly total: number; readonly prefix: number; readonly suffix: number };
 }
 
-const MAC_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
-
 export async function runInspect(options: { model?: string; card?: string }): Promise<InspectResult> {
   const { modelPath, card } = resolveModel(options.model, options.card);
   const model = decodeModel(readFileSync(modelPath), modelPath);
@@ -32,26 +31,11 @@ export async function runInspect(options: { model?: string; card?: string }): Pr
   const { model: rewritten, points } = rewriteDropouts(model, dropout.some((d) => d.ratioProblem) ? { rate: 0.5 } : {});
   const split = splitAtMasks(rewritten, points.map((p) => p.maskInput));
   const inputName = card.input.name ?? (graph.input ?? []).map((i) => i.name ?? '').find((n) => !inits.has(n) && !n.startsWith(MASK_PREFIX)) ?? '';
-  const macNodes = (graph.node ?? []).filter((n) => MAC_OPS.has(n.opType ?? ''));
   const outputName = card.output.name ?? (graph.output ?? [])[0]?.name ?? '';
   const shapes = await probeTensors(floatBoundary(model, inputName, outputName), inputName, [1, 3, card.input.height, card.input.width],
-    macNodes.map((n) => (n.output ?? [])[0]), {});
+    macNodes(graph).map((n) => (n.output ?? [])[0]), {});
   const prefixOutputs = new Set(split.prefixNodes.flatMap((n) => n.output ?? []));
-  let total = 0, before = 0;
-  for (const n of macNodes) {
-    const out = shapes.get((n.output ?? [])[0]);
-    const w = inits.get((n.input ?? [])[1] ?? '');
-    if (!out || !w) continue;
-    const wd = (w.dims ?? []).map(toNumber);
-    const outSize = out.dims.reduce((a, b) => a * b, 1);
-    const kernel = wd.slice(2).reduce((a, b) => a * b, 1);
-    const strides = (n.attribute ?? []).find((a) => a.name === 'strides')?.ints?.map(toNumber).reduce((a, b) => a * b, 1) ?? 1;
-    // Conv: C_in/g * k per output; ConvTranspose: each input element feeds C_out/g * k outputs.
-    const perOutput = n.opType === 'Conv' ? wd[1] * kernel : n.opType === 'ConvTranspose' ? (wd[0] * kernel) / strides : wd[0];
-    const macs = outSize * perOutput;
-    total += macs;
-    if (split.suffix === null || prefixOutputs.has((n.output ?? [])[0])) before += macs;
-  }
+  const { total, prefix: before } = countMacs(graph, shapes, (output) => split.suffix === null || prefixOutputs.has(output));
   const shape = (v: { name?: string | null }) => ({ name: v.name ?? '', dims: declaredShape(v).dims });
   return {
     model: modelPath, card, opset: opsetVersion(model),

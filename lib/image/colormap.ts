@@ -98,3 +98,18 @@ export function applyColormap(values: Float32Array, width: number, height: numbe
   }
   return { width, height, data: out };
 }
+
+/** Distinct placeholder colours: hues around the golden angle, alternating lightness. */
+export function placeholderColors(n: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const h = (i * 137.508) % 360;
+    const l = i % 2 === 0 ? 0.5 : 0.35;
+    const s = 0.75;
+    const k = (m: number): number => (m + h / 30) % 12;
+    const a = s * Math.min(l, 1 - l);
+    const f = (m: number): number => Math.round(255 * (l - a * Math.max(-1, Math.min(k(m) - 3, 9 - k(m), 1))));
+    out.push([f(0), f(8), f(4)]);
+  }
+  return out;
+}

@@ -117,3 +117,14 @@ export function declaredShape(info: onnx.IValueInfoProto): { elemType: number; d
   const dims = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : '?'));
   return { elemType: tt?.elemType ?? 0, dims };
 }
+
+/** The node that writes `tensor`, skipping Identity. */
+export function producerOf(graph: Graph, tensor: string): Node | undefined {
+  const nodes = graph.node ?? [];
+  let node = nodes.find((n) => (n.output ?? []).includes(tensor));
+  while (node && node.opType === 'Identity') {
+    const src = (node.input ?? [])[0];
+    node = nodes.find((n) => (n.output ?? []).includes(src));
+  }
+  return node;
+}
