@@ -83,8 +83,9 @@ export function checkObject(name: string, value: unknown): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-/** Element-wise a + b into a new array (counts merge). */
+/** Element-wise a + b into a new array (counts merge); arrays of different lengths cannot merge. */
 export function addArrays(a: Float64Array, b: Float64Array): Float64Array {
+  checkSame('array lengths', a.length, b.length);
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
   return out;

@@ -1,5 +1,6 @@
 /** The label metrics of summary.json, from confusion counts: one report's, or a merge of shards'. */
 import type { ConfusionMatrix } from '../metrics/types';
+import { mergeConfusion } from '../metrics/confusion';
 import { classAverageAccuracy, globalAccuracy, meanIoU, perClassIoU } from '../metrics/segmentation';
 import { finiteOrNull } from '../metrics/summary';
 import type { ReportSummary } from './summary';
@@ -12,8 +13,10 @@ export function labelMetrics(confusion: ConfusionMatrix, classNames: readonly st
   };
 }
 
-/** Adds an image's flat confusion counts into `total` (integers: the sum is exact in any order). */
-export function addCounts(total: ConfusionMatrix, counts: ArrayLike<number>): void {
-  const t = total.counts;
-  for (let i = 0; i < t.length; i++) t[i] += counts[i];
+/**
+ * `total` plus one image's flat confusion counts (summary.json's `metrics.confusion`), as a new
+ * matrix: integers, so the sum is exact in any order; a count of the wrong length is refused.
+ */
+export function withImageCounts(total: ConfusionMatrix, counts: readonly number[]): ConfusionMatrix {
+  return mergeConfusion(total, { numClasses: total.numClasses, counts: Float64Array.from(counts) });
 }

@@ -5,11 +5,11 @@
  * --resume redoes them.
  */
 import { insideOutput, writeFileAtomic } from '../atomic';
-import { mergeConfusion, createConfusion } from '../metrics/confusion';
+import { createConfusion } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import { fileHeader } from './file-header';
-import { labelMetrics } from './label-metrics';
+import { labelMetrics, withImageCounts } from './label-metrics';
 import { SCHEMA_VERSION, type ReportError, type ReportImage, type ReportSummary } from './summary';
 
 /** Everything of summary.json but the header, `complete`, the images, errors and metrics. */
@@ -33,7 +33,7 @@ export class SummaryWriter {
   addImage(image: ReportImage): void {
     this.images.push(image);
     const counts = image.metrics?.confusion;
-    if (counts) this.confusion = mergeConfusion(this.confusion, { numClasses: this.confusion.numClasses, counts: Float64Array.from(counts) });
+    if (counts) this.confusion = withImageCounts(this.confusion, counts);
   }
 
   summary(complete: boolean): ReportSummary {

@@ -7,7 +7,7 @@
 import { cpSync } from 'fs';
 import * as path from 'path';
 import type { ImageOutputs } from '../report/image-outputs';
-import { addCounts, labelMetrics } from '../report/label-metrics';
+import { labelMetrics, withImageCounts } from '../report/label-metrics';
 import { createConfusion } from '../metrics/confusion';
 import { insideOutput } from '../atomic';
 import type { ReportImage, ReportSummary } from '../report/summary';
@@ -71,8 +71,8 @@ export function mergeSummaries(shards: readonly LoadedShard[], summaries: readon
   const labelled = images.filter((i) => i.metrics?.confusion);
   let metrics: ReportSummary['metrics'];
   if (perClass && labelled.length > 0) {
-    const confusion = createConfusion(perClass.length);
-    for (const i of labelled) addCounts(confusion, i.metrics?.confusion as number[]);
+    let confusion = createConfusion(perClass.length);
+    for (const i of labelled) confusion = withImageCounts(confusion, i.metrics?.confusion as number[]);
     metrics = labelMetrics(confusion, perClass.map((c) => c.class));
   }
   return {
