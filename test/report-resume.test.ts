@@ -9,6 +9,7 @@ import { runReport, type ReportEvent, type ReportOptions } from '../lib/commands
 import { resumeStep } from '../lib/report/resume';
 import type { ReportImage, ReportSettings, ReportSummary } from '../lib/report/summary';
 import { buildPng, rejects, tempDir, tinyModelDir } from './fixtures/report-inputs';
+import { FileError } from '../lib/errors';
 
 const model = tinyModelDir();
 const images = tempDir();
@@ -107,11 +108,15 @@ test('--resume re-uses an image whose place in the listing moved (a file added b
 test('--resume refuses a summary made with other settings, naming them', async () => {
   const out = tempDir();
   await runReport(base(out));
-  await rejects(() => runReport(base(out, { resume: true, samples: 4 })), /--resume: .*summary\.json was made with other settings \(samples 3, now 4\)/);
+  const err = await rejects(() => runReport(base(out, { resume: true, samples: 4 })), /^--resume \/.*summary\.json: was made with other settings \(samples 3, now 4\); rerun with the same settings or use another --out$/);
+  assert.instance(err, FileError);
+  assert.is((err as FileError).file, path.join(out, 'summary.json'));
+  assert.is((err as FileError).flag, '--resume');
+  assert.ok((err as FileError).reason.startsWith('was made with other settings'), 'the reason carries no file name');
   await rejects(() => runReport(base(out, { resume: true, seed: 6 })), /seed 5, now 6/);
   await rejects(() => runReport(base(out, { resume: true, dropoutRate: 0.3 })), /dropoutPoints/);
   writeFileSync(path.join(out, 'summary.json'), '{"trunc');
-  await rejects(() => runReport(base(out, { resume: true })), /--resume: .*summary\.json is not readable JSON/);
+  await rejects(() => runReport(base(out, { resume: true })), /^--resume \/.*summary\.json: is not readable JSON \(/);
 });
 
 test('images: false writes no per-image files, gives the same numbers, and --resume with images redoes them', async () => {

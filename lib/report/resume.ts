@@ -2,6 +2,7 @@
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { insideOutput, safeOutputName } from '../atomic';
+import { FileError } from '../errors';
 import { npyReusable, type NpyOutputs, type SaveMaps } from './npy-outputs';
 import type { ReportImage, ReportSettings, ReportSummary } from './summary';
 
@@ -19,17 +20,17 @@ export function previousImages(out: string, settings: ReportSettings): Map<strin
   try {
     previous = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
   } catch (err) {
-    throw new RangeError(`--resume: ${file} is not readable JSON (${(err as Error).message}); remove it or use another --out`);
+    throw new FileError(file, `is not readable JSON (${(err as Error).message}); remove it or use another --out`, { flag: '--resume', cause: err });
   }
-  if (!previous || !Array.isArray(previous.images)) throw new RangeError(`--resume: ${file} is not a segnet-uq summary`);
+  if (!previous || !Array.isArray(previous.images)) throw new FileError(file, 'is not a segnet-uq summary', { flag: '--resume' });
   const before = previous.settings;
-  if (!before) throw new RangeError(`--resume: ${file} does not record its settings (made by an older version); use another --out`);
+  if (!before) throw new FileError(file, 'does not record its settings (made by an older version); use another --out', { flag: '--resume' });
   const differing = (Object.keys(settings) as (keyof ReportSettings)[])
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
   if (differing.length > 0) {
     const show = (v: unknown): string => { const t = JSON.stringify(v) ?? 'none'; return t.length > 80 ? `${t.slice(0, 77)}...` : t; };
-    throw new RangeError(`--resume: ${file} was made with other settings (${differing.map((k) => `${k} ${show(before[k])}, now ${show(settings[k])}`).join('; ')}); `
-      + 'rerun with the same settings or use another --out');
+    throw new FileError(file, `was made with other settings (${differing.map((k) => `${k} ${show(before[k])}, now ${show(settings[k])}`).join('; ')}); `
+      + 'rerun with the same settings or use another --out', { flag: '--resume' });
   }
   return new Map(previous.images.map((i) => [i.file, i]));
 }
