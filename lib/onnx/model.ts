@@ -71,10 +71,6 @@ export function getAttribute(node: Node, name: string): onnx.IAttributeProto | u
   return (node.attribute ?? []).find((a) => a.name === name);
 }
 
-export function attrFloat(name: string, f: number): onnx.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f };
-}
-
 export function attrInt(name: string, i: number): onnx.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i };
 }
