@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linearSource, resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from '../lib/image/resize';
+import { linearSource, resizeBilinearPlanar, resizeRgbToPlanar } from '../lib/image/resize';
 
 function random(n: number, seed: number, max = 1): Float32Array {
   const out = new Float32Array(n);
@@ -97,31 +97,6 @@ test('resizeRgbToPlanar: permutes HWC to CHW, then bilinear', () => {
     for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-5 * Math.max(1, Math.abs(want[i])), `${dw}x${dh} at ${i}`);
   }
   assert.throws(() => resizeRgbToPlanar({ width: 2, height: 2, data: new Uint8Array(11) }, 1, 1), /img\.data has length 11, expected 12/);
-});
-
-/** torch nearest: src = min(floor(dst * (in/out)), in - 1), float32 arithmetic */
-function referenceNearest(src: Uint8Array, sw: number, sh: number, dw: number, dh: number): number[] {
-  const index = (d: number, inSize: number, outSize: number): number =>
-    Math.min(Math.floor(Math.fround(d * Math.fround(inSize / outSize))), inSize - 1);
-  const out: number[] = [];
-  for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) out.push(src[index(y, sh, dh) * sw + index(x, sw, dw)]);
-  return out;
-}
-
-test('resizeNearestGray: torch golden values and reference loop', () => {
-  const row = Uint8Array.from([10, 20, 30]);
-  assert.equal(Array.from(resizeNearestGray({ width: 3, height: 1, data: row }, 5, 1).data), [10, 10, 20, 20, 30]);
-  const five = Uint8Array.from([0, 1, 2, 3, 4]);
-  assert.equal(Array.from(resizeNearestGray({ width: 5, height: 1, data: five }, 3, 1).data), [0, 1, 3]);
-  for (const [sw, sh, dw, dh] of SIZES) {
-    const src = new Uint8Array(sw * sh);
-    for (let i = 0; i < src.length; i++) src[i] = (i * 13) % 251;
-    const got = resizeNearestGray({ width: sw, height: sh, data: src }, dw, dh);
-    assert.is(got.width, dw);
-    assert.is(got.height, dh);
-    assert.equal(Array.from(got.data), referenceNearest(src, sw, sh, dw, dh), `${sw}x${sh}->${dw}x${dh}`);
-  }
-  assert.throws(() => resizeNearestGray({ width: 2, height: 2, data: new Uint8Array(4) }, 2, -1), RangeError);
 });
 
 test.run();

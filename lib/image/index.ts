@@ -5,7 +5,7 @@ export { decodePhoto, type DecodedPhoto } from './decode-photo';
 export { orientImage, type Orientation } from './exif';
 export { PHOTO_EXTENSIONS, sniffPhotoFormat, type PhotoFormat } from './formats';
 export { decodeImage, decodeLabel, type DecodeLabelOptions, type DecodeOptions } from './decode';
-export { resizeBilinearPlanar, resizeNearestGray, resizeRgbToPlanar } from './resize';
+export { resizeBilinearPlanar, resizeRgbToPlanar } from './resize';
 export { imageToInputTensor } from './preprocess';
 export { encodePng } from './encode';
 export { applyColormap, colormapLut, COLORMAP_NAMES, type ColormapOptions } from './colormap';

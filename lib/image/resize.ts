@@ -1,11 +1,10 @@
 /**
  * Resizing that matches PyTorch's `F.interpolate` so that the toolkit feeds a model what it was
  * trained on. Bilinear: align_corners=False, no antialias, half-pixel centres,
- * src = max(0, (dst + 0.5) * in/out - 0.5). Nearest: src = min(floor(dst * in/out), in - 1), with the
- * scale and product in float32 as torch computes them. Bilinear arithmetic is float64 here (torch
+ * src = max(0, (dst + 0.5) * in/out - 0.5). The arithmetic is float64 here (torch
  * uses float32 for float32 tensors): results agree to ~1e-6 relative.
  */
-import type { GrayImage, RgbImage } from './types';
+import type { RgbImage } from './types';
 import { checkImage, checkLength } from './validate';
 import { checkInteger } from '../validate';
 
@@ -101,35 +100,4 @@ export function resizeRgbToPlanar(img: RgbImage, dstW: number, dstH: number): Fl
     planar[2 * plane + i] = data[j + 2];
   }
   return resizeBilinearPlanar(planar, 3, width, height, dstW, dstH);
-}
-
-/** Torch's nearest source index per output index: min(floor(d * scale), src - 1) in float32. */
-function nearestTable(srcSize: number, dstSize: number): Int32Array {
-  const table = new Int32Array(dstSize);
-  const scale = Math.fround(srcSize / dstSize);
-  for (let d = 0; d < dstSize; d++) {
-    const s = srcSize === dstSize ? d : Math.floor(Math.fround(d * scale));
-    table[d] = Math.min(s, srcSize - 1);
-  }
-  return table;
-}
-
-/**
- * Nearest-neighbour resize of a gray image (label masks keep their class values), matching
- * torch `F.interpolate(mode='nearest')`.
- */
-export function resizeNearestGray(img: GrayImage, dstW: number, dstH: number): GrayImage {
-  checkImage('img', img, 1);
-  checkInteger('dstW', dstW, 1);
-  checkInteger('dstH', dstH, 1);
-  const { width, data } = img;
-  const xs = nearestTable(width, dstW);
-  const ys = nearestTable(img.height, dstH);
-  const out = new Uint8Array(dstW * dstH);
-  let o = 0;
-  for (let y = 0; y < dstH; y++) {
-    const row = ys[y] * width;
-    for (let x = 0; x < dstW; x++) out[o++] = data[row + xs[x]];
-  }
-  return { width: dstW, height: dstH, data: out };
 }
