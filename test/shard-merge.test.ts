@@ -15,6 +15,7 @@ import { runReport } from '../lib/commands/report';
 import { runSamples } from '../lib/commands/samples';
 import type { ReportImage } from '../lib/report/summary';
 import { mergeExitCode } from '../lib/commands/merge-shards';
+import { fileHeader } from '../lib/report/file-header';
 import { parseShard } from '../lib/shard/spec';
 import { makeCommandProject } from './fixtures/command-project';
 
@@ -29,10 +30,20 @@ const gates = [gate('meanIoU', 'min', 0.01), gate('ece', 'max', 0.99), gate('iou
 /** The per-image numbers of a summary, without what names or times the run. */
 const numbers = (images: readonly ReportImage[]): unknown[] => images.map(({ id: _id, outputs: _o, ms: _ms, ...rest }) => rest);
 
+/** A merged file's header is the merging tool's (fileHeader), first in the file, made after `since`. */
+function assertMergedHeader(file: string, since: string): void {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  assert.equal(Object.keys(json).slice(0, 3), ['schemaVersion', 'tool', 'createdAt'], file);
+  assert.equal(json.tool, fileHeader(1).tool, file);
+  assert.ok((json.createdAt as string) >= since, `${file}: createdAt ${String(json.createdAt)} before the merge (${since})`);
+}
+
 test('report: the merged summary.json lists every image in the run\'s order with its numbers, and the label metrics equal', async () => {
   const whole = await runReport({ ...base, out: dir('report') });
   for (const [i, out] of shardDirs('report').entries()) await runReport({ ...base, out, shard: parseShard(`${i}/${N}`) });
+  const mergedAt = new Date().toISOString();
   const r = runMerge({ inputs: shardDirs('report'), out: dir('report-merged') });
+  assertMergedHeader(path.join(dir('report-merged'), 'summary.json'), mergedAt);
   assert.equal(numbers(r.summary?.images ?? []), numbers(whole.images));
   assert.equal(r.summary?.metrics, whole.metrics);
   assert.equal(r.summary?.images.map((i) => i.file), whole.images.map((i) => i.file));
@@ -51,7 +62,9 @@ test('calibrate and audit: calibration.json metrics and stats, and the audit che
   const whole = await runAudit({ ...base, out: dir('audit'), images: false, gates });
   const wholeCal = JSON.parse(readFileSync(path.join(dir('audit'), 'calibration.json'), 'utf8'));
   for (const [i, out] of shardDirs('audit').entries()) await runAudit({ ...base, out, images: false, gates, shard: parseShard(`${i}/${N}`) });
+  const mergedAt = new Date().toISOString();
   const r = runMerge({ inputs: shardDirs('audit'), out: dir('audit-merged') });
+  assertMergedHeader(path.join(dir('audit-merged'), 'calibration.json'), mergedAt);
   assert.equal(r.calibration?.metrics, wholeCal.metrics);
   assert.equal(r.calibration?.stats, wholeCal.stats);
   const strip = (g: { metric: string }): unknown => (g.metric === 'msPerImage' ? null : g);
@@ -72,7 +85,9 @@ test('samples: every row equals one run\'s (but the timing)', async () => {
   const counts = [1, 2, 5];
   const whole = await runSamples({ ...base, counts, out: dir('samples') });
   for (const [i, out] of shardDirs('samples').entries()) await runSamples({ ...base, counts, out, shard: parseShard(`${i}/${N}`) });
+  const mergedAt = new Date().toISOString();
   const r = runMerge({ inputs: shardDirs('samples'), out: dir('samples-merged') });
+  assertMergedHeader(path.join(dir('samples-merged'), 'samples.json'), mergedAt);
   const rows = (rs: typeof whole.rows): unknown[] => rs.map(({ msPerImage: _ms, ...rest }) => rest);
   assert.equal(rows(r.samples?.rows ?? []), rows(whole.rows));
   assert.is(r.samples?.images, whole.images);

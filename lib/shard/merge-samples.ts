@@ -4,6 +4,7 @@
  * order one run lists the images, the order that run added them in, so every row is that run's.
  */
 import { SAMPLES_SCHEMA_VERSION, type SamplesResult } from '../report/formats';
+import { fileHeader } from '../report/file-header';
 import { writeSamplesOutputs } from '../report/samples-files';
 import { mergeCalibrationStats } from '../metrics/calibration-stats';
 import { mergeConfusion } from '../metrics/confusion';
@@ -39,7 +40,8 @@ export function mergeSamples(shards: readonly LoadedShard[], out: string, extra:
   const labelledImages = results.reduce((n, r) => n + r.labelledImages, 0);
   const merged: SamplesResult = {
     ...first,
-    createdAt: new Date().toISOString(),
+    // the merging tool's version and time, in the header's place (first's keys keep their order)
+    ...fileHeader(SAMPLES_SCHEMA_VERSION),
     images, labelledImages,
     rows: countRows(first.counts, perCount, images, labelledImages),
     errors: results.flatMap((r) => r.errors),

@@ -12,6 +12,7 @@ import { createConfusion } from '../metrics/confusion';
 import { insideOutput } from '../atomic';
 import type { ReportImage, ReportSummary } from '../report/summary';
 import { SCHEMA_VERSION } from '../report/summary';
+import { fileHeader } from '../report/file-header';
 import { compareImageKeys, type ImageKey } from './assign';
 import { readResult, type LoadedShard } from './merge-checks';
 import { FileError } from '../errors';
@@ -77,7 +78,8 @@ export function mergeSummaries(shards: readonly LoadedShard[], summaries: readon
   }
   return {
     ...first,
-    createdAt: new Date().toISOString(),
+    // the merging tool's version and time, in the header's place (first's keys keep their order)
+    ...fileHeader(SCHEMA_VERSION),
     complete: true,
     images,
     errors: summaries.flatMap((s) => s.errors),
