@@ -3,6 +3,7 @@
  * the rest itself, so a flag it does not take is a usage error (yargs .strict(), exit 2).
  */
 import type { Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
 import {
   AUTO_DEFAULTS, DEFAULT_BATCH, DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SHARD_BY,
   DEFAULT_THREADS, LIMIT_DEFAULTS,
@@ -83,6 +84,26 @@ export function checkNumbers(argv: Record<string, unknown>): true {
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new Error(`--${key} must be a number, got '${String(v)}'`);
   }
   return true;
+}
+
+/** One-letter aliases of the shared flags, for typedFlags. */
+const ALIASES: Readonly<Record<string, string>> = { n: 'samples', r: 'recursive', q: 'quiet', o: 'out' };
+
+/**
+ * Which of `names` the user typed on the command line (--name, --name=V, --no-name, --camelName or
+ * a one-letter alias), as yargs' argv cannot tell a typed value from a default.
+ */
+export function typedFlags(names: readonly string[], args: readonly string[] = hideBin(process.argv)): string[] {
+  const typed = new Set<string>();
+  for (const arg of args) {
+    if (arg === '--') break;
+    const long = /^--([^=]+)/.exec(arg);
+    if (long) {
+      const name = long[1].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      typed.add(name.startsWith('no-') && names.includes(name.slice(3)) ? name.slice(3) : name);
+    } else if (/^-[a-zA-Z]+$/.test(arg)) for (const c of arg.slice(1)) typed.add(ALIASES[c] ?? c);
+  }
+  return names.filter((n) => typed.has(n));
 }
 
 /** The SegmenterOptions part of parsed engine flags. */

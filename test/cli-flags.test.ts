@@ -63,6 +63,35 @@ test('a flag the command does not take exits 2 naming the flag (and the command)
   }
 });
 
+/** audit's flags that still apply with --from (a finished run's calibration.json: no model runs). */
+const AUDIT_FROM = ['from', 'baseline', 'out', 'config', 'min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou',
+  ...GATES, 'fail-on-warn', 'single-file', 'strict', 'quiet', 'json'];
+/** A value each audit flag parses (choices valid), so the only usage error left is the one under test. */
+const VALUE: Readonly<Record<string, string>> = {
+  device: 'cpu', dropout: 'mc', 'shard-by': 'path', 'slice-by': 'folder', 'pavpu-kind': 'entropy', shard: '1/2', 'max-memory': '1GB',
+  'min-class-iou': 'Road=0.5', 'dropout-at': 'x', ...Object.fromEntries(GATES.map((g) => [g, 'meanIoU=0.5'])),
+};
+const BOOLEAN = new Set(['recursive', 'images', 'strict', 'fail-on-warn', 'single-file', 'quiet', 'json']);
+const typed = (flags: readonly string[]): string[] => flags.flatMap((f) => (BOOLEAN.has(f) ? [`--${f}`] : [`--${f}`, VALUE[f] ?? '3']));
+
+test('audit --from: every flag only a fresh run reads is a usage error naming it; the gate, baseline and output flags still apply', async () => {
+  const fresh = FLAGS.audit.filter((f) => !AUDIT_FROM.includes(f));
+  const r = await cli(['audit', '--from', 'none', ...typed(fresh)]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^segnet-uq: audit --from does not take --/);
+  for (const f of fresh) assert.ok(r.stderr.includes(`--${f},`) || r.stderr.includes(`--${f} (`), `${f}: ${r.stderr}`);
+  for (const [args, flag] of [[['-n', '7'], '--samples'], [['--no-images'], '--images'], [['-r'], '--recursive'], [['--mapSize', '64'], '--map-size']] as const) {
+    const one = await cli(['audit', '--from', 'none', ...args]);
+    assert.is(one.code, 2, one.stderr);
+    assert.ok(one.stderr.includes(`audit --from does not take ${flag} (`), `${args.join(' ')}: ${one.stderr}`);
+  }
+  // past the usage check: the missing file is the error
+  const kept = await cli(['audit', '--from', 'none', ...typed(AUDIT_FROM.filter((f) => f !== 'from' && f !== 'config' && f !== 'baseline'))]);
+  assert.is(kept.code, 2, kept.stderr);
+  assert.not.match(kept.stderr, /does not take/);
+  assert.match(kept.stderr, /none.*no such file/);
+});
+
 test('every flag the README shows with a command is one the command takes', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const wrong: string[] = [];

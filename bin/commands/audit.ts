@@ -6,7 +6,7 @@ import { UNCERTAINTY_KINDS } from '../../lib/metrics/uncertainty-stats';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import { AUDIT_DEFAULTS, DEFAULT_OUT } from '../../lib/defaults';
-import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
@@ -28,6 +28,13 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
   'max-rise': 'METRIC=X or X%: fail when METRIC rose by more than X against --baseline (ece, nll, msPerImage, ...)',
   'max-slice-gap': 'METRIC=X: fail when the worst slice is more than X below the whole set',
 };
+
+/** The flags only a fresh run reads: with --from no model runs, so each is a usage error rather than silently dropped. */
+const FRESH_RUN_FLAGS = [
+  'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
+  'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
+  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index',
+] as const;
 
 export const auditCommand: CommandModule = {
   command: 'audit [inputs..]',
@@ -64,6 +71,8 @@ export const auditCommand: CommandModule = {
         if (argv.from !== undefined && inputs.length > 0) throw new Error('give images to audit or --from, not both');
         if (argv.from === undefined && inputs.length === 0) throw new Error('name the images or folders to audit (or --from calibration.json)');
         if (argv.from === undefined && argv.labels === undefined) throw new Error('Missing required argument: labels');
+        const fresh = argv.from === undefined ? [] : typedFlags(FRESH_RUN_FLAGS);
+        if (fresh.length > 0) throw new Error(`audit --from does not take ${fresh.map((f) => `--${f}`).join(', ')} (no model runs: only a fresh run reads ${fresh.length > 1 ? 'them' : 'it'})`);
         return true;
       });
   },
