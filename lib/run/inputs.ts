@@ -4,6 +4,7 @@ import * as path from 'path';
 import { describeFsError, FileError } from '../errors';
 import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
 import { naturalCompare } from '../natural-order';
+import type { ReportError } from '../report/summary';
 
 /** Whether a regular file's first bytes are those of an image (a photo saved without its extension). */
 function looksLikeImage(file: string): boolean {
@@ -20,12 +21,13 @@ function looksLikeImage(file: string): boolean {
   }
 }
 
+/** A listing of the inputs (listInputs'): the images, and what could not be listed. */
 export interface InputListing {
-  readonly files: string[];
+  readonly files: readonly string[];
   /** inputs that could not be listed: missing paths, unreadable folders, loops */
-  readonly errors: { file: string; message: string }[];
+  readonly errors: readonly ReportError[];
   /** folders left out because they are (or are inside) an excluded folder such as the run's --out */
-  readonly excluded: string[];
+  readonly excluded: readonly string[];
 }
 
 const within = (base: string, p: string): boolean => p === base || p.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
@@ -50,7 +52,7 @@ function realOrResolved(p: string): string {
  */
 export function listInputs(inputs: readonly string[], options: { recursive?: boolean; exclude?: readonly string[] } = {}): InputListing {
   const files: string[] = [];
-  const errors: { file: string; message: string }[] = [];
+  const errors: ReportError[] = [];
   const excluded: string[] = [];
   const visited = new Set<string>();
   const exclude = (options.exclude ?? []).map(realOrResolved);

@@ -8,13 +8,8 @@ import { createHash } from 'crypto';
 import { readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { naturalCompare } from '../natural-order';
+import type { InputListing } from '../run/inputs';
 import type { ShardSpec } from './spec';
-
-/** A listing of the inputs (listInputs'): the images, and what could not be listed. */
-export interface InputListing {
-  readonly files: readonly string[];
-  readonly errors: readonly { readonly file: string; readonly message: string }[];
-}
 
 /** Where an input sits: the index of the root it was found under and its path relative to it. */
 export interface ImageKey {
@@ -71,7 +66,8 @@ export function shardOfDigest(hexDigest: string, count: number): number {
   return parseInt(hexDigest.slice(0, 12), 16) % count;
 }
 
-export interface ShardListing extends InputListing {
+/** A listing's images and errors (listInputs' InputListing, what sharding reads of it) with their keys. */
+export interface ShardListing extends Pick<InputListing, 'files' | 'errors'> {
   /** the keys of `files`, in the same order */
   readonly keys: readonly ImageKey[];
   /** images in the whole listing (every shard) */
@@ -83,7 +79,7 @@ export interface ShardListing extends InputListing {
  * reported by exactly one shard. With `by: 'content'` each file is read and hashed (a file that
  * cannot be `read` goes by its path: its error then shows in one shard).
  */
-export function selectShard<L extends InputListing>(listing: L, inputs: readonly string[], shard: ShardSpec | null | undefined,
+export function selectShard<L extends Pick<InputListing, 'files' | 'errors'>>(listing: L, inputs: readonly string[], shard: ShardSpec | null | undefined,
   read: (file: string) => Uint8Array = (file) => readFileSync(file)): L & ShardListing {
   const keys = keysOf(listing.files, inputs);
   if (!shard) return { ...listing, keys, totalFiles: listing.files.length };
