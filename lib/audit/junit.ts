@@ -5,6 +5,7 @@
  * test report); with --fail-on-warn it is a <failure> like any other.
  */
 import { verdictOf, type GateResult } from './gates';
+import type { ReportError } from '../report/summary';
 
 /** XML text/attribute escaping; characters XML 1.0 cannot hold are dropped. */
 export function escapeXml(text: string): string {
@@ -18,7 +19,7 @@ export interface JunitInput {
   readonly createdAt: string;
   readonly gates: readonly GateResult[];
   readonly failOnWarn: boolean;
-  readonly inputErrors: readonly { readonly file: string; readonly message: string }[];
+  readonly inputErrors: readonly ReportError[];
   /** baseline warnings (image-set differences): system-out of the suite */
   readonly warnings?: readonly string[];
 }

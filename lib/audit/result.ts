@@ -6,7 +6,7 @@
 import type { MetricSummary } from '../metrics/types';
 import { fileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
-import type { SamplesSetting } from '../report/summary';
+import type { ReportError, SamplesSetting } from '../report/summary';
 import { AUDIT_KIND, compareWithBaseline, identityOfCalibration, type Baseline, type BaselineComparison, type ImageRecord, type RunIdentity, type SliceRecord } from './baseline';
 import { evaluateGate, gatesPass, resolveGates, type GateResult, type GateSpec } from './gates';
 import type { MeasuredRun } from './metrics';
@@ -36,7 +36,7 @@ export interface AuditResult {
   readonly failOnWarn: boolean;
   readonly gates: readonly GateResult[];
   /** images or labels that could not be scored: the audit cannot vouch for the set (exit 2) */
-  readonly inputErrors: readonly { readonly file: string; readonly message: string }[];
+  readonly inputErrors: readonly ReportError[];
   /** baseline differences worth knowing (the image set), and other notes */
   readonly warnings: readonly string[];
   readonly images: number;
