@@ -92,6 +92,14 @@ test('audit --from: every flag only a fresh run reads is a usage error naming it
   assert.match(kept.stderr, /none.*no such file/);
 });
 
+test('report --top and --rank-reduction need --rank-by (exit 2), rather than doing nothing', async () => {
+  for (const [args, message] of [[['--top', '3'], '--top needs --rank-by'], [['--rank-reduction', 'max', '--top', '3'], '--rank-reduction and --top need --rank-by']] as const) {
+    const r = await cli(['report', 'none', ...args]);
+    assert.is(r.code, 2, r.stderr);
+    assert.ok(r.stderr.startsWith(`segnet-uq: ${message} (`), r.stderr);
+  }
+});
+
 test('every flag the README shows with a command is one the command takes', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const wrong: string[] = [];

@@ -4,7 +4,7 @@ import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
-import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -25,7 +25,12 @@ export const reportCommand: CommandModule = {
     .option('rank-by', { choices: RANK_BY, describe: 'review queue: write OUT/ranking.csv and summary.json ranking, most uncertain first' })
     .option('rank-reduction', { choices: REDUCTIONS, default: DEFAULT_RANK_REDUCTION as Reduction, describe: 'per-image reduction of the --rank-by score (top10: mean of the top 10% pixels)' })
     .option('top', { type: 'number', describe: 'images in the ranking [default: all]' })
-    .check(checkNumbers),
+    .check(checkNumbers)
+    .check((argv) => { // README: --rank-by SCORE [--rank-reduction R] [--top K]; without a ranking they would do nothing
+      const lone = argv['rank-by'] === undefined ? typedFlags(['rank-reduction', 'top']) : [];
+      if (lone.length > 0) throw new Error(`${lone.map((f) => `--${f}`).join(' and ')} ${lone.length > 1 ? 'need' : 'needs'} --rank-by (the score to rank the images by)`);
+      return true;
+    }),
   handler: async (argv) => {
     const shard = shardOf(argv);
     const ranking: RankingOptions | null = argv['rank-by'] ? checkRanking({
