@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runReport } from '../lib/commands/report';
 import { checkRanking, rankImages, rankingCsv } from '../lib/report/ranking';
+import type { ReportSummary } from '../lib/report/summary';
 import type { ReviewScores } from '../lib/report/review';
 import { makeCommandProject } from './fixtures/command-project';
 
@@ -57,4 +59,36 @@ rank('report --rank-by variation-ratio --top 2: ranking.csv, summary.json rankin
     project.cleanup();
   }
 });
+rank('runReport({ ranking }): summary.json written with the ranking, the one returned; --resume of a ranked summary re-ranks; a bad top throws before sampling', async () => {
+  const project = makeCommandProject({ count: 3 });
+  try {
+    const out = path.join(project.dir, 'out');
+    const base = { inputs: [project.images], model: project.model, card: project.card, samples: 4, seed: 2, dropoutRate: 0.5, out, images: false };
+    const ranked = await runReport({ ...base, ranking: { by: 'bald', top: 2 } });
+    const onDisk = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as ReportSummary;
+    assert.equal(onDisk, JSON.parse(JSON.stringify(ranked)), 'the summary returned is the one written');
+    assert.equal(Object.keys(onDisk).slice(-1), ['ranking'], 'ranking: the last key, as before');
+    assert.equal(ranked.ranking, rankImages(ranked.images, { by: 'bald', top: 2 }));
+    assert.is(readFileSync(path.join(out, 'ranking.csv'), 'utf8'), rankingCsv(rankImages(ranked.images, { by: 'bald', top: 2 }), ranked.images));
+    let resumed = 0;
+    const again = await runReport({ ...base, resume: true, ranking: { by: 'entropy', reduction: 'max' }, onEvent: (e) => { if (e.type === 'image' && e.resumed) resumed++; } });
+    assert.is(resumed, 3, 'a ranked summary.json resumes');
+    assert.equal(again.ranking, rankImages(ranked.images, { by: 'entropy', reduction: 'max' }));
+    const plain = await runReport({ ...base, resume: true });
+    assert.is(plain.ranking, undefined);
+    assert.not.ok('ranking' in (JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as object), 'no ranking asked: none written');
+    let sampled = false;
+    try {
+      await runReport({ ...base, out: path.join(project.dir, 'out2'), ranking: { by: 'bald', top: 0 }, onEvent: () => { sampled = true; } });
+      assert.unreachable('top 0 accepted');
+    } catch (err) {
+      assert.instance(err, RangeError);
+      assert.match((err as Error).message, /--top must be an integer >= 1, got 0/);
+    }
+    assert.not.ok(sampled, 'checked before the run starts');
+  } finally {
+    project.cleanup();
+  }
+});
+
 rank.run();

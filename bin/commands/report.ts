@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
-import { checkRanking, writeRanking, type RankingOptions } from '../../lib/report/ranking';
+import { checkRanking } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
 import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
@@ -33,9 +33,10 @@ export const reportCommand: CommandModule = {
     }),
   handler: async (argv) => {
     const shard = shardOf(argv);
-    const ranking: RankingOptions | null = argv['rank-by'] ? checkRanking({
+    // checked here too: a bad --top is a usage error before the output folder is made
+    const ranking = argv['rank-by'] ? checkRanking({
       by: argv['rank-by'] as RankBy, reduction: argv['rank-reduction'] as Reduction, top: argv.top as number | undefined,
-    }) : null;
+    }) : undefined;
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     // First SIGINT/SIGTERM: finish the chunk of samples in progress, write summary.json (complete: false)
     // and exit 130/143. A second one exits at once (every file is written atomically).
@@ -49,8 +50,8 @@ export const reportCommand: CommandModule = {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let summary = await runReport({
-      signal: stop.signal, resume: argv.resume as boolean,
+    const summary = await runReport({
+      signal: stop.signal, resume: argv.resume as boolean, ranking,
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
@@ -58,7 +59,6 @@ export const reportCommand: CommandModule = {
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });
-    if (ranking && !stopSignal) summary = writeRanking(argv.out as string, summary, ranking);
     if (argv.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       const m = summary.metrics;

@@ -19,7 +19,7 @@ import type { ImageSink } from '../run/types';
 import { checkInteger } from '../validate';
 import { runReportImages, writeReportIndex, type ReportOptions } from './report';
 
-export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels'> {
+export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels' | 'ranking'> {
   /** folder of label PNGs named like the images (required) */
   readonly labels: string;
   /** [DEFAULT_BINS] equal-width confidence bins (ECE, MCE, reliability diagram) */

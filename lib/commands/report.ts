@@ -15,6 +15,7 @@ import { withLockedOut } from '../report/out-lock';
 import { writeIndexPage } from '../report/index-page';
 import { writeColorBar } from '../report/image-outputs';
 import type { SaveMaps } from '../report/npy-outputs';
+import { writeRanking, type RankingOptions } from '../report/ranking';
 import { resumeStep } from '../report/resume';
 import { reportSettings, summaryBase } from '../report/run-settings';
 import type { ReportSettings, ReportSummary } from '../report/summary';
@@ -44,6 +45,8 @@ export interface ReportOptions extends ImageRunOptions<ReportEvent> {
    * settings (model and card hashes, samples, seed, temperature, dropout, device, labels) match
    */
   readonly resume?: boolean;
+  /** [none] the review queue (--rank-by, --top): OUT/ranking.csv and summary.json `ranking`, once the run completes */
+  readonly ranking?: RankingOptions;
   /** when aborted, the sampling stops after the current chunk, then summary.json is written with complete: false (the unfinished image left out) */
   readonly signal?: AbortSignal;
 }
@@ -146,7 +149,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   } finally {
     await segmenter.release();
   }
-  const summary = writer.write(completed);
+  const summary = writer.write(completed, completed && options.ranking ? writeRanking(out, writer.images, options.ranking) : undefined);
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, summary.images, { ...settings, batch: summary.batch });
   return { summary, card, cardPath: segmenter.cardPath, out, colorBar, sink };
 }

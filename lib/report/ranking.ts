@@ -5,7 +5,7 @@
 import { writeFileAtomic, insideOutput } from '../atomic';
 import { DEFAULT_RANK_REDUCTION } from '../defaults';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction, type ReviewScores } from './review';
-import type { ReportSummary } from './summary';
+import type { Ranking } from './summary';
 import { checkInteger } from '../validate';
 
 export interface RankingOptions {
@@ -16,11 +16,7 @@ export interface RankingOptions {
   readonly top?: number;
 }
 
-export interface Ranking {
-  readonly by: RankBy;
-  readonly reduction: Reduction;
-  readonly images: readonly { readonly rank: number; readonly file: string; readonly score: number }[];
-}
+export type { Ranking };
 
 /** Checks the options before a run; throws a RangeError naming the flag. */
 export function checkRanking(o: RankingOptions): RankingOptions {
@@ -56,11 +52,9 @@ export function rankingCsv(r: Ranking, images: readonly Reviewed[]): string {
   return [`rank,file,score,${cols.join(',')}`, ...rows].join('\n') + '\n';
 }
 
-/** Writes OUT/ranking.csv and summary.json with `ranking` added; returns the new summary. */
-export function writeRanking(out: string, summary: ReportSummary, o: RankingOptions): ReportSummary & { ranking: Ranking } {
-  const ranking = rankImages(summary.images, checkRanking(o));
-  writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(ranking, summary.images));
-  const next = { ...summary, ranking };
-  writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(next, null, 2) + '\n');
-  return next;
+/** Writes OUT/ranking.csv; returns the ranking for summary.json's `ranking`. */
+export function writeRanking(out: string, images: readonly Reviewed[], o: RankingOptions): Ranking {
+  const ranking = rankImages(images, checkRanking(o));
+  writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(ranking, images));
+  return ranking;
 }

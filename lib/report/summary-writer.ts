@@ -10,10 +10,10 @@ import type { ConfusionMatrix } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import { fileHeader } from './file-header';
 import { labelMetrics, withImageCounts } from './label-metrics';
-import { SCHEMA_VERSION, type ReportError, type ReportImage, type ReportSummary } from './summary';
+import { SCHEMA_VERSION, type Ranking, type ReportError, type ReportImage, type ReportSummary } from './summary';
 
 /** Everything of summary.json but the header, `complete`, the images, errors and metrics. */
-export type SummaryBase = Omit<ReportSummary, 'schemaVersion' | 'tool' | 'createdAt' | 'complete' | 'images' | 'errors' | 'metrics'>;
+export type SummaryBase = Omit<ReportSummary, 'schemaVersion' | 'tool' | 'createdAt' | 'complete' | 'images' | 'errors' | 'metrics' | 'ranking'>;
 
 export class SummaryWriter {
   readonly images: ReportImage[] = [];
@@ -36,19 +36,21 @@ export class SummaryWriter {
     if (counts) this.confusion = withImageCounts(this.confusion, counts);
   }
 
-  summary(complete: boolean): ReportSummary {
+  /** @param ranking the run's, once it is complete: the last key */
+  summary(complete: boolean, ranking?: Ranking): ReportSummary {
     const c = this.confusion;
     return {
       // the key order of summary.json as it always was
       ...fileHeader(SCHEMA_VERSION), complete, model: this.base.model, samples: this.base.samples, seed: this.base.seed, batch: this.base.batch,
       device: this.base.device, images: this.images, errors: this.errors, warnings: this.base.warnings, settings: this.base.settings,
       ...(this.labelled && this.images.some((i) => i.metrics) ? { metrics: labelMetrics(c, this.card.classes.map((k) => k.name)) } : {}),
+      ...(ranking ? { ranking } : {}),
     };
   }
 
-  write(complete: boolean): ReportSummary {
+  write(complete: boolean, ranking?: Ranking): ReportSummary {
     const t0 = performance.now();
-    const s = this.summary(complete);
+    const s = this.summary(complete, ranking);
     writeFileAtomic(insideOutput(this.out, 'summary.json'), JSON.stringify(s, null, 2) + '\n');
     this.lastWrite = performance.now();
     this.lastWriteMs = this.lastWrite - t0;

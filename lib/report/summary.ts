@@ -1,6 +1,6 @@
 /** summary.json: what a script reads from a report. Bump SCHEMA_VERSION on breaking changes. */
 import type { AutoSamples } from '../engine/convergence';
-import type { ReviewScores } from './review';
+import type { RankBy, Reduction, ReviewScores } from './review';
 import type { HeatmapRanges, ImageOutputs } from './image-outputs';
 import type { NpyOutputs } from './npy-outputs';
 
@@ -65,6 +65,13 @@ export interface ReportImage {
   readonly metrics?: ImageMetrics;
 }
 
+/** `report --rank-by`: the images in review order, most uncertain first (lib/report/ranking.ts) */
+export interface Ranking {
+  readonly by: RankBy;
+  readonly reduction: Reduction;
+  readonly images: readonly { readonly rank: number; readonly file: string; readonly score: number }[];
+}
+
 export interface ReportError {
   readonly file: string;
   readonly message: string;
@@ -96,4 +103,6 @@ export interface ReportSummary {
   readonly settings?: ReportSettings;
   /** with --labels: streamed over every labelled image */
   readonly metrics?: { readonly globalAccuracy: number; readonly classAverageAccuracy: number; readonly meanIoU: number } & Record<string, unknown>;
+  /** with a ranking asked for (report --rank-by) and the run complete; also OUT/ranking.csv */
+  readonly ranking?: Ranking;
 }

@@ -7,6 +7,7 @@ import type { SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { describeFsError, FileError } from '../errors';
 import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
+import { checkRanking, type RankingOptions } from '../report/ranking';
 import { checkInteger, checkNumber, checkRate } from '../validate';
 import type { EntryFiles } from './report-entry';
 
@@ -22,6 +23,7 @@ export interface RunOptionsToCheck extends SegmenterOptions {
   readonly seed?: number;
   readonly images?: boolean;
   readonly saveMaps?: SaveMaps;
+  readonly ranking?: RankingOptions;
 }
 
 /** A report run's options, checked, with the defaults applied. */
@@ -46,6 +48,7 @@ export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
   if (options.maxPixels !== undefined) checkInteger('--max-pixels', options.maxPixels, 1, 2 ** 31);
   if (options.ignoreIndex !== undefined) checkInteger('--ignore-index', options.ignoreIndex, 0, 255);
   if (options.temperature !== undefined) checkNumber('--temperature', options.temperature, { above: 0 });
+  if (options.ranking !== undefined) checkRanking(options.ranking);
   if (options.labels !== undefined) {
     let dir = false;
     try {
