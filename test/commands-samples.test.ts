@@ -93,7 +93,9 @@ run('without labels: uncertainty rows only, no files without out', async () => {
 });
 
 run('a missing label is an error entry; the image still counts for uncertainty', async () => {
-  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[0]], labels: project.images + '-none', counts: [1] });
+  const labels = path.join(project.dir, 'no-labels'); // the folder exists (a missing one is a usage error), the image's label does not
+  mkdirSync(labels, { recursive: true });
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[0]], labels, counts: [1] });
   assert.is(result.images, 1);
   assert.is(result.labelledImages, 0);
   assert.is(result.errors.length, 1);

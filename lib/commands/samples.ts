@@ -4,8 +4,7 @@
  * largest run are the N=k run, and a snapshot of the accumulator at each count gives every
  * count for about the cost of the largest.
  */
-import { DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_SAMPLE_COUNTS, DEFAULT_SEED } from '../defaults';
-import { resolveSampleCount, type AutoSamples } from '../engine/convergence';
+import { DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_SAMPLE_COUNTS } from '../defaults';
 import { checkSamplesLimit } from '../engine/limits';
 import { checkCounts } from '../engine/sample-counts';
 import { Segmenter } from '../engine/segmenter';
@@ -14,6 +13,7 @@ import { SAMPLES_SCHEMA_VERSION, type SamplesResult } from '../report/formats';
 import { withLockedOut } from '../report/out-lock';
 import { writeSamplesOutputs } from '../report/samples-files';
 import type { ReportError } from '../report/summary';
+import { checkRunOptions } from '../run/check-options';
 import { processImage } from '../run/image-step';
 import { runPipeline } from '../run/pipeline';
 import { SamplesSweep } from '../run/samples-sweep';
@@ -49,10 +49,11 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
 async function samplesInto(out: string | null, options: SamplesOptions): Promise<SamplesResult> {
   const counts = checkCounts(options.counts ?? DEFAULT_SAMPLE_COUNTS);
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
-  const auto = autoOf(options);
-  if (auto) checkSamplesLimit(auto, options.samplesLimit);
+  // report's checks of the engine and label options; a fixed --samples is ignored here: --counts decide
+  const run = checkRunOptions({ ...options, samples: options.samples === 'auto' ? 'auto' : counts[counts.length - 1] });
+  const auto = typeof run.samples === 'number' ? null : run.samples;
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
-  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
+  const { seed } = run;
   const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
   if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels: options.maxPixels });
@@ -93,10 +94,3 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   if (out && options.shard) writeSamplesShard(out, options, segmenter, listing, sweep.perImage, sweep.perCount, result, bins, ignoreIndex ?? null);
   return result;
 }
-
-function autoOf(options: SamplesOptions): AutoSamples | null {
-  if (options.samples === 'auto') return resolveSampleCount('auto', options.tolerance, options.maxSamples) as AutoSamples;
-  if (options.tolerance !== undefined || options.maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
-  return null;
-}
-
