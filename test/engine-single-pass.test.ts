@@ -53,6 +53,8 @@ single('singleSampleMaps: argmax, confidence, zero variance and MI, entropy as g
   const m = singleSampleMaps(probs, entropy, 4, 2, 1);
   assert.equal(Array.from(m.predicted), [1, 0]);
   assert.equal(Array.from(m.confidence), [Math.fround(0.5), Math.fround(0.7)]);
+  const tie = singleSampleMaps(Float32Array.of(0.4, 0.2, 0.4, 0.6, 0.2, 0.2), Float32Array.of(1, 1), 3, 2, 1);
+  assert.equal(Array.from(tie.predicted), [0, 1], 'the first of equal maxima, as before and as ONNX ArgMax');
   assert.equal(Array.from(m.expectedEntropy), Array.from(entropy));
   assert.ok(m.mutualInformation.every((v) => v === 0) && m.variance.every((v) => v === 0) && m.meanVariance.every((v) => v === 0));
 });

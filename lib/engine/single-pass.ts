@@ -7,6 +7,7 @@
  */
 import type { UncertaintyMaps } from './types';
 import { AGG_ENTROPY_SUM } from '../graph/aggregate';
+import { argmaxClasses } from '../metrics/argmax';
 import type { CompiledModel } from './compile';
 import { createSession, ort, SessionOptions } from './session';
 
@@ -37,15 +38,7 @@ export class SinglePass {
 /** The maps of one sample: probabilities [C, P] and their entropy [P]. */
 export function singleSampleMaps(probs: Float32Array, entropy: Float32Array, classes: number, width: number, height: number): UncertaintyMaps {
   const pixels = width * height;
-  const predicted = new Uint8Array(pixels);
-  const confidence = new Float32Array(pixels);
-  confidence.set(probs.subarray(0, pixels));
-  for (let c = 1; c < classes; c++) {
-    const row = probs.subarray(c * pixels, (c + 1) * pixels);
-    for (let px = 0; px < pixels; px++) {
-      if (row[px] > confidence[px]) { confidence[px] = row[px]; predicted[px] = c; }
-    }
-  }
+  const { predicted, confidence } = argmaxClasses(probs, classes);
   return {
     width, height, numClasses: classes, samples: 1, meanProbs: probs, predicted, confidence,
     predictiveEntropy: entropy, expectedEntropy: Float32Array.from(entropy), mutualInformation: new Float32Array(pixels),
