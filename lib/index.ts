@@ -31,15 +31,15 @@ export { reportHtml } from './report/html';
 export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics } from './report/summary';
 export { writeCalibrationCharts, writeCalibrationReport, readCalibrationReport } from './report/calibration-files';
 export { fileHeader, type FileHeader } from './report/file-header';
-export type * from './report/formats';
+export type * from './report/formats'; // calibration.json, samples.json, audit.json (AuditResult, GateResult, ...)
 export { FileError } from './errors';
 
 // Commands, as the CLI runs them
 export { runReport, type ReportOptions, type ReportEvent } from './commands/report';
 export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
 export { runSamples, type SamplesOptions } from './commands/samples';
-export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions, type AuditResult } from './commands/audit';
-export { parseGateFlag, type GateSpec, type GateResult } from './audit/gates';
+export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions } from './commands/audit';
+export { parseGateFlag, type GateSpec } from './audit/gates';
 export { readBaseline, type Baseline } from './audit/baseline';
 export { runMerge, type MergeOptions } from './commands/merge';
 export { mergeShards, mergeExitCode, type ShardMergeOptions, type ShardMergeResult } from './commands/merge-shards';

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { GateResult, Severity } from '../lib/audit/gates';
+import type { GateResult, Severity } from '../lib/report/formats';
 import { escapeXml, junitXml } from '../lib/audit/junit';
 
 const gate = (name: string, severity: Severity, passed: boolean): GateResult => ({

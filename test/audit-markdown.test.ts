@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluateGate, parseGateFlag, resolveGates } from '../lib/audit/gates';
 import { auditMarkdown } from '../lib/audit/markdown';
-import type { AuditResult } from '../lib/audit/result';
+import type { AuditResult } from '../lib/report/formats';
 import type { MetricSummary } from '../lib/metrics/types';
 
 const md = suite('auditMarkdown');

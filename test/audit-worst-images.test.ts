@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ImageStats } from '../lib/audit/image-stats';
-import { TopK, WorstImages, type WorstEntry } from '../lib/audit/worst-images';
+import { TopK, WorstImages } from '../lib/audit/worst-images';
+import type { WorstEntry } from '../lib/report/formats';
 import { seededRandom } from './fixtures/tiny-models';
 import type { ModelCard } from '../lib/model/types';
 import type { UncertaintyMaps } from '../lib/engine/types';

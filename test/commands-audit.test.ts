@@ -7,7 +7,8 @@ import { classIouGate, legacyGate } from '../lib/audit/config';
 import { parseGateFlag, type GateSpec } from '../lib/audit/gates';
 import { writeAuditFiles } from '../lib/audit/files';
 import { SINGLE_FILE_BUDGET_BYTES } from '../lib/audit/page';
-import type { WorstEntry, WorstImages } from '../lib/audit/worst-images';
+import type { WorstImages } from '../lib/audit/worst-images';
+import type { WorstEntry } from '../lib/report/formats';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditOptions, type AuditResult } from '../lib/commands/audit';
 import { CLASS_NAMES, makeCommandProject } from './fixtures/command-project';
 

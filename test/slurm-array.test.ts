@@ -11,7 +11,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { GateSpec } from '../lib/audit/gates';
-import type { AuditResult } from '../lib/audit/result';
+import type { AuditResult } from '../lib/report/formats';
 import { runAudit } from '../lib/commands/audit';
 
 const ROOT = path.join(__dirname, '..');

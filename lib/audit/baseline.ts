@@ -8,36 +8,13 @@ import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../metrics/types';
 import type { MeasuredRun } from './metrics';
-import type { CalibrationReport } from '../report/formats';
+import { AUDIT_KIND, type CalibrationReport, type ImageRecord, type ImageSetComparison, type RunIdentity, type SliceRecord } from '../report/formats';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
 
-/** What makes two runs comparable. */
-export interface RunIdentity {
-  /** the model card's name */
-  readonly card: string;
-  readonly classes: readonly string[];
-  readonly ignoreIndex: number | null;
-  readonly samples: SamplesSetting;
-}
 
-/** One image of a run, as far as a comparison reads it. */
-export interface ImageRecord {
-  /** the file's base name: runs made from two checkouts compare by name */
-  readonly name: string;
-  readonly sha256: string | null;
-  readonly meanIoU: number | null;
-  readonly meanEntropy: number | null;
-}
 
-/** A slice's metrics as audit.json records them (lib/audit/slices.ts). */
-export interface SliceRecord {
-  readonly property: string;
-  readonly name: string;
-  readonly images: number;
-  readonly values: Readonly<Record<string, number | null>>;
-}
 
 export interface Baseline {
   /** the JSON file read */
@@ -49,8 +26,6 @@ export interface Baseline {
   readonly images: readonly ImageRecord[] | null;
   readonly slices: readonly SliceRecord[] | null;
 }
-
-export const AUDIT_KIND = 'segnet-uq audit';
 
 function readJson(file: string): unknown {
   try {
@@ -151,7 +126,7 @@ export interface BaselineComparison {
   /** differences to know about (the image set, unless strict) */
   readonly warnings: readonly string[];
   /** images in one run and not the other, by name; changed: same name, other bytes */
-  readonly imageSet: { readonly onlyBaseline: readonly string[]; readonly onlyCurrent: readonly string[]; readonly changed: readonly string[] } | null;
+  readonly imageSet: ImageSetComparison | null;
 }
 
 const listed = (names: readonly string[], max = 5): string =>

@@ -4,7 +4,7 @@
  */
 import type { ModelCard } from '../model/types';
 import type { LabelledImage } from '../run/types';
-import type { ImageRecord, SliceRecord } from './baseline';
+import type { ImageRecord, SliceRecord } from '../report/formats';
 import { imageStats } from './image-stats';
 import { addToSlices, cellValues, createSlices, finishSlices, type GroupBy, type SliceAccumulator } from './slices';
 import { WorstImages } from './worst-images';

@@ -7,7 +7,7 @@ import { insideOutput, writeFileAtomic } from '../atomic';
 import { junitXml } from './junit';
 import { auditMarkdown } from './markdown';
 import { auditPageHtml, SINGLE_FILE_BUDGET_BYTES } from './page';
-import type { AuditResult } from './result';
+import type { AuditResult } from '../report/formats';
 import type { WorstImages } from './worst-images';
 
 /**

@@ -7,9 +7,10 @@
  */
 import { metricDef, type MeasuredRun, type MetricDef } from './metrics';
 import { checkNumber } from '../validate';
+import type { GateKind, GateResult, Severity } from '../report/formats';
 
-export type GateKind = 'min' | 'max' | 'max-drop' | 'max-rise' | 'max-slice-gap';
-export type Severity = 'fail' | 'warn';
+// bin/commands/audit.ts names GateKind from here
+export type { GateKind } from '../report/formats';
 export const GATE_KINDS: readonly GateKind[] = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'];
 
 export interface GateSpec {
@@ -23,29 +24,6 @@ export interface GateSpec {
   readonly severity: Severity;
 }
 
-/** One gate as audit.json records it. */
-export interface GateResult {
-  /** e.g. "mIoU drop <= 0.01 vs baseline" */
-  readonly name: string;
-  readonly metric: string;
-  readonly label: string;
-  readonly kind: GateKind;
-  readonly severity: Severity;
-  /** min / max: the bound; max-slice-gap: the largest allowed gap; null for allowed changes */
-  readonly threshold: number | null;
-  /** max-drop / max-rise: the change allowed; null otherwise */
-  readonly allowedChange: { readonly value: number; readonly relative: boolean } | null;
-  /** the metric on this run (max-slice-gap: on its worst slice); null when undefined */
-  readonly measured: number | null;
-  /** allowed changes: the baseline run's value; max-slice-gap: the whole set's value */
-  readonly baseline: number | null;
-  /** measured - baseline (the gap as a negative number for max-slice-gap when higher is better) */
-  readonly change: number | null;
-  /** max-slice-gap: the worst slice's name */
-  readonly slice?: string;
-  readonly passed: boolean;
-  readonly message: string;
-}
 
 /** A slice's values of the metrics a slice gate can read. */
 export interface SliceValues {

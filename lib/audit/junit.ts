@@ -4,7 +4,8 @@
  * PASSING case whose <system-out> starts with "WARN:" (CI stays green, the message shows in the
  * test report); with --fail-on-warn it is a <failure> like any other.
  */
-import { verdictOf, type GateResult } from './gates';
+import { verdictOf } from './gates';
+import type { GateResult } from '../report/formats';
 import type { ReportError } from '../report/summary';
 
 /** XML text/attribute escaping; characters XML 1.0 cannot hold are dropped. */

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { verdictOf } from './gates';
-import type { AuditResult } from './result';
+import type { AuditResult } from '../report/formats';
 import { samplesLabel } from '../report/samples-html';
 
 const MAX_GATES = 12;

@@ -7,8 +7,8 @@
 import * as path from 'path';
 import { escapeHtml, hrefOf, pageHtml } from '../report/html';
 import { verdictOf } from './gates';
-import type { AuditResult } from './result';
-import { WORST_LISTS, type WorstList } from './worst-images';
+import type { AuditResult } from '../report/formats';
+import { WORST_LISTS, type WorstList } from '../report/formats';
 import { samplesLabel } from '../report/samples-html';
 
 /** What --single-file promises: the page stays under this size for 100 images (its lists are bounded). */

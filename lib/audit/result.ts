@@ -1,60 +1,10 @@
-/**
- * OUT/audit.json (schema version 2): the gates and everything a later audit needs to use this
- * one as its --baseline (the run's identity, every metric, the mean sampling time, the images by
- * name, the slices), plus the worst images. Version 1 files (checks only) cannot be a baseline.
- */
-import type { MetricSummary } from '../metrics/types';
+/** What an audit decides from its inputs: the gates and the audit.json (lib/report/formats.ts) it writes. */
 import { fileHeader } from '../report/file-header';
-import type { CalibrationReport } from '../report/formats';
-import type { ReportError, SamplesSetting } from '../report/summary';
-import { AUDIT_KIND, compareWithBaseline, identityOfCalibration, type Baseline, type BaselineComparison, type ImageRecord, type RunIdentity, type SliceRecord } from './baseline';
-import { evaluateGate, gatesPass, resolveGates, type GateResult, type GateSpec } from './gates';
+import { AUDIT_KIND, AUDIT_SCHEMA_VERSION, type AuditResult, type CalibrationReport, type ImageRecord, type SliceDrift, type SliceRecord, type WorstEntry, type WorstList } from '../report/formats';
+import { compareWithBaseline, identityOfCalibration, type Baseline } from './baseline';
+import { evaluateGate, gatesPass, resolveGates, type GateSpec } from './gates';
 import type { MeasuredRun } from './metrics';
 import { sliceKey } from './slices';
-import type { WorstEntry, WorstList } from './worst-images';
-
-export const AUDIT_SCHEMA_VERSION = 2;
-
-export interface SliceDrift {
-  readonly slice: string;
-  readonly images: number;
-  readonly meanIoU: number | null;
-  readonly baselineMeanIoU: number | null;
-  readonly meanEntropy: number | null;
-  readonly baselineMeanEntropy: number | null;
-  readonly meanMutualInformation: number | null;
-  readonly baselineMeanMutualInformation: number | null;
-}
-
-export interface AuditResult {
-  readonly kind: typeof AUDIT_KIND;
-  readonly schemaVersion: number;
-  readonly tool: { readonly name: string; readonly version: string };
-  readonly createdAt: string;
-  /** every fail gate holds (and every warn gate, with failOnWarn) and every input was scored */
-  readonly passed: boolean;
-  readonly failOnWarn: boolean;
-  readonly gates: readonly GateResult[];
-  /** images or labels that could not be scored: the audit cannot vouch for the set (exit 2) */
-  readonly inputErrors: readonly ReportError[];
-  /** baseline differences worth knowing (the image set), and other notes */
-  readonly warnings: readonly string[];
-  readonly images: number;
-  readonly labelledImages: number;
-  readonly run: RunIdentity;
-  readonly metrics: MetricSummary;
-  /** mean sampling milliseconds per image; null for audit --from */
-  readonly msPerImage: number | null;
-  /** the cost of the run: samples per image, summed sampling time */
-  readonly cost: { readonly samples: SamplesSetting; readonly totalMs: number | null; readonly msPerImage: number | null };
-  readonly baseline: { readonly file: string; readonly kind: string; readonly imageSet: BaselineComparison['imageSet']; readonly metrics: MetricSummary } | null;
-  readonly worstImages: Partial<Record<WorstList, WorstEntry[]>>;
-  readonly slices: readonly SliceRecord[];
-  /** per slice, this run's and the baseline's values (with a baseline audit that recorded slices) */
-  readonly sliceDrift: readonly SliceDrift[];
-  /** the images by name (what a later audit compares its image set and per-image IoU with) */
-  readonly imageRecords: readonly ImageRecord[];
-}
 
 /** This run's and the baseline's values per slice, matched by property and tercile or group. */
 export function sliceDrift(current: readonly SliceRecord[], baseline: readonly SliceRecord[] | null): SliceDrift[] {

@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { classAverageAccuracy, globalAccuracy, meanIoU } from '../metrics/segmentation';
 import type { ConfusionMatrix } from '../metrics/types';
-import type { SliceRecord } from './baseline';
+import type { SliceRecord } from '../report/formats';
 import type { ImageProperties, ImageStats } from './image-stats';
 
 export const MIN_BINS = 64;

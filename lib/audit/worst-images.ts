@@ -11,27 +11,12 @@ import type { UncertaintyMaps } from '../engine/types';
 import { blend, classColorMap, encodePng } from '../image';
 import { resizeRgb } from '../report/image-outputs';
 import { fitSize, resizeMaps } from '../report/resize-maps';
-import type { ImageRecord } from './baseline';
+import { WORST_LISTS, type ImageRecord, type WorstEntry, type WorstList } from '../report/formats';
 import type { ImageStats } from './image-stats';
 import * as path from 'path';
 
 export const THUMB_SIDE = 192;
-export const WORST_LISTS = ['lowestIoU', 'mostUncertain', 'confidentButWrong', 'changedVsBaseline'] as const;
-export type WorstList = (typeof WORST_LISTS)[number];
 
-/** One entry of a worst-images list as audit.json records it. */
-export interface WorstEntry {
-  readonly file: string;
-  /** the value the list ranks by */
-  readonly value: number;
-  readonly meanIoU: number | null;
-  readonly meanEntropy: number;
-  readonly confidentWrong: number;
-  /** changedVsBaseline: the baseline's IoU of the image */
-  readonly baselineIoU?: number | null;
-  /** the overlay thumbnail's file relative to the output folder (absent in --single-file pages) */
-  thumbnail?: string;
-}
 
 interface Held { readonly entry: WorstEntry; readonly png: Buffer; readonly rank: number }
 

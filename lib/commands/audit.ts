@@ -9,7 +9,8 @@ import { comparableBaseline, identityOfCalibration, imageRecordsOf, imagesOfSumm
 import { AuditCollector } from '../audit/collector';
 import { writeAuditFiles } from '../audit/files';
 import { checkAuditGates, type GateSpec } from '../audit/gates';
-import { auditResult, type AuditInputs, type AuditResult } from '../audit/result';
+import { auditResult, type AuditInputs } from '../audit/result';
+import type { AuditResult } from '../report/formats';
 import { GROUP_BY, type GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
 import { AUDIT_DEFAULTS, DEFAULT_OUT, DEFAULT_SAMPLES } from '../defaults';
@@ -19,7 +20,8 @@ import { readCalibrationReport } from '../report/calibration-files';
 import { checkInteger } from '../validate';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
 
-export { auditExitCode, type AuditResult } from '../audit/result';
+export { auditExitCode } from '../audit/result';
+export type { AuditResult } from '../report/formats';
 
 export interface AuditGateOptions {
   readonly gates: readonly GateSpec[];

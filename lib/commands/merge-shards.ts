@@ -5,7 +5,8 @@
  */
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
-import { auditExitCode, type AuditResult } from '../audit/result';
+import { auditExitCode } from '../audit/result';
+import type { AuditResult } from '../report/formats';
 import type { CalibrationReport, SamplesResult } from '../report/formats';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { writeColorBar } from '../report/image-outputs';

@@ -2,8 +2,8 @@
  * The gates of sharded `audit` runs, which must agree: lib/commands/merge-shards checks them on
  * the merged folder as `audit --from` checks a finished run, never on a shard's own numbers.
  */
-import type { GateResult, GateSpec } from '../audit/gates';
-import { AUDIT_SCHEMA_VERSION, type AuditResult } from '../audit/result';
+import type { GateSpec } from '../audit/gates';
+import { AUDIT_SCHEMA_VERSION, type AuditResult, type GateResult } from '../report/formats';
 import { readResult, type LoadedShard } from './merge-checks';
 
 const readAudit = (dir: string): AuditResult => readResult<AuditResult>(dir, 'audit.json', AUDIT_SCHEMA_VERSION, 'gates');
