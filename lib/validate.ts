@@ -92,3 +92,27 @@ export function parseNumber(name: string, text: string, bounds: Bounds = {}): nu
   if (isNumberIn(value, bounds)) return value;
   throw new RangeError(`${name} must be ${numberRange(bounds)}, got ${shown(text)}`);
 }
+
+// The ranges more than one layer checks (a flag, an option, a query, a saved file), each written once.
+
+/** Seeds (and image keys) are 32-bit words, the mask generator's state: a wider value would alias another stream. */
+export const MAX_SEED = 0xffffffff;
+/** --max-pixels: past 2**31 pixels an image's RGB bytes outgrow Node's largest Buffer, so a higher limit guards nothing. */
+export const MAX_PIXELS_LIMIT = 2 ** 31;
+/** Equal-width confidence bins: the most createCalibrationStats ever took, so every calibration.json written so far still reads. */
+export const MAX_BINS = 10_000;
+
+/** A mask seed: an integer in 0..MAX_SEED. */
+export function checkSeed(name: string, value: unknown): number {
+  return checkInteger(name, value, 0, MAX_SEED);
+}
+
+/** A --max-pixels limit: an integer in 1..MAX_PIXELS_LIMIT. */
+export function checkMaxPixels(name: string, value: unknown): number {
+  return checkInteger(name, value, 1, MAX_PIXELS_LIMIT);
+}
+
+/** A bin count: an integer in 1..MAX_BINS. */
+export function checkBins(name: string, value: unknown): number {
+  return checkInteger(name, value, 1, MAX_BINS);
+}

@@ -34,7 +34,7 @@ test('every other number names its option and range', () => {
   refused({ port: 70000 }, RangeError, '--port must be an integer in 0..65535, got 70000');
   refused({ concurrency: 0 }, RangeError, '--concurrency must be an integer in 1..64, got 0');
   refused({ queue: -1 }, RangeError, '--queue must be an integer in 0..1024, got -1');
-  refused({ maxPixels: 0 }, RangeError, '--max-pixels must be an integer in 1..1099511627776, got 0');
+  refused({ maxPixels: 0 }, RangeError, '--max-pixels must be an integer in 1..2147483648, got 0');
   refused({ displayMaxSide: 8 }, RangeError, 'displayMaxSide must be an integer in 16..8192, got 8');
   refused({ host: '' }, RangeError, "--host must be an address, got ''");
 });

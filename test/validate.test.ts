@@ -1,6 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkInteger, checkNumber, checkRate, numberRange, parseInteger, parseNumber, shown } from '../lib/validate';
+import { createCalibrationStats } from '../lib/metrics/calibration-stats';
+import { createRandom } from '../lib/metrics/random';
+import { checkRunOptions } from '../lib/run/check-options';
+import { resolveServeOptions } from '../lib/server/options';
+import { checkInteger, checkNumber, checkRate, MAX_BINS, MAX_PIXELS_LIMIT, MAX_SEED, numberRange, parseInteger, parseNumber, shown } from '../lib/validate';
 
 /** Throws `kind` with exactly `message`. */
 function throwsExactly(fn: () => unknown, kind: ErrorConstructor, message: string): void {
@@ -76,6 +80,23 @@ test('parseNumber: a finite number within the bounds, not blank', () => {
   for (const bad of ['', ' ', '48', '-1', 'NaN', 'Infinity', 'x']) {
     throwsExactly(() => parseNumber("query 'x'", bad, { min: 0, below: 48 }), RangeError, `query 'x' must be a number in [0, 48), got '${bad}'`);
   }
+});
+
+test('one range per value: --max-pixels, the seed and the bins read the same in every layer that checks them', () => {
+  // --max-pixels: report's run checks and serve's options
+  assert.is(checkRunOptions({ maxPixels: MAX_PIXELS_LIMIT }).maxPixels, MAX_PIXELS_LIMIT);
+  assert.is(resolveServeOptions({ maxPixels: MAX_PIXELS_LIMIT }).maxPixels, MAX_PIXELS_LIMIT);
+  const pixels = `--max-pixels must be an integer in 1..${MAX_PIXELS_LIMIT}, got ${MAX_PIXELS_LIMIT + 1}`;
+  throwsExactly(() => checkRunOptions({ maxPixels: MAX_PIXELS_LIMIT + 1 }), RangeError, pixels);
+  throwsExactly(() => resolveServeOptions({ maxPixels: MAX_PIXELS_LIMIT + 1 }), RangeError, pixels);
+  // the seed: the run checks and the mask generator
+  assert.is(checkRunOptions({ seed: MAX_SEED }).seed, MAX_SEED);
+  assert.is(createRandom(MAX_SEED).state, MAX_SEED);
+  throwsExactly(() => checkRunOptions({ seed: MAX_SEED + 1 }), RangeError, `--seed must be an integer in 0..${MAX_SEED}, got ${MAX_SEED + 1}`);
+  throwsExactly(() => createRandom(MAX_SEED + 1), RangeError, `seed must be an integer in 0..${MAX_SEED}, got ${MAX_SEED + 1}`);
+  // the bins: the calibration statistics take what calibrate and samples take
+  assert.is(createCalibrationStats(2, { bins: MAX_BINS }).bins, MAX_BINS);
+  throwsExactly(() => createCalibrationStats(2, { bins: MAX_BINS + 1 }), RangeError, `bins must be an integer in 1..${MAX_BINS}, got ${MAX_BINS + 1}`);
 });
 
 test.run();

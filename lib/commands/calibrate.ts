@@ -16,7 +16,7 @@ import type { CalibrationReport } from '../report/formats';
 import type { ReportSummary } from '../report/summary';
 import { CalibrationSink } from '../run/calibration-sink';
 import type { ImageSink } from '../run/types';
-import { checkInteger } from '../validate';
+import { checkBins, checkInteger } from '../validate';
 import { runReportImages, writeReportIndex, type ReportOptions } from './report';
 
 export interface CalibrateOptions extends Omit<ReportOptions, 'resume' | 'labels' | 'ranking'> {
@@ -43,7 +43,7 @@ export interface CalibrateResult {
  */
 export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}, resolved?: ResolvedModel): Promise<CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
-  const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
+  const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
   if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');

@@ -20,7 +20,7 @@ import { SamplesSweep } from '../run/samples-sweep';
 import type { ShardSpec } from '../shard';
 import { writeSamplesShard } from '../shard/samples-shard';
 import { listRunInputs } from '../shard/run-inputs';
-import { checkInteger } from '../validate';
+import { checkBins } from '../validate';
 import { recordFailure, type ImageRunOptions, type RunEvent } from './run-options';
 
 export interface SamplesOptions extends ImageRunOptions<SamplesEvent> {
@@ -54,7 +54,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   const auto = typeof run.samples === 'number' ? null : run.samples;
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
   const { seed } = run;
-  const bins = checkInteger('--bins', options.bins ?? DEFAULT_BINS, 1, 1000);
+  const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
   if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels: options.maxPixels });
   const segmenter = await Segmenter.create(options);

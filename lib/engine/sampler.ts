@@ -10,7 +10,7 @@ import { fillDropoutMask } from './masks';
 import { createSession, ort, SessionOptions } from './session';
 import { SinglePass } from './single-pass';
 import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
-import { checkInteger, isIntegerIn } from '../validate';
+import { checkInteger, checkSeed, isIntegerIn, MAX_SEED } from '../validate';
 
 export interface SampleOptions {
   /** number of MC samples N >= 1 */
@@ -139,8 +139,8 @@ export class McSampler {
     const batch = options.batch ?? this.batch;
     checkInteger('batch', batch, 1);
     // seeds and image keys are 32-bit words: anything else would silently alias another stream
-    checkInteger('seed', options.seed, 0, 0xffffffff);
-    checkInteger('imageKey', options.imageKey, 0, 0xffffffff);
+    checkSeed('seed', options.seed);
+    checkInteger('imageKey', options.imageKey, 0, MAX_SEED);
     const first = options.firstSample ?? 0;
     checkInteger('firstSample', first, 0);
     const snapshots = checkSnapshots(options.snapshots ?? [], options.samples);

@@ -30,7 +30,7 @@ import {
   checkSame,
   float64FromJSON,
 } from './validate';
-import { checkInteger } from '../validate';
+import { checkBins, checkInteger } from '../validate';
 
 /** probability floor inside the NLL: -log(max(p_y, NLL_FLOOR)) */
 export const NLL_FLOOR = 1e-12;
@@ -48,7 +48,7 @@ export type CalibrationInput = Pick<MetricImageInput, 'labels' | 'predicted' | '
 export function createCalibrationStats(numClasses: number, options: CalibrationOptions = {}): CalibrationStats {
   const c = checkNumClasses(numClasses);
   const { bins = DEFAULT_BINS, fineBins = 1000 } = options;
-  checkInteger('bins', bins, 1, 10000);
+  checkBins('bins', bins);
   checkInteger('fineBins', fineBins, 1, 1_000_000);
   return {
     numClasses: c,
@@ -209,7 +209,7 @@ export function calibrationStatsToJSON(s: CalibrationStats): CalibrationStatsJSO
 export function calibrationStatsFromJSON(value: unknown): CalibrationStats {
   const o = checkObject('calibration', value);
   const c = checkNumClasses(o.numClasses);
-  const bins = checkInteger('calibration.bins', o.bins, 1, 10000);
+  const bins = checkBins('calibration.bins', o.bins);
   const fineBins = checkInteger('calibration.fineBins', o.fineBins, 1, 1_000_000);
   return {
     numClasses: c,

@@ -2,7 +2,7 @@
  * A small seeded PRNG (mulberry32) so that sampling (the pixel reservoir) is reproducible.
  * State is one uint32, so it can be saved with the statistics that use it.
  */
-import { checkInteger } from '../validate';
+import { checkSeed } from '../validate';
 
 export interface Random {
   /** uint32 state; next() advances it */
@@ -10,7 +10,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  return { state: checkInteger('seed', seed, 0, 0xffffffff) >>> 0 };
+  return { state: checkSeed('seed', seed) >>> 0 };
 }
 
 /** Uniform in [0, 1), 32 bits of resolution. */

@@ -8,7 +8,7 @@ import { checkDevice, checkThreads } from '../engine/session';
 import { describeFsError, FileError } from '../errors';
 import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
 import { checkRanking, type RankingOptions } from '../report/ranking';
-import { checkInteger, checkNumber, checkRate } from '../validate';
+import { checkInteger, checkMaxPixels, checkNumber, checkRate, checkSeed } from '../validate';
 import type { EntryFiles } from './report-entry';
 
 /** What the checks read of a report run's options (ReportOptions fits). */
@@ -39,13 +39,13 @@ export interface CheckedRun {
 export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
   const samples = resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples);
   checkSamplesLimit(samples, options.samplesLimit);
-  const seed = checkInteger('--seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
+  const seed = checkSeed('--seed', options.seed ?? DEFAULT_SEED);
   if (options.dropoutRate !== undefined) checkRate('--dropout-rate', options.dropoutRate);
   if (options.device !== undefined) checkDevice(options.device);
   if (options.threads !== undefined) checkThreads(options.threads);
   if (options.batch !== undefined) checkInteger('--batch', options.batch, 1, 4096);
   if (options.mapSize !== undefined) checkInteger('--map-size', options.mapSize, 16, 16384);
-  if (options.maxPixels !== undefined) checkInteger('--max-pixels', options.maxPixels, 1, 2 ** 31);
+  if (options.maxPixels !== undefined) checkMaxPixels('--max-pixels', options.maxPixels);
   if (options.ignoreIndex !== undefined) checkInteger('--ignore-index', options.ignoreIndex, 0, 255);
   if (options.temperature !== undefined) checkNumber('--temperature', options.temperature, { above: 0 });
   if (options.ranking !== undefined) checkRanking(options.ranking);

@@ -2,7 +2,7 @@
 import type { SegmenterOptions } from '../engine/segmenter';
 import { LIMIT_DEFAULTS, SERVE_DEFAULTS } from '../defaults';
 import { checkSampleCount } from '../engine/convergence';
-import { checkInteger, isIntegerIn } from '../validate';
+import { checkInteger, checkMaxPixels, isIntegerIn } from '../validate';
 
 /** Each option's default: SERVE_DEFAULTS (lib/defaults.ts). */
 export interface ServeOptions extends SegmenterOptions {
@@ -79,7 +79,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   checkInteger('keepBytes', o.keepBytes, 1, 2 ** 42);
   checkInteger('displayMaxSide', o.displayMaxSide, 16, 8192);
   checkInteger('uploadTimeoutMs', o.uploadTimeoutMs, 1, 3_600_000);
-  checkInteger('--max-pixels', o.maxPixels, 1, 2 ** 40);
+  checkMaxPixels('--max-pixels', o.maxPixels);
   checkInteger('maxUploads', o.maxUploads, 1, 4096);
   checkInteger('minUploadRate', o.minUploadRate, 0, 2 ** 31 - 1);
   checkInteger('uploadGraceMs', o.uploadGraceMs, 1, 3_600_000);

@@ -13,7 +13,7 @@ import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 import { AUTO_DEFAULTS } from '../defaults';
 import { parseSampleCount, plannedSamples, type SampleCount } from '../engine/convergence';
-import { parseInteger } from '../validate';
+import { MAX_SEED, parseInteger } from '../validate';
 
 /** ?samples=N, or ?samples=auto: the stopping rule of --samples auto, capped at the server's --max-samples. */
 function sampleQuery(query: URLSearchParams, fallback: number, max: number): SampleCount {
@@ -35,7 +35,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
   const o = app.options;
   const samples = sampleQuery(url.searchParams, o.samples, o.maxSamples);
   const planned = plannedSamples(samples);
-  const seed = queryParam(url.searchParams, 'seed', (name, text) => parseInteger(name, text, 0, 0xffffffff), 0);
+  const seed = queryParam(url.searchParams, 'seed', (name, text) => parseInteger(name, text, 0, MAX_SEED), 0);
   const token = jobToken(url.searchParams);
   const setProgress = (state: ProgressState): void => { if (token) app.progress.set(token, state); };
 
