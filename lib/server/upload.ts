@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'http';
 import type { ImageHeader } from '../image/types';
 import { readImageHeader } from '../image';
+import { SERVE_DEFAULTS } from '../defaults';
 import { ClientGoneError, HttpError } from './http-error';
 
 /** Content types an upload may declare: a cross-site form cannot send these without a CORS preflight. */
@@ -16,7 +17,7 @@ export interface ReadBodyOptions {
   readonly timeoutMs: number;
   /** [0: none] after `graceMs`, the body must have arrived at this average rate (bytes/s) so far */
   readonly minBytesPerSecond?: number;
-  /** [5000] how long a body may arrive at any rate */
+  /** [SERVE_DEFAULTS.uploadGraceMs] how long a body may arrive at any rate */
   readonly graceMs?: number;
   /** aborts the read (the client went away) */
   readonly signal?: AbortSignal;
@@ -76,7 +77,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     const onAbort = (): void => finish(new ClientGoneError());
     const timer = setTimeout(() => finish(new HttpError(408, `the upload did not arrive within ${timeoutMs / 1000} s`, { Connection: 'close' })), timeoutMs);
     const floor = options.minBytesPerSecond ?? 0;
-    const graceMs = options.graceMs ?? 5000;
+    const graceMs = options.graceMs ?? SERVE_DEFAULTS.uploadGraceMs;
     const t0 = performance.now();
     const rate = floor > 0 ? setInterval(() => {
       const seconds = (performance.now() - t0) / 1000;
