@@ -227,6 +227,21 @@ chunking('samples nest: N=4 equals samples 0..3 of the reference and the merge o
   });
 });
 
+chunking('onStage: each stage timed in loop order, the same maps as without it; N=1 is the single pass', async () => {
+  const compiled = await compiledMini();
+  await withSampler(compiled, 2, async (s) => {
+    const opts = { samples: 5, seed: 4, imageKey: 9 };
+    const stages: string[] = [];
+    const timed = await s.sample(image, { ...opts, onStage: (stage, ms) => { assert.ok(ms >= 0, `${stage} ${ms} ms`); stages.push(stage); } });
+    assertMapsIdentical(timed, await s.sample(image, opts), 'with and without onStage');
+    const chunk = ['masks', 'suffix', 'aggregation'];
+    assert.equal(stages, ['prefix', ...chunk, ...chunk, ...chunk, 'aggregation'], 'chunks of 2, 2, 1, then the maps');
+    const single: string[] = [];
+    assertMapsIdentical(await s.sample(image, { ...opts, samples: 1, onStage: (stage) => single.push(stage) }), await s.sample(image, { ...opts, samples: 1 }), 'N=1');
+    assert.equal(single, ['masks', 'single']);
+  });
+});
+
 chunking('EXPECTED FAILURE: bad counts, seeds and image keys are RangeErrors naming the value', async () => {
   const compiled = await compiledMini();
   await withSampler(compiled, 2, async (s) => {

@@ -48,7 +48,15 @@ export interface SampleOptions {
    */
   readonly snapshots?: readonly number[];
   readonly onSnapshot?: (maps: UncertaintyMaps, ms: number) => void;
+  /**
+   * [none] (bench/end-to-end.ts) the milliseconds of each stage as it ends, from the call on:
+   * time in the other callbacks falls in the stage after them. Without it nothing is timed.
+   */
+  readonly onStage?: (stage: SampleStage, ms: number) => void;
 }
+
+/** 'single': the N=1 run of the whole graph with its maps; 'aggregation': merging chunks and finishing maps */
+export type SampleStage = 'prefix' | 'masks' | 'suffix' | 'aggregation' | 'single';
 
 /** Snapshot counts: ascending integers in 1..samples. */
 function checkSnapshots(counts: readonly number[], samples: number): readonly number[] {
@@ -145,15 +153,27 @@ export class McSampler {
     checkInteger('firstSample', first, 0);
     const snapshots = checkSnapshots(options.snapshots ?? [], options.samples);
     const t0 = performance.now();
+    const onStage = options.onStage;
+    let lapStart = t0;
+    const lap = (stage: SampleStage): void => {
+      if (!onStage) return;
+      const now = performance.now();
+      onStage(stage, now - lapStart);
+      lapStart = now;
+    };
     if (options.samples === 1 && this.single && !options.until) {
       const c = this.compiled;
       const image = new ort.Tensor('float32', input, c.inputDims.slice());
-      const maps = await this.single.run(this.chunkFeeds({ [c.inputName]: image }, first, 1, options.seed, options.imageKey));
+      const feeds = this.chunkFeeds({ [c.inputName]: image }, first, 1, options.seed, options.imageKey);
+      lap('masks');
+      const maps = await this.single.run(feeds);
+      lap('single');
       if (snapshots.length > 0) options.onSnapshot?.(maps, performance.now() - t0);
       options.onProgress?.(1, 1);
       return maps;
     }
     const shared = await this.runPrefix(input);
+    lap('prefix');
     const deterministic = this.compiled.deterministic;
     const total = deterministic ? 1 : options.samples;
     const until = deterministic ? undefined : options.until;
@@ -197,7 +217,10 @@ export class McSampler {
     // worker thread (lib/server/session-host.ts).
     for (let done = 0; done < total;) {
       const k = sizeAt(done);
-      const chunk = await this.runChunk(shared, first + done, k, options.seed, options.imageKey);
+      const feeds = this.chunkFeeds(shared, first + done, k, options.seed, options.imageKey);
+      lap('masks');
+      const chunk = await this.runFeeds(feeds);
+      lap('suffix');
       if (!acc) {
         dims = chunk.dims;
         acc = createAccumulator(dims[1], dims[2] * dims[3]);
@@ -205,6 +228,7 @@ export class McSampler {
       mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       done += k;
       snapshot(acc, done);
+      lap('aggregation');
       const t = performance.now();
       options.onProgress?.(done, total);
       notSampling += performance.now() - t;
@@ -217,7 +241,9 @@ export class McSampler {
     // a snapshot taken at the end, of the same count, is the result: one object, finished (and
     // resized by a caller scoring both) once, as the single-pass path above returns its snapshot
     if (latest.maps && latest.count === a.count && latest.maps.samples === samples) return latest.maps;
-    return finishMaps(a, dims[1], dims[3], dims[2], samples);
+    const maps = finishMaps(a, dims[1], dims[3], dims[2], samples);
+    lap('aggregation');
+    return maps;
   }
 
   async release(): Promise<void> {
