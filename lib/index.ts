@@ -14,7 +14,7 @@ export { ModelError } from './onnx/model';
 
 // Engine: one object per model; prepare (decode + preprocess) and sample an image
 export { Segmenter, type SegmenterOptions, type PreparedImage, type SegmentResult } from './engine/segmenter';
-export { McSampler, type SampleOptions } from './engine/sampler';
+export { McSampler, type SampleOptions, type SampleStage } from './engine/sampler';
 
 // Images
 export { decodePhoto, orientImage, sniffPhotoFormat, type DecodedPhoto, type Orientation, type PhotoFormat } from './image';
@@ -28,7 +28,8 @@ export * from './metrics';
 // Report writers
 export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type RenderedImages } from './report/image-outputs';
 export { reportHtml } from './report/html';
-export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics } from './report/summary';
+export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics, Ranking } from './report/summary';
+export type { RankingOptions } from './report/ranking';
 export { writeCalibrationCharts, writeCalibrationReport, readCalibrationReport } from './report/calibration-files';
 export { fileHeader, type FileHeader } from './report/file-header';
 export type * from './report/formats'; // calibration.json, samples.json, audit.json (AuditResult, GateResult, ...)
