@@ -3,7 +3,8 @@
  * lists them, a flag of another command is a usage error (exit 2) naming it, before any model
  * loads, and every flag the README shows with a command is one that command takes.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -97,6 +98,19 @@ test('report --top and --rank-reduction need --rank-by (exit 2), rather than doi
     const r = await cli(['report', 'none', ...args]);
     assert.is(r.code, 2, r.stderr);
     assert.ok(r.stderr.startsWith(`segnet-uq: ${message} (`), r.stderr);
+  }
+});
+
+test('samples --tolerance / --max-samples without --samples auto: exit 2 from the one check (lib), before any model loads', async () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'segnet-uq-flags-'));
+  try {
+    for (const flag of ['--tolerance', '--max-samples']) {
+      const r = await cli(['samples', 'none', flag, '2', '--model', path.join(out, 'none.onnx'), '--out', out]);
+      assert.is(r.code, 2, r.stderr);
+      assert.is(r.stderr, 'segnet-uq: --tolerance and --max-samples need --samples auto\n');
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
 

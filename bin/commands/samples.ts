@@ -21,10 +21,7 @@ export const samplesCommand: CommandModule = {
     .check((argv) => {
       // the fixed counts come from --counts; --samples only switches the auto row on
       if (argv.samples !== undefined && argv.samples !== 'auto') throw new Error(`samples compares --counts; --samples takes only 'auto' here, got ${String(argv.samples)}`);
-      if ((argv.tolerance !== undefined || argv['max-samples'] !== undefined) && argv.samples !== 'auto') {
-        throw new Error('--tolerance and --max-samples need --samples auto');
-      }
-      return checkNumbers(argv);
+      return checkNumbers(argv); // --tolerance and --max-samples without auto: runSamples refuses them, before the model loads
     }),
   handler: async (argv) => {
     const shard = shardOf(argv);
@@ -35,7 +32,7 @@ export const samplesCommand: CommandModule = {
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
       bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean,
       samplesLimit: argv['samples-limit'] as number,
-      ...(argv.samples === 'auto' ? { samples: 'auto' as const, tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined } : {}),
+      samples: argv.samples === 'auto' ? 'auto' : undefined, tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined,
       shard, onEvent: (e) => progress(e),
     });
     progress({ type: 'done' });
