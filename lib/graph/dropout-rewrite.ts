@@ -7,7 +7,7 @@
  */
 import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, valueInfo } from '../onnx/model';
 import { foldScalar, type FoldedScalar } from './constant-fold';
-import { checkNumber } from '../validate';
+import { checkNumber, checkRate } from '../validate';
 
 /** One Monte-Carlo dropout point of the rewritten graph. */
 export interface DropoutPoint {
@@ -98,17 +98,12 @@ export function findDropoutNodes(model: Model): DropoutNodeInfo[] {
   return found;
 }
 
-/** Rates the user asks for must be in (0, 1); a model's own ratio may be 0 (dropout off). */
-function checkRate(rate: number, what: string, allowZero = false): void {
-  checkNumber(what, rate, allowZero ? { min: 0, below: 1 } : { above: 0, below: 1 });
-}
-
 /**
  * Returns a copy of `model` with every Dropout replaced by a Mul with a mask input, plus the
  * injected points. The original model is not modified.
  */
 export function rewriteDropouts(source: Model, options: RewriteOptions = {}): RewriteResult {
-  if (options.rate !== undefined) checkRate(options.rate, 'dropout rate');
+  if (options.rate !== undefined) checkRate('dropout rate', options.rate);
   const model = cloneModel(source);
   const graph = model.graph as Graph;
   const nodes = graph.node ?? [];
@@ -131,7 +126,8 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
     }
     if (info.ratioProblem && options.rate === undefined) throw new RangeError(`${info.ratioProblem}; pass --dropout-rate P (the rate it was trained with)`);
     const rate = options.rate ?? info.ratio;
-    if (options.rate === undefined) checkRate(rate, `dropout ratio of node ${info.node}`, true);
+    // a model's own ratio may be 0 (dropout off); the rates the user asks for are in (0, 1)
+    if (options.rate === undefined) checkNumber(`dropout ratio of node ${info.node}`, rate, { min: 0, below: 1 });
     const maskInput = `${MASK_PREFIX}${k}`;
     newNodes.push(makeNode('Mul', [info.input, maskInput], [info.output], `mc_dropout_${k}`));
     points.push({ node: info.node, tensor: info.input, maskInput, rate });
@@ -141,7 +137,7 @@ export function rewriteDropouts(source: Model, options: RewriteOptions = {}): Re
   dropUnusedInputs(graph, source.graph as Graph);
   for (const spec of options.injectAt ?? []) {
     const rate = spec.rate ?? options.rate ?? 0.5;
-    checkRate(rate, `rate of --dropout-at ${spec.tensor}`);
+    checkRate(`rate of --dropout-at ${spec.tensor}`, rate);
     points.push(injectAfter(graph, spec.tensor, `${MASK_PREFIX}${k}`, rate));
     k++;
   }
