@@ -154,6 +154,10 @@ reference('EXPECTED FAILURE: MaxUnpool of prefix indices with batching is a Batc
     assert.instance(err, BatchingError);
     assert.is((err as Error).name, 'BatchingError');
     assert.ok((err as Error).message.includes("'unpool'") && (err as Error).message.includes('pool_idx'), (err as Error).message);
+    // the reason alone (what the Segmenter's batch-1 fallback prints), and the advice only in the message
+    const { reason, message } = err as BatchingError;
+    assert.is(message, `${reason}; use --batch 1`);
+    assert.ok(reason.includes("'unpool'") && !reason.includes('--batch'), reason);
     return;
   }
   assert.unreachable('compiled a MaxUnpool of prefix indices for batching');

@@ -129,7 +129,7 @@ export class Segmenter {
       // a default chunk size the graph cannot take: one sample per run works for every graph
       if (!(err instanceof BatchingError) || options.batch !== undefined) throw err;
       compiled = await compile(false);
-      info.push(`batch 1 (one sample per session run): the graph cannot take a batch of ${batch} samples: ${err.message.replace(/; use --batch 1$/, '')}`);
+      info.push(`batch 1 (one sample per session run): the graph cannot take a batch of ${batch} samples: ${err.reason}`);
       batch = 1;
     }
     if (compiled.deterministic && options.strict && options.dropout !== 'off') {

@@ -13,9 +13,13 @@ const FLOATS = new Set<number>([onnx.TensorProto.DataType.FLOAT, onnx.TensorProt
 
 /** A boundary tensor whose consumers cannot take batch 1 against batch K. */
 export class BatchingError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** why, without the advice: the Segmenter falls back to batch 1 itself and says so with this */
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`${reason}; use --batch 1`);
     this.name = 'BatchingError';
+    this.reason = reason;
   }
 }
 
@@ -32,11 +36,11 @@ export function expandBoundaryForBatch(suffix: Model, boundary: readonly string[
     for (const n of nodes) {
       if (n.opType === 'MaxUnpool' && (n.input ?? [])[1] === t) {
         throw new BatchingError(`MaxUnpool node '${n.name}' reads pooling indices '${t}' computed before the first dropout: `
-          + 'indices of one image cannot be shared by a batch of samples; use --batch 1');
+          + 'indices of one image cannot be shared by a batch of samples');
       }
     }
     if (!FLOATS.has(elemTypes.get(t) ?? 0)) {
-      throw new BatchingError(`tensor '${t}' (non-float) crosses the dropout boundary into a non-broadcasting op; use --batch 1`);
+      throw new BatchingError(`tensor '${t}' (non-float) crosses the dropout boundary into a non-broadcasting op`);
     }
   }
   const head: Node[] = [
