@@ -5,6 +5,7 @@
  * (files, streamed metrics, a table) is its own sink.
  */
 import type { SegmentOptions, PreparedImage, Segmenter, SegmentResult } from '../engine/segmenter';
+import { FileError } from '../errors';
 import type { UncertaintyMaps } from '../engine/types';
 import { addToConfusion, createConfusion } from '../metrics/confusion';
 import { globalAccuracy, meanIoU } from '../metrics/segmentation';
@@ -12,6 +13,7 @@ import { finiteOrNull } from '../metrics/summary';
 import type { ModelCard } from '../model/types';
 import { resizeMaps } from '../report/resize-maps';
 import type { ReportError } from '../report/summary';
+import { reasonFor } from './inputs';
 import { labelValueMessage, loadLabel, metricImageInput } from './labels';
 import type { ImageMeans, ImageSink, LabelledImage } from './types';
 
@@ -65,8 +67,8 @@ function scoreLabel(file: string, result: SegmentResult, full: () => Uncertainty
   try {
     label = loadLabel(file, source.dir, source.card, width, height, source.maxPixels);
   } catch (err) {
-    const e = err as Error & { file?: string; reason?: string };
-    return { labelled: null, labelError: { file: e.file ?? file, message: e.reason ?? e.message } };
+    // loadLabel's FileErrors name the label file and already carry the full reason (reasonFor, lib/run/labels.ts)
+    return { labelled: null, labelError: err instanceof FileError ? { file: err.file, message: err.reason } : { file, message: reasonFor(err, file) } };
   }
   const maps = full();
   const classes = source.card.classes.length;
@@ -108,7 +110,6 @@ export function toSink(p: ProcessedImage, sink: ImageSink): ProcessedImage {
     sink.labelled?.(p.labelled);
     return p;
   } catch (err) {
-    const e = err as Error & { reason?: string };
-    return { ...p, labelled: null, labelError: { file: p.labelled.labelFile, message: e.reason ?? e.message } };
+    return { ...p, labelled: null, labelError: { file: p.labelled.labelFile, message: reasonFor(err, p.labelled.labelFile) } };
   }
 }
