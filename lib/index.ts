@@ -30,7 +30,7 @@ export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapR
 export { reportHtml } from './report/html';
 export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics, Ranking } from './report/summary';
 export type { RankingOptions } from './report/ranking';
-export { writeCalibrationCharts, writeCalibrationReport, readCalibrationReport } from './report/calibration-files';
+export { calibrationReport, writeCalibrationCharts, writeCalibrationReport, readCalibrationReport, type CalibrationMeasures } from './report/calibration-files';
 export { fileHeader, type FileHeader } from './report/file-header';
 export type * from './report/formats'; // calibration.json, samples.json, audit.json (AuditResult, GateResult, ...)
 export { FileError } from './errors';
@@ -54,3 +54,37 @@ export type * from './model/types';
 export type * from './engine/types';
 export type * from './metrics/types';
 export type * from './server/types';
+
+// Types that the signatures above name: importable by name (test/index-types.test.ts keeps this list complete)
+export type { MeasuredRun } from './audit/metrics';
+export type { GroupBy } from './audit/slices';
+export type { AuditFileOptions, AuditGateOptions } from './commands/audit';
+export type { ImageRunOptions, RunEvent } from './commands/run-options';
+export type { SamplesEvent } from './commands/samples';
+export type { CompiledModel, CompiledPoint } from './engine/compile';
+export type { AutoSamples, ConvergenceCheck, SampleCount } from './engine/convergence';
+export type { ChunkResult } from './engine/sampler';
+export type { SegmentOptions } from './engine/segmenter';
+export type { SessionOptions } from './engine/session';
+export type { ChunkAccumulator } from './engine/uncertainty-maps';
+export type { FileErrorOptions } from './errors';
+export type { DropoutNodeInfo, DropoutPoint } from './graph/dropout-rewrite';
+export type { SparseBinsJSON } from './metrics/log-bins';
+export type { TemperatureCheck } from './metrics/temperature-check';
+export type { NpyOutputs, SaveMaps } from './report/npy-outputs';
+export type { RankBy, Reduced, Reduction, ReviewScores } from './report/review';
+export type { ReportImageOutputs, SamplesSetting } from './report/summary';
+export type { InputListing } from './run/inputs';
+export type { ImageSink, LabelledImage } from './run/types';
+export type { App, ServeEvent } from './server/app';
+export type { ResolvedServeOptions, ServeOptions } from './server/options';
+export type { PageRenderer } from './server/page';
+export type { ProgressRegistry } from './server/progress';
+export type { QueueStats, Ticket, WorkQueue } from './server/queue';
+export type { MapName, ResultStore, StoredMaps, StoredResult } from './server/result-store';
+export type { HostJob, SessionHost } from './server/session-host';
+export type { UploadGate } from './server/upload-gate';
+export type { ImageKey, ShardListing } from './shard/assign';
+export type { ShardImage } from './shard/manifest';
+export type { ShardsRecord } from './shard/shards-record';
+export type { Env, ShardBy, ShardFlags } from './shard/spec';

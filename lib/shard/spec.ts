@@ -49,7 +49,7 @@ export interface ShardFlags {
   readonly ignoreEnv?: boolean;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A Slurm array task: ids MIN, MIN+STEP, ... MAX; COUNT tasks. */
 function fromSlurm(env: Env, by: ShardBy, shards: number | undefined): ShardSpec {
