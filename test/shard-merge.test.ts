@@ -58,6 +58,16 @@ test('report: the merged summary.json lists every image in the run\'s order with
   assert.ok(rel.startsWith('shard-') && existsSync(path.join(dir('report-copied'), rel)), rel);
 });
 
+test('report --rank-by --top: the merged summary ranks every image of the run, as one run does, with its ranking.csv', async () => {
+  const ranking = { by: 'bald' as const, top: 4 };
+  const whole = await runReport({ ...base, out: dir('ranked'), ranking });
+  for (const [i, out] of shardDirs('ranked').entries()) await runReport({ ...base, out, ranking, shard: parseShard(`${i}/${N}`) });
+  const r = runMerge({ inputs: shardDirs('ranked'), out: dir('ranked-merged') });
+  assert.is(whole.ranking?.images.length, 4);
+  assert.equal(r.summary?.ranking, whole.ranking);
+  assert.is(readFileSync(path.join(dir('ranked-merged'), 'ranking.csv'), 'utf8'), readFileSync(path.join(dir('ranked'), 'ranking.csv'), 'utf8'));
+});
+
 test('calibrate and audit: calibration.json metrics and stats, and the audit checks, equal one run\'s', async () => {
   const whole = await runAudit({ ...base, out: dir('audit'), images: false, gates });
   const wholeCal = JSON.parse(readFileSync(path.join(dir('audit'), 'calibration.json'), 'utf8'));

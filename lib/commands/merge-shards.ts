@@ -11,6 +11,7 @@ import type { CalibrationReport, SamplesResult } from '../report/formats';
 import { calibrationSectionHtml } from '../report/calibration-html';
 import { writeColorBar } from '../report/image-outputs';
 import { writeIndexPage } from '../report/index-page';
+import { rankingCsv } from '../report/ranking';
 import type { ReportSummary } from '../report/summary';
 import { checkAlike, checkComplete, checkPartition, loadShard, type LoadedShard } from '../shard/merge-checks';
 import { shardsRecord, shardsSectionHtml, type ShardsRecord } from '../shard/shards-record';
@@ -63,6 +64,7 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
     const summary = mergeSummaries(shards, summaries, out, Boolean(options.copy), { shards: record });
     const sections: string[] = [shardsSectionHtml(record)];
     writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    if (summary.ranking) writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(summary.ranking, summary.images));
     if (fold) {
       // a partial merge: the missing shards' images were not scored, which an audit must not pass
       const gaps = missing.map((i) => ({ file: `shard ${i}/${record.count}`, message: 'missing from the merge (--allow-partial): its images are not in these numbers' }));

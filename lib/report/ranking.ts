@@ -36,7 +36,10 @@ export function rankImages(images: readonly Reviewed[], o: RankingOptions): Rank
     return s === undefined || !Number.isFinite(s) ? [] : [{ file: i.file, score: s, at }];
   });
   scored.sort((a, b) => b.score - a.score || a.at - b.at);
-  return { by: o.by, reduction, images: scored.slice(0, o.top ?? scored.length).map((s, k) => ({ rank: k + 1, file: s.file, score: s.score })) };
+  return {
+    by: o.by, reduction, ...(o.top === undefined ? {} : { top: o.top }),
+    images: scored.slice(0, o.top ?? scored.length).map((s, k) => ({ rank: k + 1, file: s.file, score: s.score })),
+  };
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */

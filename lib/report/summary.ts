@@ -69,6 +69,8 @@ export interface ReportImage {
 export interface Ranking {
   readonly by: RankBy;
   readonly reduction: Reduction;
+  /** the --top asked for, when one was (a merge of shards re-ranks with it) */
+  readonly top?: number;
   readonly images: readonly { readonly rank: number; readonly file: string; readonly score: number }[];
 }
 

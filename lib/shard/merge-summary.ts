@@ -8,6 +8,7 @@ import { cpSync } from 'fs';
 import * as path from 'path';
 import type { ImageOutputs } from '../report/image-outputs';
 import { labelMetrics, withImageCounts } from '../report/label-metrics';
+import { rankImages } from '../report/ranking';
 import { createConfusion } from '../metrics/confusion';
 import { insideOutput } from '../atomic';
 import type { ReportImage, ReportSummary } from '../report/summary';
@@ -61,7 +62,10 @@ function relinked(p: PlacedImage, dir: string, out: string, copy: boolean): Repo
   return { ...p.image, id, outputs };
 }
 
-/** The merged summary (not yet written): images in run order, errors of every shard, metrics from the summed counts. */
+/**
+ * The merged summary (not yet written): images in run order, errors of every shard, metrics from the
+ * summed counts, and, when the shards were ranked, the ranking of all their images.
+ */
 export function mergeSummaries(shards: readonly LoadedShard[], summaries: readonly ReportSummary[], out: string, copy: boolean,
   extra: Record<string, unknown>): ReportSummary {
   const first = summaries[0];
@@ -76,6 +80,9 @@ export function mergeSummaries(shards: readonly LoadedShard[], summaries: readon
     for (const i of labelled) confusion = withImageCounts(confusion, i.metrics?.confusion as number[]);
     metrics = labelMetrics(confusion, perClass.map((c) => c.class));
   }
+  // a shard's ranking covers its own images only: rank the merged run with the same settings
+  const asked = first.ranking;
+  const ranking = asked ? rankImages(images, { by: asked.by, reduction: asked.reduction, top: asked.top }) : undefined;
   return {
     ...first,
     // the merging tool's version and time, in the header's place (first's keys keep their order)
@@ -85,6 +92,7 @@ export function mergeSummaries(shards: readonly LoadedShard[], summaries: readon
     errors: summaries.flatMap((s) => s.errors),
     warnings: [...new Set(summaries.flatMap((s) => s.warnings))],
     ...(metrics ? { metrics } : {}),
+    ...(ranking ? { ranking } : {}),
     ...extra,
   };
 }
