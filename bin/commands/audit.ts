@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { classIouGate, GATE_FLAGS, LEGACY_FLAGS, LEGACY_GATES, legacyGate, loadAuditConfig } from '../../lib/audit/config';
-import { GATE_KINDS, parseGateFlag, verdictOf, type GateKind, type GateSpec } from '../../lib/audit/gates';
+import { GATE_KINDS, parseGateFlag, verdictOf, type GateSpec } from '../../lib/audit/gates';
+import type { GateKind } from '../../lib/report/formats';
 import { GROUP_BY, type GroupBy } from '../../lib/audit/slices';
 import { UNCERTAINTY_KINDS } from '../../lib/metrics/uncertainty-stats';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';

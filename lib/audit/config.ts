@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'fs';
 import { AUDIT_DEFAULTS } from '../defaults';
-import { GATE_KINDS, gateSpec, parseGateFlag, type GateKind, type GateSpec } from './gates';
+import { GATE_KINDS, gateSpec, parseGateFlag, type GateSpec } from './gates';
+import type { GateKind } from '../report/formats';
 import { checkNumber } from '../validate';
 import { FileError } from '../errors';
 

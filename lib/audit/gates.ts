@@ -9,8 +9,6 @@ import { metricDef, type MeasuredRun, type MetricDef } from './metrics';
 import { checkNumber } from '../validate';
 import type { GateKind, GateResult, Severity } from '../report/formats';
 
-// bin/commands/audit.ts names GateKind from here
-export type { GateKind } from '../report/formats';
 export const GATE_KINDS: readonly GateKind[] = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'];
 
 export interface GateSpec {

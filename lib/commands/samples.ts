@@ -61,7 +61,7 @@ async function samplesInto(out: string | null, options: SamplesOptions): Promise
   const card = segmenter.card;
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex;
   const labels = options.labels ? { dir: options.labels, card, ignoreIndex, maxPixels: options.maxPixels } : undefined;
-  const errors: ReportError[] = listing.errors.map((e) => ({ file: e.file, message: e.message }));
+  const errors: ReportError[] = [...listing.errors];
   const sweep = new SamplesSweep(counts, auto, { numClasses: card.classes.length, bins, ignoreIndex, keepImages: Boolean(options.shard) });
   const emit = options.onEvent ?? ((): void => undefined);
   emit({ type: 'start', total: listing.files.length, warnings: segmenter.warnings, info: segmenter.info });
