@@ -95,4 +95,23 @@ test('-r with --out inside the inputs: a second run takes in the photos only, an
   assert.ok(second.warnings.some((w) => w.includes(`${out}: skipped, it is the output folder`)), JSON.stringify(second.warnings));
 });
 
+test('a usage error found in lib (report, samples, calibrate, audit) exits 2 and leaves no --out folder behind', async () => {
+  const images = tempDir();
+  writeFileSync(path.join(images, 'a.jpg'), buildJpeg(32, 24, 1));
+  const parent = tempDir();
+  const cases: [string, string[]][] = [
+    ['report', ['report', images, '--batch', '0']],
+    ['samples', ['samples', images, '--ignore-index', '300']],
+    ['calibrate', ['calibrate', images, '--labels', images, '--max-pixels', '0']],
+    ['audit', ['audit', images, '--labels', images, '--seed', '-1', '--min-miou', '0']],
+  ];
+  for (const [name, args] of cases) {
+    const out = path.join(parent, name);
+    const r = await cli([...args, '--model', model.model, '--out', out]);
+    assert.is(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, /must be an integer/, name);
+    assert.not.ok(existsSync(out), `${name}: ${out} was made`);
+  }
+});
+
 test.run();

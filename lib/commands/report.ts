@@ -20,7 +20,7 @@ import { resumeStep } from '../report/resume';
 import { reportSettings, summaryBase } from '../report/run-settings';
 import type { ReportSettings, ReportSummary } from '../report/summary';
 import { SummaryWriter } from '../report/summary-writer';
-import { checkRunOptions } from '../run/check-options';
+import { checkRunOptions, type CheckedRun } from '../run/check-options';
 import { processImage, toSink } from '../run/image-step';
 import { runPipeline } from '../run/pipeline';
 import { reportEntry } from '../run/report-entry';
@@ -82,13 +82,15 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
  * before the run (audit), so the card is read once.
  */
 export async function runReportImages<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel): Promise<ReportRun<S>> {
+  // checked before the folder is made: a usage error leaves no empty OUT behind
+  const checked = checkRunOptions(options);
   return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report',
-    (out, warning) => reportInLockedFolder({ ...options, out }, sinkFor, warning ? [warning] : [], resolved));
+    (out, warning) => reportInLockedFolder({ ...options, out }, checked, sinkFor, warning ? [warning] : [], resolved));
 }
 
-async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, outWarnings: readonly string[],
-  resolved?: ResolvedModel): Promise<ReportRun<S>> {
-  const { samples, seed, maxPixels, files } = checkRunOptions(options);
+async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, checked: CheckedRun, sinkFor: (card: ModelCard) => S,
+  outWarnings: readonly string[], resolved?: ResolvedModel): Promise<ReportRun<S>> {
+  const { samples, seed, maxPixels, files } = checked;
   const out = path.resolve(options.out ?? DEFAULT_OUT.report);
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels });
   const segmenter = await Segmenter.create(options, resolved);

@@ -42,20 +42,28 @@ export type SamplesEvent = RunEvent;
 
 export async function runSamples(options: SamplesOptions): Promise<SamplesResult> {
   // --out is made and locked before the model loads (lib/report/out-lock.ts)
-  if (options.out === undefined) return samplesInto(null, options);
-  return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options));
+  // checked before the folder is made: a usage error leaves no empty OUT behind
+  const checked = checkSamplesOptions(options);
+  if (options.out === undefined) return samplesInto(null, options, checked);
+  return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options, checked));
 }
 
-async function samplesInto(out: string | null, options: SamplesOptions): Promise<SamplesResult> {
+type CheckedSamples = ReturnType<typeof checkSamplesOptions>;
+
+function checkSamplesOptions(options: SamplesOptions) {
   const counts = checkCounts(options.counts ?? DEFAULT_SAMPLE_COUNTS);
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
   // report's checks of the engine and label options; a fixed --samples is ignored here: --counts decide
   const run = checkRunOptions({ ...options, samples: options.samples === 'auto' ? 'auto' : counts[counts.length - 1] });
   const auto = typeof run.samples === 'number' ? null : run.samples;
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
-  const { seed } = run;
   const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
-  if (options.shard && !out) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
+  if (options.shard && options.out === undefined) throw new RangeError('--shard needs --out: the shard folder is what merge reads');
+  return { counts, auto, seed: run.seed, bins };
+}
+
+async function samplesInto(out: string | null, options: SamplesOptions, checked: CheckedSamples): Promise<SamplesResult> {
+  const { counts, auto, seed, bins } = checked;
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels: options.maxPixels });
   const segmenter = await Segmenter.create(options);
   const card = segmenter.card;
