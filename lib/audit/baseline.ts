@@ -4,7 +4,7 @@
  * metrics, the run's identity (card, classes, ignore index, samples) and, where recorded, the
  * images (for the image-set check and the images that changed most) and the slices.
  */
-import { existsSync, readFileSync, statSync } from 'fs';
+import { existsSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../metrics/types';
 import type { MeasuredRun } from './metrics';
@@ -12,6 +12,7 @@ import { AUDIT_KIND, type CalibrationReport, type ImageRecord, type ImageSetComp
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 
 
 
@@ -27,15 +28,7 @@ export interface Baseline {
   readonly slices: readonly SliceRecord[] | null;
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new FileError(file, e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : `cannot read (${e.code ?? e.message})`,
-      { flag: '--baseline', cause: err });
-  }
-}
+const readJson = (file: string): unknown => readJsonFile(file, { flag: '--baseline' });
 
 /** The JSON file a --baseline path names: the file itself, else audit.json, else calibration.json in the folder. */
 export function baselineFile(input: string): string {

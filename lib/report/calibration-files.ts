@@ -1,7 +1,7 @@
 /** calibration.json and its charts: written by calibrate and merge, read by merge and audit --from. */
-import { readFileSync } from 'fs';
 import * as path from 'path';
-import { describeFsError, FileError } from '../errors';
+import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 import { metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { ModelCard } from '../model/types';
@@ -25,13 +25,7 @@ const CHARTS: CalibrationCharts = {
 /** Reads a calibration.json (or the one in a folder) and its statistics; errors name the file. */
 export function readCalibrationReport(input: string): { file: string; report: CalibrationReport; stats: MetricStats } {
   const file = input.endsWith('.json') ? input : path.join(input, 'calibration.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new FileError(file, e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err), { cause: err });
-  }
+  const raw = readJsonFile(file);
   const report = raw as CalibrationReport;
   if (report?.schemaVersion === 1) throw new FileError(file, 'made by an older segnet-uq (schema version 1, equal-width uncertainty bins that cannot merge with log-spaced ones); run calibrate again');
   if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
