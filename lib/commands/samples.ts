@@ -41,8 +41,8 @@ export interface SamplesOptions extends ImageRunOptions<SamplesEvent> {
 export type SamplesEvent = RunEvent;
 
 export async function runSamples(options: SamplesOptions): Promise<SamplesResult> {
-  // --out is made and locked before the model loads (lib/report/out-lock.ts)
-  // checked before the folder is made: a usage error leaves no empty OUT behind
+  // the options are checked before --out is made and locked (lib/report/out-lock.ts), and that
+  // before the model loads: a usage error leaves no empty OUT behind
   const checked = checkSamplesOptions(options);
   if (options.out === undefined) return samplesInto(null, options, checked);
   return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options, checked));
