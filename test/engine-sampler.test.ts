@@ -9,6 +9,7 @@ import { decodeModel } from '../lib/onnx/model';
 import { identityDropout, imageSkip, maxUnpool, noDropout, opset11Dropout, seededRandom, segnetMini, testImage } from './fixtures/tiny-models';
 import { assertMapsClose, assertMapsIdentical, DIMS, imageTensor, maxAbsDiff, naiveMaps, referenceSamples, runOnce, softmax }
   from './fixtures/mc-reference';
+import { rejectsError, resolves } from './fixtures/throws';
 
 const image = testImage();
 const TOL = 1e-5;
@@ -265,13 +266,9 @@ chunking('EXPECTED FAILURE: bad counts, seeds and image keys are RangeErrors nam
       assert.unreachable(`${name} ${value} accepted`);
     }
   });
-  await assert.not.throws(async () => McSampler.create(compiled, { batch: 1 }));
-  try {
-    await McSampler.create(compiled, { batch: 0 });
-    assert.unreachable('batch 0 accepted');
-  } catch (err) {
-    assert.instance(err, RangeError);
-  }
+  const one = await resolves(() => McSampler.create(compiled, { batch: 1 }), 'McSampler.create batch 1');
+  await one.release();
+  await rejectsError(() => McSampler.create(compiled, { batch: 0 }), RangeError, /^batch must be an integer >= 1, got 0$/);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyColormap, colormapLut, COLORMAP_NAMES, placeholderColors } from '../lib/image/colormap';
 import type { ColormapName } from '../lib/image/types';
+import { throwsError } from './fixtures/throws';
 
 /** rows of matplotlib's 256-entry tables (lib/matplotlib/_cm_listed.py), as bytes round(255 v) */
 const MPL: [ColormapName, number, [number, number, number]][] = [
@@ -69,10 +70,10 @@ test('applyColormap: edge cases (constant map, all NaN, infinities)', () => {
 
 test('applyColormap: EXPECTED FAILURE', () => {
   assert.throws(() => applyColormap(new Float32Array(3), 2, 2), /values has length 3, expected 4/);
-  assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: 1, max: 0 }), RangeError);
+  throwsError(() => applyColormap(new Float32Array(4), 2, 2, { min: 1, max: 0 }), RangeError, /^options\.max \(0\) must not be below options\.min \(1\)$/);
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { min: NaN, max: 1 }), /^options\.min must be a finite number, got NaN$/);
   assert.throws(() => applyColormap(new Float32Array(4), 2, 2, { name: 'hot' as ColormapName }), /colormap name/);
-  assert.throws(() => applyColormap(new Float64Array(4) as unknown as Float32Array, 2, 2), TypeError);
+  throwsError(() => applyColormap(new Float64Array(4) as unknown as Float32Array, 2, 2), TypeError, /^values must be a Float32Array, got object$/);
 });
 
 test('placeholder colours (drafted cards) are distinct bytes', () => {

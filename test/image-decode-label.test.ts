@@ -5,6 +5,7 @@ import { decodeLabel } from '../lib/image/decode-label';
 import { ImageError } from '../lib/image/errors';
 
 import { buildPng, headerOnlyPng } from './fixtures/hand-png';
+import { throwsError } from './fixtures/throws';
 
 function throwsImageError(fn: () => unknown, pattern: RegExp): ImageError {
   try {
@@ -93,8 +94,8 @@ test('BAD CALL: bad palette option', () => {
   const gray = buildPng({ width: 1, height: 1, depth: 8, colorType: 0, samples: [0] });
   assert.throws(() => decodeLabel(gray, { palette: [[1, 2, 3], [1, 2, 3]] }), (e: unknown) => e instanceof RangeError && /repeats colour/.test((e as Error).message));
   assert.throws(() => decodeLabel(gray, { palette: [[1, 2, 300]] }), (e: unknown) => e instanceof RangeError && /options\.palette\[0\]/.test((e as Error).message));
-  assert.throws(() => decodeLabel(gray, { palette: [[1, 2]] as unknown as [number, number, number][] }), TypeError);
-  assert.throws(() => decodeLabel(null as unknown as Uint8Array), TypeError);
+  throwsError(() => decodeLabel(gray, { palette: [[1, 2]] as unknown as [number, number, number][] }), TypeError, /^options\.palette\[0\] must be \[r, g, b\], got \[1,2\]$/);
+  throwsError(() => decodeLabel(null as unknown as Uint8Array), TypeError, /^bytes must be a Uint8Array or Buffer, got null$/);
 });
 
 test.run();

@@ -2,6 +2,7 @@ import { PNG } from 'pngjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodePng } from '../lib/image/encode';
+import { throwsError } from './fixtures/throws';
 
 function bytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -36,7 +37,7 @@ test('a subarray view is encoded from its own bytes, 1x1 works', () => {
 test('EXPECTED FAILURE: data length not 1/3/4 bytes per pixel, zero size', () => {
   assert.throws(() => encodePng({ width: 2, height: 2, data: new Uint8Array(8) }), (e: unknown) => e instanceof RangeError && /expected 1, 3 or 4 bytes per pixel/.test((e as Error).message));
   assert.throws(() => encodePng({ width: 0, height: 2, data: new Uint8Array(0) }), /img\.width/);
-  assert.throws(() => encodePng({ width: 1, height: 1, data: [1, 2, 3] as unknown as Uint8Array }), TypeError);
+  throwsError(() => encodePng({ width: 1, height: 1, data: [1, 2, 3] as unknown as Uint8Array }), TypeError, /^img\.data must be a Uint8Array or Buffer, got object$/);
 });
 
 test.run();

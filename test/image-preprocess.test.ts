@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { imageToInputTensor } from '../lib/image/preprocess';
 import { resizeRgbToPlanar } from '../lib/image/resize';
 import type { ModelCard } from '../lib/model/types';
+import { throwsError } from './fixtures/throws';
 
 const INPUT: ModelCard['input'] = { width: 2, height: 1, layout: 'NCHW', mean: [0.5, 0.25, 0], std: [0.5, 0.25, 2] };
 const IMG = { width: 2, height: 1, data: Uint8Array.from([255, 0, 51, 0, 255, 102]) };
@@ -31,7 +32,7 @@ test('EXPECTED FAILURE: mean/std lengths, zero std, layout, size', () => {
   const bad = (patch: object): ModelCard['input'] => ({ ...INPUT, ...patch }) as ModelCard['input'];
   assert.throws(() => imageToInputTensor(IMG, bad({ mean: [0.5, 0.5] })), (e: unknown) => e instanceof RangeError && /input\.mean must have 3 entries/.test((e as Error).message));
   assert.throws(() => imageToInputTensor(IMG, bad({ std: [1, 0, 1] })), /input\.std\[1\] must not be 0/);
-  assert.throws(() => imageToInputTensor(IMG, bad({ std: [1, NaN, 1] })), TypeError);
+  throwsError(() => imageToInputTensor(IMG, bad({ std: [1, NaN, 1] })), RangeError, /^input\.std\[1\] must be a finite number, got NaN$/);
   assert.throws(() => imageToInputTensor(IMG, bad({ layout: 'NHWC' })), /layout/);
   assert.throws(() => imageToInputTensor(IMG, bad({ width: 0 })), /input\.width/);
   assert.throws(() => imageToInputTensor({ width: 2, height: 1, data: new Uint8Array(5) }, INPUT), /img\.data/);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { linearSource, resizeBilinearPlanar, resizeRgbToPlanar } from '../lib/image/resize';
+import { throwsError } from './fixtures/throws';
 
 function random(n: number, seed: number, max = 1): Float32Array {
   const out = new Float32Array(n);
@@ -77,7 +78,7 @@ test('resizeBilinearPlanar: same size is the identity; out is reused', () => {
 
 test('resizeBilinearPlanar BAD CALL / EXPECTED FAILURE', () => {
   const src = new Float32Array(12);
-  assert.throws(() => resizeBilinearPlanar(Array.from(src) as unknown as Float32Array, 1, 4, 3, 2, 2), TypeError);
+  throwsError(() => resizeBilinearPlanar(Array.from(src) as unknown as Float32Array, 1, 4, 3, 2, 2), TypeError, /^src must be a Float32Array, got object$/);
   assert.throws(() => resizeBilinearPlanar(src, 1, 4, 4, 2, 2), /src has length 12, expected 16/);
   assert.throws(() => resizeBilinearPlanar(src, 1, 4, 3, 0, 2), (e: unknown) => e instanceof RangeError && /^dstW must be an integer >= 1, got 0$/.test((e as Error).message));
   assert.throws(() => resizeBilinearPlanar(src, 1.5, 4, 3, 2, 2), /channels/);

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ImageError } from '../lib/image/errors';
 import { readImageHeader, sniffImageFormat } from '../lib/image/sniff';
+import { throwsError } from './fixtures/throws';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -44,7 +45,7 @@ test('sniffImageFormat: magic bytes, not extensions', () => {
   assert.is(sniffImageFormat(new Uint8Array(0)), null);
   assert.is(sniffImageFormat(Uint8Array.from(SIGNATURE.slice(0, 7))), null);
   assert.is(sniffImageFormat(Uint8Array.from([0xff, 0xd8])), null);
-  assert.throws(() => sniffImageFormat('a.png' as unknown as Uint8Array), TypeError);
+  throwsError(() => sniffImageFormat('a.png' as unknown as Uint8Array), TypeError, /^bytes must be a Uint8Array or Buffer, got string$/);
 });
 
 test('readImageHeader: PNG IHDR and JPEG SOF sizes without decoding', () => {

@@ -9,6 +9,7 @@ import {
 } from '../lib/metrics/calibration-stats';
 import { fixedSumValue } from '../lib/metrics/fixed-sum';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 const C = 4;
 const IGNORE = 255;
@@ -92,16 +93,16 @@ s('EXPECTED FAILURE: bad confidence, probs, labels', () => {
   conf[3] = 1.5;
   assert.throws(() => addToCalibration(createCalibrationStats(C), { ...a, confidence: conf }, IGNORE), (e: unknown) => e instanceof RangeError && /confidence\[3\] = 1.5/.test(e.message));
   conf[3] = NaN;
-  assert.throws(() => addToCalibration(createCalibrationStats(C), { ...a, confidence: conf }, IGNORE), RangeError);
+  throwsError(() => addToCalibration(createCalibrationStats(C), { ...a, confidence: conf }, IGNORE), RangeError, /^confidence\[3\] = NaN is not a probability in \[0, 1\]$/);
   const labels = Uint8Array.from(a.labels);
   labels[6] = 9;
   assert.throws(() => addToCalibration(createCalibrationStats(C), { ...a, labels }, IGNORE), (e: unknown) => e instanceof RangeError && /labels\[6\] = 9/.test(e.message));
-  assert.throws(() => addToCalibration(createCalibrationStats(C), { ...a, probs: new Float32Array(5) }, IGNORE), RangeError);
-  assert.throws(() => mergeCalibrationStats(createCalibrationStats(C), createCalibrationStats(C, { bins: 10 })), RangeError);
-  assert.throws(() => createCalibrationStats(C, { bins: 0 }), RangeError);
+  throwsError(() => addToCalibration(createCalibrationStats(C), { ...a, probs: new Float32Array(5) }, IGNORE), RangeError, /^probs must have length 40, got 5$/);
+  throwsError(() => mergeCalibrationStats(createCalibrationStats(C), createCalibrationStats(C, { bins: 10 })), RangeError, /^cannot merge statistics with different bins: 15 vs 10$/);
+  throwsError(() => createCalibrationStats(C, { bins: 0 }), RangeError, /^bins must be an integer in 1\.\.10000, got 0$/);
 });
 s('BAD CALL: wrong array kinds', () => {
   const a = image(6, 10);
-  assert.throws(() => addToCalibration(createCalibrationStats(C), { ...a, confidence: new Float64Array(10) as unknown as Float32Array }), TypeError);
+  throwsError(() => addToCalibration(createCalibrationStats(C), { ...a, confidence: new Float64Array(10) as unknown as Float32Array }), TypeError, /^confidence must be a Float32Array, got Float64Array$/);
 });
 s.run();

@@ -9,6 +9,7 @@ import {
   perClassMeanUncertainty,
 } from '../lib/metrics/class-uncertainty';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 const C = 5;
 function image(seed: number, n: number) {
@@ -60,7 +61,7 @@ s('merge(A, B) equals stats over A ∪ B exactly; JSON round-trips', () => {
 });
 s('EXPECTED FAILURE: length mismatch, NaN, label out of range', () => {
   const a = image(5, 10);
-  assert.throws(() => addToClassUncertainty(createClassUncertaintyStats(C), a.labels, { ...a.uncertainties, variance: new Float32Array(3) }, 255), RangeError);
+  throwsError(() => addToClassUncertainty(createClassUncertaintyStats(C), a.labels, { ...a.uncertainties, variance: new Float32Array(3) }, 255), RangeError, /^uncertainties\.variance must have length 10, got 3$/);
   const at = a.labels.findIndex((y) => y !== 255);
   a.uncertainties.entropy[at] = Infinity;
   assert.throws(() => addToClassUncertainty(createClassUncertaintyStats(C), a.labels, a.uncertainties, 255), (e: unknown) => e instanceof RangeError && e.message.includes(`entropy[${at}] = Infinity`));

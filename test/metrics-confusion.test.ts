@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addToConfusion, confusionFromJSON, confusionToJSON, createConfusion, mergeConfusion } from '../lib/metrics/confusion';
 import { createRandom, nextInt } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 function randomImage(seed: number, n: number, c: number, ignore: number) {
   const r = createRandom(seed);
@@ -37,8 +38,8 @@ create('zeros C x C', () => {
 });
 create('EXPECTED FAILURE: numClasses out of range', () => {
   assert.throws(() => createConfusion(0), (e: unknown) => e instanceof RangeError && /numClasses.*0/.test(e.message));
-  assert.throws(() => createConfusion(2.5), RangeError);
-  assert.throws(() => createConfusion(257), RangeError);
+  throwsError(() => createConfusion(2.5), RangeError, /^numClasses must be an integer in 1\.\.256, got 2\.5$/);
+  throwsError(() => createConfusion(257), RangeError, /^numClasses must be an integer in 1\.\.256, got 257$/);
 });
 create.run();
 
@@ -59,12 +60,12 @@ add('EXPECTED FAILURE: label out of range names value and pixel', () => {
     () => addToConfusion(createConfusion(3), new Uint8Array([0, 1, 7]), new Uint8Array(3), 11),
     (e: unknown) => e instanceof RangeError && /labels\[2\] = 7/.test(e.message),
   );
-  assert.throws(() => addToConfusion(createConfusion(3), new Uint8Array([0]), new Uint8Array([3])), RangeError);
+  throwsError(() => addToConfusion(createConfusion(3), new Uint8Array([0]), new Uint8Array([3])), RangeError, /^predicted\[0\] = 3 is not a class index \(numClasses 3\)$/);
 });
 add('BAD CALL: wrong array kinds and lengths', () => {
-  assert.throws(() => addToConfusion(createConfusion(3), [0] as unknown as Uint8Array, new Uint8Array(1)), TypeError);
-  assert.throws(() => addToConfusion(createConfusion(3), new Uint8Array(2), new Uint8Array(1)), RangeError);
-  assert.throws(() => addToConfusion(createConfusion(3), new Uint8Array(1), new Uint8Array(1), 300), RangeError);
+  throwsError(() => addToConfusion(createConfusion(3), [0] as unknown as Uint8Array, new Uint8Array(1)), TypeError, /^labels must be a Uint8Array, got Array$/);
+  throwsError(() => addToConfusion(createConfusion(3), new Uint8Array(2), new Uint8Array(1)), RangeError, /^predicted must have length 2, got 1$/);
+  throwsError(() => addToConfusion(createConfusion(3), new Uint8Array(1), new Uint8Array(1), 300), RangeError, /^ignoreIndex must be an integer in 0\.\.255, got 300$/);
 });
 add.run();
 
@@ -81,8 +82,8 @@ merge('merge(A, B) equals the stats over A ∪ B exactly; JSON round-trips', () 
   assert.equal(confusionToJSON(confusionFromJSON(json)), confusionToJSON(all));
 });
 merge('EXPECTED FAILURE: different numClasses; bad JSON', () => {
-  assert.throws(() => mergeConfusion(createConfusion(2), createConfusion(3)), RangeError);
-  assert.throws(() => confusionFromJSON({ numClasses: 2, counts: [1, 2, 3] }), RangeError);
-  assert.throws(() => confusionFromJSON(null), TypeError);
+  throwsError(() => mergeConfusion(createConfusion(2), createConfusion(3)), RangeError, /^cannot merge statistics with different numClasses: 2 vs 3$/);
+  throwsError(() => confusionFromJSON({ numClasses: 2, counts: [1, 2, 3] }), RangeError, /^confusion\.counts must have length 4, got 3$/);
+  throwsError(() => confusionFromJSON(null), TypeError, /^confusion must be an object, got null$/);
 });
 merge.run();

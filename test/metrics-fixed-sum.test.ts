@@ -12,6 +12,7 @@ import {
   toFixed,
 } from '../lib/metrics/fixed-sum';
 import { createRandom, nextRandom } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 function sumInto(values: number[]) {
   const s = createFixedSums(1);
@@ -49,7 +50,7 @@ s('carries: sums far beyond 2^53 units stay exact', () => {
 s('JSON round-trip; EXPECTED FAILURE on bad JSON', () => {
   const a = sumInto([0.25, 1e-3, 7]);
   assert.equal(fixedSumsToJSON(fixedSumsFromJSON('x', JSON.parse(JSON.stringify(fixedSumsToJSON(a))) as unknown, 1)), fixedSumsToJSON(a));
-  assert.throws(() => fixedSumsFromJSON('x', { hi: [0], lo: [0, 1] }, 1), RangeError);
-  assert.throws(() => fixedSumsFromJSON('x', { hi: ['a'], lo: [0] }, 1), TypeError);
+  throwsError(() => fixedSumsFromJSON('x', { hi: [0], lo: [0, 1] }, 1), RangeError, /^x\.lo must have length 1, got 2$/);
+  throwsError(() => fixedSumsFromJSON('x', { hi: ['a'], lo: [0] }, 1), TypeError, /^x\.hi\[0\] must be a finite number, got 'a'$/);
 });
 s.run();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { C, IGNORE, randomImage } from './fixtures/random-metric-image';
 import { addImage, createMetricStats, mergeMetricStats, metricStatsFromJSON, metricStatsToJSON } from '../lib/metrics/metric-stats';
+import { throwsError } from './fixtures/throws';
 
 const images = [randomImage(1, 40, 30), randomImage(2, 33, 21), randomImage(3, 16, 16), randomImage(4, 25, 40)];
 const options = { numClasses: C, ignoreIndex: IGNORE };
@@ -40,15 +41,15 @@ s('images without probs are accepted (Brier/NLL over the rest)', () => {
 });
 s('EXPECTED FAILURE: bad sizes, labels, options; mismatched merge', () => {
   const st = createMetricStats(options);
-  assert.throws(() => addImage(st, { ...images[0], width: 39 }), RangeError);
+  throwsError(() => addImage(st, { ...images[0], width: 39 }), RangeError, /^input\.labels must have length 1170, got 1200$/);
   const labels = Uint8Array.from(images[0].labels);
   labels[17] = 7;
   assert.throws(() => addImage(st, { ...images[0], labels }), (e: unknown) => e instanceof RangeError && /labels\[17\] = 7/.test(e.message));
-  assert.throws(() => addImage(st, { ...images[0], uncertainties: { ...images[0].uncertainties, variance: new Float32Array(3) } }), RangeError);
-  assert.throws(() => createMetricStats({ numClasses: 0 }), RangeError);
-  assert.throws(() => createMetricStats({ numClasses: 3, ignoreIndex: -2 }), RangeError);
-  assert.throws(() => mergeMetricStats(createMetricStats(options), createMetricStats({ numClasses: C })), RangeError);
-  assert.throws(() => mergeMetricStats(createMetricStats(options), createMetricStats({ ...options, mantissaBits: 8 })), RangeError);
-  assert.throws(() => metricStatsFromJSON({ numClasses: C }), TypeError);
+  throwsError(() => addImage(st, { ...images[0], uncertainties: { ...images[0].uncertainties, variance: new Float32Array(3) } }), RangeError, /^variance must have length 1200, got 3$/);
+  throwsError(() => createMetricStats({ numClasses: 0 }), RangeError, /^numClasses must be an integer in 1\.\.256, got 0$/);
+  throwsError(() => createMetricStats({ numClasses: 3, ignoreIndex: -2 }), RangeError, /^ignoreIndex must be an integer in 0\.\.255, got -2$/);
+  throwsError(() => mergeMetricStats(createMetricStats(options), createMetricStats({ numClasses: C })), RangeError, /^cannot merge statistics with different ignoreIndex: 11 vs null$/);
+  throwsError(() => mergeMetricStats(createMetricStats(options), createMetricStats({ ...options, mantissaBits: 8 })), RangeError, /^cannot merge statistics with different mantissaBits: 10 vs 8$/);
+  throwsError(() => metricStatsFromJSON({ numClasses: C }), TypeError, /^uncertainty must be an object, got undefined$/);
 });
 s.run();

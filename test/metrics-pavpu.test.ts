@@ -12,6 +12,7 @@ import {
   pavpuSummary,
 } from '../lib/metrics/pavpu';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 const C = 4;
 const IGNORE = 9;
@@ -130,11 +131,11 @@ s('merge(A, B) equals stats over A ∪ B exactly; JSON round-trips', () => {
 });
 s('EXPECTED FAILURE: size mismatch, NaN, bad options', () => {
   const im = images[1];
-  assert.throws(() => addToPavpu(createPavpuStats('entropy', C), im.labels, im.predicted, im.values, 31, 33, IGNORE), RangeError);
+  throwsError(() => addToPavpu(createPavpuStats('entropy', C), im.labels, im.predicted, im.values, 31, 33, IGNORE), RangeError, /^labels must have length 1023, got 990$/);
   const v = Float32Array.from(im.values);
   v[40] = NaN;
   assert.throws(() => addToPavpu(createPavpuStats('entropy', C), im.labels, im.predicted, v, 30, 33, IGNORE), (e: unknown) => e instanceof RangeError && /entropy\[40\]/.test(e.message));
-  assert.throws(() => createPavpuStats('entropy', C, { patchSize: 0 }), RangeError);
-  assert.throws(() => mergePavpuStats(createPavpuStats('entropy', C), createPavpuStats('entropy', C, { patchSize: 2 })), RangeError);
+  throwsError(() => createPavpuStats('entropy', C, { patchSize: 0 }), RangeError, /^patchSize must be an integer in 1\.\.4096, got 0$/);
+  throwsError(() => mergePavpuStats(createPavpuStats('entropy', C), createPavpuStats('entropy', C, { patchSize: 2 })), RangeError, /^cannot merge statistics with different patchSize: 4 vs 2$/);
 });
 s.run();

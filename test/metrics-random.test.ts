@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
+import { throwsError } from './fixtures/throws';
 
 const s = suite('random');
 s('reproducible for a seed, in [0, 1), roughly uniform', () => {
@@ -17,7 +18,7 @@ s('reproducible for a seed, in [0, 1), roughly uniform', () => {
   assert.ok(counts.every((n) => Math.abs(n - 1000) < 100), `${counts}`);
 });
 s('EXPECTED FAILURE: bad seed', () => {
-  assert.throws(() => createRandom(-1), RangeError);
-  assert.throws(() => createRandom(1.5), RangeError);
+  throwsError(() => createRandom(-1), RangeError, /^seed must be an integer in 0\.\.4294967295, got -1$/);
+  throwsError(() => createRandom(1.5), RangeError, /^seed must be an integer in 0\.\.4294967295, got 1\.5$/);
 });
 s.run();

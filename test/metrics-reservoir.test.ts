@@ -4,6 +4,7 @@ import { createRandom, nextInt } from '../lib/metrics/random';
 import { DEFAULT_RESERVOIR_SIZE } from '../lib/defaults';
 import { addToReservoir, createPixelReservoir, reservoirSample } from '../lib/metrics/reservoir';
 import type { PixelReservoir } from '../lib/metrics/types';
+import { throwsError } from './fixtures/throws';
 
 const C = 3;
 /** an image whose probs[0] encodes the global pixel id (id / 1e6), labels random, 1 in 10 ignored */
@@ -54,8 +55,8 @@ s('the default capacity is the one calibrate holds', () => {
   assert.is(createPixelReservoir({ numClasses: C }).capacity, DEFAULT_RESERVOIR_SIZE);
 });
 s('EXPECTED FAILURE: bad capacity, shapes, labels', () => {
-  assert.throws(() => createPixelReservoir({ numClasses: C, capacity: 0 }), RangeError);
-  assert.throws(() => addToReservoir(createPixelReservoir({ numClasses: C }), new Float32Array(4), new Uint8Array(2)), RangeError);
+  throwsError(() => createPixelReservoir({ numClasses: C, capacity: 0 }), RangeError, /^capacity must be an integer in 1\.\.67108864, got 0$/);
+  throwsError(() => addToReservoir(createPixelReservoir({ numClasses: C }), new Float32Array(4), new Uint8Array(2)), RangeError, /^probs must have length 6, got 4$/);
   assert.throws(() => addToReservoir(createPixelReservoir({ numClasses: C }), new Float32Array(3), new Uint8Array([5])), (e: unknown) => e instanceof RangeError && /labels\[0\] = 5/.test(e.message));
 });
 s.run();

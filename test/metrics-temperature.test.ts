@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { createRandom, nextInt, nextRandom } from '../lib/metrics/random';
 import { TEMPERATURE_SEARCH } from '../lib/defaults';
 import { applyTemperature, atSearchEnd, fitTemperature } from '../lib/metrics/temperature';
+import { throwsError } from './fixtures/throws';
 
 const C = 4;
 const N = 3000;
@@ -89,10 +90,10 @@ s('a fit whose optimum lies beyond the searched range ends at its edge, and atSe
   assert.not.ok(atSearchEnd(fitTemperature(fx, { numClasses: C, ignoreIndex: 255 }).temperature), 'an ordinary fit is inside');
 });
 s('EXPECTED FAILURE: bad shapes and options', () => {
-  assert.throws(() => fitTemperature({ probs: new Float32Array(5), labels: new Uint8Array(2) }, { numClasses: C }), RangeError);
-  assert.throws(() => fitTemperature({ probs: new Float32Array(0), labels: new Uint8Array(0) }, { numClasses: C }), RangeError);
+  throwsError(() => fitTemperature({ probs: new Float32Array(5), labels: new Uint8Array(2) }, { numClasses: C }), RangeError, /^sample\.probs must have length 8, got 5$/);
+  throwsError(() => fitTemperature({ probs: new Float32Array(0), labels: new Uint8Array(0) }, { numClasses: C }), RangeError, /^sample has no labelled pixel to fit a temperature on$/);
   assert.throws(() => fitTemperature(fx, { numClasses: C }), (e: unknown) => e instanceof RangeError && /= 255/.test(e.message));
-  assert.throws(() => applyTemperature(fx.probs, C, 0), RangeError);
-  assert.throws(() => applyTemperature(new Float32Array(5), C, 1), RangeError);
+  throwsError(() => applyTemperature(fx.probs, C, 0), RangeError, /^temperature must be a number in \[0\.000001, 1000000\], got 0$/);
+  throwsError(() => applyTemperature(new Float32Array(5), C, 1), RangeError, /^probs length 5 is not a multiple of numClasses 4$/);
 });
 s.run();

@@ -9,6 +9,7 @@ import {
   uncertaintyHistogramFromJSON,
   uncertaintyHistogramToJSON,
 } from '../lib/metrics/uncertainty-stats';
+import { throwsError } from './fixtures/throws';
 
 const C = 6;
 function image(seed: number, n: number) {
@@ -81,10 +82,10 @@ s('EXPECTED FAILURE: NaN value, bad label, mismatched merge, bad kind', () => {
   im.values[5] = 0;
   im.labels[3] = 100;
   assert.throws(() => addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C), im.labels, im.predicted, im.values, 255), (e: unknown) => e instanceof RangeError && /labels\[3\] = 100/.test(e.message));
-  assert.throws(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('variance', C)), RangeError);
-  assert.throws(() => createUncertaintyHistogram('foo' as 'entropy', C), RangeError);
-  assert.throws(() => createUncertaintyHistogram('entropy', C, { max: 0 }), RangeError);
-  assert.throws(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('entropy', C, { mantissaBits: 8 })), RangeError);
+  throwsError(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('variance', C)), RangeError, /^cannot merge statistics with different kind: entropy vs variance$/);
+  throwsError(() => createUncertaintyHistogram('foo' as 'entropy', C), RangeError, /^kind must be one of entropy, mutualInformation, variance, got foo$/);
+  throwsError(() => createUncertaintyHistogram('entropy', C, { max: 0 }), RangeError, /^max must be a number in \[9\.094947017729282e-13, 1000000\], got 0$/);
+  throwsError(() => mergeUncertaintyHistograms(createUncertaintyHistogram('entropy', C), createUncertaintyHistogram('entropy', C, { mantissaBits: 8 })), RangeError, /^cannot merge statistics with different mantissaBits: 10 vs 8$/);
   const ok = image(5, 50);
   const json = uncertaintyHistogramToJSON(addToUncertaintyHistogram(createUncertaintyHistogram('entropy', C), ok.labels, ok.predicted, ok.values, 255));
   assert.throws(() => uncertaintyHistogramFromJSON({ ...json, bins: { index: [5, 3], values: [[1, 1], [0, 0]] } }), (e: unknown) => e instanceof RangeError && /index\[1\] = 3/.test(e.message));

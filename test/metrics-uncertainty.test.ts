@@ -11,6 +11,7 @@ import {
 } from '../lib/metrics/uncertainty';
 import { addToUncertaintyHistogram, createUncertaintyHistogram } from '../lib/metrics/uncertainty-stats';
 import { addPixels, createPool, exactAUPR, exactAUROC, exactAUSE } from './fixtures/exact-uncertainty';
+import { throwsError } from './fixtures/throws';
 
 const C = 5;
 const BINS = 64;
@@ -176,8 +177,8 @@ s('aurocTieBound: 0 when no bin mixes errors and correct pixels, 1/2 when one bi
   assert.is(misclassificationAUROC(one), 0.5);
 });
 s('EXPECTED FAILURE: fractions and percentiles out of range', () => {
-  assert.throws(() => sparsificationCurve(h, [0, 1]), RangeError);
-  assert.throws(() => accuracyByUncertaintyPercentile(h, [101]), RangeError);
-  assert.throws(() => areaUnderSparsificationError(h, [0.5, 0.1]), RangeError);
+  throwsError(() => sparsificationCurve(h, [0, 1]), RangeError, /^fractions\[1\] must be a number in \[0, 1\), got 1$/);
+  throwsError(() => accuracyByUncertaintyPercentile(h, [101]), RangeError, /^percentiles\[0\] must be a number in \[0, 100\], got 101$/);
+  throwsError(() => areaUnderSparsificationError(h, [0.5, 0.1]), RangeError, /^fractions must ascend, got 0\.5 then 0\.1$/);
 });
 s.run();
