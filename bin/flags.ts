@@ -5,12 +5,13 @@
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import {
-  AUTO_DEFAULTS, DEFAULT_BATCH, DEFAULT_BINS, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SHARD_BY,
+  AUTO_DEFAULTS, DEFAULT_BATCH, DEFAULT_BINS, DEFAULT_TTA, DEFAULT_DEVICE, DEFAULT_DROPOUT, DEFAULT_MAP_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SHARD_BY,
   DEFAULT_THREADS, LIMIT_DEFAULTS,
 } from '../lib/defaults';
 import { MAP_PER_FLIP } from '../lib/engine/convergence';
 import { parseByteSize } from '../lib/server/options';
 import { DEVICES } from '../lib/engine/session';
+import { TTA_MODES, type Tta } from '../lib/engine/flip';
 import type { Device } from '../lib/engine/types';
 import type { SegmenterOptions } from '../lib/engine/segmenter';
 import { resolveShard, SHARD_BY, type ShardBy, type ShardSpec } from '../lib/shard/spec';
@@ -29,6 +30,7 @@ export function modelFlags<T>(y: Argv<T>) {
     .option('dropout-at', { type: 'string', array: true, describe: 'inject MC dropout after TENSOR[:p] (repeatable)' })
     .option('dropout', { choices: ['mc', 'off'] as const, default: DEFAULT_DROPOUT as 'mc' | 'off', describe: "'off': dropout removed, one deterministic pass (weight averaging), for comparison" })
     .option('strict', { type: 'boolean', default: false, describe: 'refuse models without dropout' })
+    .option('tta', { choices: TTA_MODES as Tta[], default: DEFAULT_TTA as Tta, describe: "test-time augmentation: 'flip' runs odd-numbered MC samples on the mirrored image (one more prefix pass)" })
     .option('max-pixels', { type: 'number', default: DEFAULT_MAX_PIXELS, describe: 'refuse larger images (decompression bombs)' });
 }
 
@@ -111,7 +113,7 @@ export function segmenterOptions(argv: Record<string, unknown>): SegmenterOption
   return {
     model: argv.model as string | undefined, card: argv.card as string | undefined, device: argv.device as Device,
     threads: argv.threads as number, batch: argv.batch as number | undefined, dropoutRate: argv['dropout-rate'] as number | undefined,
-    dropoutAt: argv['dropout-at'] as string[] | undefined, dropout: argv.dropout as 'mc' | 'off', strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number,
+    dropoutAt: argv['dropout-at'] as string[] | undefined, dropout: argv.dropout as 'mc' | 'off', strict: argv.strict as boolean, maxPixels: argv['max-pixels'] as number, tta: argv.tta as Tta,
     maxMemory: argv['max-memory'] === undefined ? undefined : parseByteSize('--max-memory', argv['max-memory'] as string),
   };
 }

@@ -31,6 +31,8 @@ export const DEFAULT_DEVICE = 'cpu';
 export const DEFAULT_THREADS = 0;
 /** 'mc': dropout sampled, the point of the tool ('off', one deterministic pass, is for comparison) */
 export const DEFAULT_DROPOUT = 'mc';
+/** test-time augmentation: 'none', or 'flip' (odd MC samples see the mirrored image; lib/engine/flip.ts) */
+export const DEFAULT_TTA = 'none';
 /**
  * Samples per session run by device. CPU: measured with `npm run bench -- --chunks 1,2,4,5,8`
  * (N=50, the 192x256 model shipped then, 2 cores under load; bench/RESULTS.md): K=8 took 0.61x and

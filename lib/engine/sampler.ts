@@ -7,10 +7,12 @@ import type { UncertaintyMaps } from './types';
 import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN, AGG_VOTES } from '../graph/aggregate';
 import { CompiledModel } from './compile';
 import { fillDropoutMask } from './masks';
+import { isMirrored, mirrorWidth, orientationRuns, type Tta } from './flip';
 import { createSession, ort, SessionOptions } from './session';
 import { SinglePass } from './single-pass';
 import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
 import { checkInteger, checkSeed, isIntegerIn, MAX_SEED } from '../validate';
+import { DEFAULT_TTA } from '../defaults';
 
 export interface SampleOptions {
   /** number of MC samples N >= 1 */
@@ -87,14 +89,18 @@ export class McSampler {
     readonly batch: number,
     /** N=1 in one run of the whole graph (null for a deterministic model) */
     private readonly single: SinglePass | null,
+    /** 'flip': odd samples see the mirrored image (lib/engine/flip.ts) */
+    readonly tta: Tta,
   ) {}
 
-  static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number } = {}): Promise<McSampler> {
+  static async create(compiled: CompiledModel, options: SessionOptions & { batch?: number; tta?: Tta } = {}): Promise<McSampler> {
     const batch = options.batch ?? 1;
     checkInteger('batch', batch, 1);
+    const tta = options.tta ?? DEFAULT_TTA;
+    if (tta !== 'none' && tta !== 'flip') throw new RangeError(`tta must be 'none' or 'flip', got ${JSON.stringify(tta)}`);
     const prefix = compiled.prefix ? await createSession(compiled.prefix, options) : null;
     const suffix = await createSession(compiled.suffix, options);
-    return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch, SinglePass.of(compiled, options));
+    return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch, SinglePass.of(compiled, options), tta);
   }
 
   /** Runs the deterministic prefix; its outputs are shared by every chunk of this image. */
@@ -113,12 +119,18 @@ export class McSampler {
    * sampler may overlap (a shared buffer gave them each other's masks).
    */
   chunkFeeds(shared: Record<string, ort.Tensor>, first: number, k: number, seed: number, imageKey: number): Record<string, ort.Tensor> {
+    return this.maskFeeds(shared, Array.from({ length: k }, (_, s) => first + s), seed, imageKey);
+  }
+
+  /** Suffix feeds for the given sample indices, one mask each (keyed by the index, as chunkFeeds). */
+  private maskFeeds(shared: Record<string, ort.Tensor>, samples: readonly number[], seed: number, imageKey: number): Record<string, ort.Tensor> {
     const c = this.compiled;
+    const k = samples.length;
     const feeds: Record<string, ort.Tensor> = { ...shared };
     for (let p = 0; p < c.points.length; p++) {
       const point = c.points[p];
       const buffer = new Float32Array(point.size * k);
-      for (let s = 0; s < k; s++) fillDropoutMask(buffer, s * point.size, point.size, point.rate, seed, imageKey, first + s, p);
+      for (let s = 0; s < k; s++) fillDropoutMask(buffer, s * point.size, point.size, point.rate, seed, imageKey, samples[s], p);
       feeds[point.maskInput] = new ort.Tensor('float32', buffer, [k, ...point.dims.slice(1)]);
     }
     return feeds;
@@ -161,7 +173,7 @@ export class McSampler {
       onStage(stage, now - lapStart);
       lapStart = now;
     };
-    if (options.samples === 1 && this.single && !options.until) {
+    if (options.samples === 1 && this.single && !options.until && !isMirrored(this.tta, first)) {
       const c = this.compiled;
       const image = new ort.Tensor('float32', input, c.inputDims.slice());
       const feeds = this.chunkFeeds({ [c.inputName]: image }, first, 1, options.seed, options.imageKey);
@@ -174,8 +186,11 @@ export class McSampler {
     }
     const shared = await this.runPrefix(input);
     lap('prefix');
+    const inputDims = this.compiled.inputDims;
+    let mirroredShared: Record<string, ort.Tensor> | null = null; // the mirror image's prefix, run at its first sample
     const deterministic = this.compiled.deterministic;
-    const total = deterministic ? 1 : options.samples;
+    // a deterministic model with --tta flip: one pass of the image and one of its mirror
+    const total = deterministic ? (this.tta === 'flip' ? 2 : 1) : options.samples;
     const until = deterministic ? undefined : options.until;
     const checks = new Set(until?.at ?? []);
     const ends = [...(until?.at ?? []), ...(deterministic ? [] : snapshots)];
@@ -189,7 +204,7 @@ export class McSampler {
     const latest: { maps: UncertaintyMaps | null; count: number } = { maps: null, count: 0 }; // the last snapshot, at acc.count
     const snapshot = (acc: ChunkAccumulator, done: number): void => {
       // a deterministic model ran once: that pass stands for every count
-      while (snapped < snapshots.length && (deterministic || snapshots[snapped] === done)) {
+      while (snapped < snapshots.length && (deterministic ? done === total : snapshots[snapped] === done)) {
         const t = performance.now();
         const ms = t - t0 - notSampling;
         const maps = finishMaps(acc, dims[1], dims[3], dims[2], snapshots[snapped]);
@@ -217,22 +232,29 @@ export class McSampler {
     // worker thread (lib/server/session-host.ts).
     for (let done = 0; done < total;) {
       const k = sizeAt(done);
-      const feeds = this.chunkFeeds(shared, first + done, k, options.seed, options.imageKey);
-      lap('masks');
-      const chunk = await this.runFeeds(feeds);
-      lap('suffix');
-      if (!acc) {
-        dims = chunk.dims;
-        acc = createAccumulator(dims[1], dims[2] * dims[3]);
+      for (const run of orientationRuns(this.tta, first + done, k)) {
+        if (run.mirrored && !mirroredShared) {
+          mirroredShared = await this.runPrefix(mirrorWidth(input, inputDims[2], inputDims[3]));
+          lap('prefix');
+        }
+        const feeds = this.maskFeeds(run.mirrored ? mirroredShared as Record<string, ort.Tensor> : shared, run.samples, options.seed, options.imageKey);
+        lap('masks');
+        const chunk = mirrorBack(await this.runFeeds(feeds), run.mirrored);
+        lap('suffix');
+        if (!acc) {
+          dims = chunk.dims;
+          acc = createAccumulator(dims[1], dims[2] * dims[3]);
+        }
+        mergeChunk(acc, run.samples.length, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       }
-      mergeChunk(acc, k, chunk.mean, chunk.m2, chunk.entropySum, chunk.votes);
       done += k;
-      snapshot(acc, done);
+      const merged = acc as ChunkAccumulator; // every chunk has at least one run
+      snapshot(merged, done);
       lap('aggregation');
       const t = performance.now();
       options.onProgress?.(done, total);
       notSampling += performance.now() - t;
-      if (until && !stopped && checks.has(done) && (until.stop(acc) || (until.onStop !== undefined && done === lastCheck))) stopAt(acc);
+      if (until && !stopped && checks.has(done) && (until.stop(merged) || (until.onStop !== undefined && done === lastCheck))) stopAt(merged);
       if (stopped && done >= (until?.sweepTo ?? 0)) break;
     }
     const a = acc as ChunkAccumulator;
@@ -251,4 +273,12 @@ export class McSampler {
     await this.suffix.release();
     await this.single?.release();
   }
+}
+
+/** A mirrored run's aggregates, mirrored back into the image's own orientation. */
+function mirrorBack(chunk: ChunkResult, mirrored: boolean): ChunkResult {
+  if (!mirrored) return chunk;
+  const h = chunk.dims[2], w = chunk.dims[3];
+  return { dims: chunk.dims, mean: mirrorWidth(chunk.mean, h, w), m2: mirrorWidth(chunk.m2, h, w),
+    entropySum: mirrorWidth(chunk.entropySum, h, w), votes: mirrorWidth(chunk.votes, h, w) };
 }

@@ -20,6 +20,7 @@ import { compileModel, CompiledModel } from './compile';
 import { ConvergenceCheck, SampleCount, untilConverged } from './convergence';
 import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
+import type { Tta } from './flip';
 import { checkSamplesDiffer } from './stochastic-check';
 import { parseNumber } from '../validate';
 
@@ -46,6 +47,8 @@ export interface SegmenterOptions {
   readonly temperature?: number;
   /** refuse images with more pixels [default: DEFAULT_MAX_PIXELS] */
   readonly maxPixels?: number;
+  /** test-time augmentation: 'flip' mirrors the odd-numbered samples' input [default: DEFAULT_TTA] */
+  readonly tta?: Tta;
 }
 
 export interface PreparedImage {
@@ -138,7 +141,7 @@ export class Segmenter {
     }
     checkBatchMemory(compiled.deterministic ? 1 : batch, compiled.suffixBytesPerSample ?? 0,
       options.maxMemory ?? Math.floor(totalmem() * MEMORY_SHARE));
-    const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch });
+    const sampler = await McSampler.create(compiled, { device, threads: options.threads, batch, tta: options.tta });
     if (options.dropout !== 'off') {
       try {
         await checkSamplesDiffer(sampler, compiled, modelPath);

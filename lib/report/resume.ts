@@ -25,7 +25,8 @@ export function previousImages(out: string, settings: ReportSettings): Map<strin
   if (!previous || !Array.isArray(previous.images)) throw new FileError(file, 'is not a segnet-uq summary', { flag: '--resume' });
   const before = previous.settings;
   if (!before) throw new FileError(file, 'does not record its settings (made by an older version); use another --out', { flag: '--resume' });
-  const differing = (Object.keys(settings) as (keyof ReportSettings)[])
+  // both sides' keys: a setting recorded only when used (tta) must differ from its absence
+  const differing = ([...new Set([...Object.keys(settings), ...Object.keys(before)])] as (keyof ReportSettings)[])
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
   if (differing.length > 0) {
     const show = (v: unknown): string => { const t = JSON.stringify(v) ?? 'none'; return t.length > 80 ? `${t.slice(0, 77)}...` : t; };

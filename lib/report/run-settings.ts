@@ -28,6 +28,7 @@ export function reportSettings(segmenter: Segmenter, c: RunChoices): ReportSetti
     samples: c.samples, seed: c.seed, temperature: c.temperature ?? segmenter.card.temperature ?? 1,
     dropoutPoints: segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })), device: c.device,
     labels: c.labels ? path.resolve(c.labels) : null, ignoreIndex: c.ignoreIndex ?? null,
+    ...(segmenter.sampler.tta === 'flip' ? { tta: 'flip' as const } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export interface ReportSettings {
   readonly device: string;
   readonly labels: string | null;
   readonly ignoreIndex: number | null;
+  /** 'flip' when odd samples saw the mirrored image (--tta flip); absent: no test-time augmentation */
+  readonly tta?: 'flip';
 }
 
 export interface ReportImage {

@@ -33,9 +33,10 @@ def resize_pair(img, lab, h, w):
     return x, y
 
 
-def augment_batch(imgs, labs, idxs, out_h, out_w, gen, scale_range=(0.5, 0.85)):
+def augment_batch(imgs, labs, idxs, out_h, out_w, gen, scale_range=(0.5, 0.85), photometric=None):
     """Random scale, random crop (padded with the ignore label), horizontal flip, brightness and
-    contrast jitter. Returns a normalised float batch and int64 labels."""
+    contrast jitter, then `photometric(x, gen)` if given (robust.py). Returns a normalised float
+    batch and int64 labels."""
     xs, ys = [], []
     for i in idxs:
         s = scale_range[0] + (scale_range[1] - scale_range[0]) * torch.rand(1, generator=gen).item()
@@ -51,6 +52,8 @@ def augment_batch(imgs, labs, idxs, out_h, out_w, gen, scale_range=(0.5, 0.85)):
         c = 1.0 + 0.4 * (torch.rand(1, generator=gen).item() - 0.5)
         m = x.mean()
         x = ((x - m) * c + m * b).clamp(0, 255)
+        if photometric is not None:
+            x = photometric(x, gen)
         xs.append(x)
         ys.append(y)
     return normalise(torch.stack(xs)), torch.stack(ys)

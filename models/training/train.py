@@ -22,6 +22,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 from data import IGNORE, augment_batch, load_split, normalise  # noqa: E402
 from segnet import BayesianSegNet  # noqa: E402
+import robust  # noqa: E402
 
 # Median-frequency weights of the original Bayesian SegNet CamVid solver (index 0..10).
 MEDIAN_FREQ = [0.2595, 0.1826, 4.5640, 0.1417, 0.9051, 0.3826, 9.6446, 1.8418, 0.6823, 6.2478, 7.3614]
@@ -103,7 +104,8 @@ def evaluate(model, imgs, labs, h, w, samples=0, amp=False, chunk=10):
 
 def forward_augmented(model, timgs, tlabs, idxs, args, gen):
     """One augmented training batch through the model (channels-last and bf16 as configured)."""
-    x, y = augment_batch(timgs, tlabs, idxs, args.height, args.width, gen, (args.scale_min, args.scale_max))
+    photo = (lambda im, g: robust.photometric(im, g, args.robust)) if args.robust > 0 else None
+    x, y = augment_batch(timgs, tlabs, idxs, args.height, args.width, gen, (args.scale_min, args.scale_max), photo)
     if args.channels_last:
         x = x.contiguous(memory_format=torch.channels_last)
     with torch.autocast(device_type=x.device.type, dtype=torch.bfloat16, enabled=args.amp):
@@ -166,6 +168,10 @@ def main():
     ap.add_argument("--weight-power", type=float, default=0.5, help="class weight = medfreq ** power")
     ap.add_argument("--lovasz", type=float, default=0.0,
                     help="weight of a Lovasz-softmax (IoU surrogate) term added to the weighted cross-entropy")
+    ap.add_argument("--robust", type=float, default=0.0,
+                    help="probability of a photometric corruption per training crop (robust.py's training set)")
+    ap.add_argument("--robust-select", action="store_true",
+                    help="select best.pt on the mean of val mIoU and val under robust.py's held-out corruptions")
     ap.add_argument("--eval-every", type=int, default=4)
     ap.add_argument("--select-samples", type=int, default=0,
                     help="select best.pt by val mIoU with this many MC-dropout samples (0: dropout off)")
@@ -252,7 +258,12 @@ def main():
         if mc is not None:
             rec.update({"val_mc_mIoU": round(mc["mIoU"], 4), "val_mc_global": round(mc["global"], 4),
                         "val_mc_classAvg": round(mc["classAvg"], 4), "val_mc_iou": mc["iou"]})
-        return (mc or off)["mIoU"], {"off": off, "mc": mc}, rec
+        score = (mc or off)["mIoU"]
+        if args.robust_select:
+            rec["robust"] = robust.robustness_eval(evaluate, m, vimgs, vlabs, args.eval_height, args.eval_width)
+            rec["select"] = round(0.5 * score + 0.5 * sum(rec["robust"].values()) / len(rec["robust"]), 4)
+            score = rec["select"]
+        return score, {"off": off, "mc": mc}, rec
 
     def save_best(state, epoch, v):
         torch.save({"model": state, "epoch": epoch, "val": v["off"], "val_mc": v["mc"], "args": vars(args)},
