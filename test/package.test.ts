@@ -79,13 +79,21 @@ test('npm pack, install the tarball, run the README example from there', () => {
 
   writeFileSync(path.join(app, 'example.js'), readmeExample());
   writeFileSync(path.join(app, 'photo.jpg'), buildJpeg(96, 72, 3));
-  // a class-index label of the photo's size: classes 0..10 and CamVid's ignore value 11
+  writeFileSync(path.join(app, 'photo2.jpg'), buildJpeg(96, 72, 7));
+  // class-index labels of the photos' size: classes 0..10 and CamVid's ignore value 11
   writeFileSync(path.join(app, 'label.png'), buildPng({ width: 96, height: 72, colorType: 0, samples: Array.from({ length: 96 * 72 }, (_, i) => i % 12) }));
-  const example = run(process.execPath, ['example.js', 'photo.jpg', 'label.png'], app);
+  writeFileSync(path.join(app, 'label2.png'), buildPng({ width: 96, height: 72, colorType: 0, samples: Array.from({ length: 96 * 72 }, (_, i) => (i >> 4) % 12) }));
+  const example = run(process.execPath, ['example.js', 'photo.jpg', 'label.png', 'photo2.jpg', 'label2.png'], app);
   assert.is(example.status, 0, example.out);
-  assert.match(example.out, /maps 384x288 from 8 samples: mean entropy \d\.\d{4}, mean MI \d\.\d{5} nats/);
-  assert.match(example.out, /2 images: global accuracy 0\.\d{4}, ECE 0\.\d{4}/);
-  assert.ok(existsSync(path.join(app, 'example-out', 'images', 'photo', 'entropy.png')));
+  assert.match(example.out, /photo\.jpg: maps 384x288 from 8 samples: mean entropy \d\.\d{4}, mean MI \d\.\d{5} nats/);
+  assert.match(example.out, /photo2\.jpg: maps 384x288 from 8 samples/);
+  // two labelled photos give 2 (issue 31: one photo merged with its own JSON copy printed '2 images')
+  assert.match(example.out, /\n2 labelled photos, merged from 2 saved statistics: global accuracy 0\.\d{4}, ECE 0\.\d{4}/);
+  assert.ok(existsSync(path.join(app, 'example-out', 'images', 'photo-0', 'entropy.png')));
+  assert.ok(existsSync(path.join(app, 'example-out', 'images', 'photo-1', 'entropy.png')));
+  const one = run(process.execPath, ['example.js', 'photo.jpg', 'label.png'], app);
+  assert.is(one.status, 0, one.out);
+  assert.match(one.out, /\n1 labelled photos, merged from 1 saved statistics/);
 
   // the declarations type a TypeScript user's code
   writeFileSync(path.join(app, 'check.ts'), `import { Segmenter, summarizeMetrics, createMetricStats, type UncertaintyMaps } from 'segnet-uq';

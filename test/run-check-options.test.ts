@@ -25,5 +25,7 @@ s('EXPECTED FAILURE: each bad option names its flag, before any work', () => {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'segnet-uq-check-')), 'labels.png');
   writeFileSync(file, 'x');
   assert.throws(() => checkRunOptions({ labels: file }), /--labels .*labels\.png: not a folder/);
+  // a mistyped folder: says it does not exist (was 'no such file (removed during the run?)')
+  assert.throws(() => checkRunOptions({ labels: `${file}-typo` }), (e: Error) => /--labels .*labels\.png-typo: no such folder$/.test(e.message));
 });
 s.run();

@@ -54,7 +54,9 @@ export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
     try {
       dir = statSync(options.labels).isDirectory();
     } catch (err) {
-      throw new FileError(options.labels, describeFsError(err), { flag: '--labels', cause: err });
+      // a mistyped folder is the usual cause: say so, not the generic 'removed during the run?'
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : describeFsError(err);
+      throw new FileError(options.labels, reason, { flag: '--labels', cause: err });
     }
     if (!dir) throw new FileError(options.labels, 'not a folder', { flag: '--labels' });
   }
