@@ -67,6 +67,7 @@ export type { ChunkResult } from './engine/sampler';
 export type { SegmentOptions } from './engine/segmenter';
 export type { SessionOptions } from './engine/session';
 export type { ChunkAccumulator } from './engine/uncertainty-maps';
+export { TTA_MODES, type Tta } from './engine/flip';
 export type { FileErrorOptions } from './errors';
 export type { DropoutNodeInfo, DropoutPoint } from './graph/dropout-rewrite';
 export type { SparseBinsJSON } from './metrics/log-bins';
