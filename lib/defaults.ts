@@ -96,3 +96,13 @@ export const SERVE_DEFAULTS = {
   keepResults: 16, keepBytes: 256 * 1024 * 1024, displayMaxSide: DEFAULT_MAP_SIZE, uploadTimeoutMs: 30_000, maxPixels: DEFAULT_MAX_PIXELS,
   maxUploads: 8, minUploadRate: 64 * 1024, uploadGraceMs: 5000,
 } as const;
+
+// files the tool reads but did not make
+
+/**
+ * The most bytes read from each kind of file (lib/safe-read.ts): model 2 GiB, protobuf's own limit
+ * for one ONNX file (larger models keep their weights outside it); card and audit config 1 MiB,
+ * far above any real one; json (summary.json, calibration.json, samples.json, audit.json,
+ * shard.json, --baseline, --conformal) 64 MiB, a summary.json of about 15 000 labelled images.
+ */
+export const READ_LIMITS = { model: 2 * 1024 ** 3, card: 1024 ** 2, config: 1024 ** 2, json: 64 * 1024 ** 2 } as const;

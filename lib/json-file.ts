@@ -1,17 +1,19 @@
 /** Reading a JSON file that a user or an earlier run wrote, with the one wording of what went wrong. */
-import { readFileSync } from 'fs';
-import { describeFsError, FileError, type FileErrorOptions } from './errors';
+import { FileError, type FileErrorOptions } from './errors';
+import { readUntrustedText, type ReadKind } from './safe-read';
 
 /**
- * The parsed content of `file`; a FileError naming it otherwise: `not JSON (...)`, `no such
- * file`, or the file system's cause (describeFsError). `flag`: the flag that named the file.
+ * The parsed content of `file`, read through readUntrustedFile (a regular file within the cap of
+ * `limit`, 'json' by default); a FileError naming it otherwise: `not JSON (...)`, `no such file`,
+ * `not a regular file (a named pipe)`, a size over the cap, or the file system's cause.
+ * `flag`: the flag that named the file.
  */
-export function readJsonFile(file: string, options: Pick<FileErrorOptions, 'flag'> = {}): unknown {
+export function readJsonFile(file: string, options: Pick<FileErrorOptions, 'flag'> & { readonly limit?: ReadKind } = {}): unknown {
+  const flag = options.flag === undefined ? {} : { flag: options.flag };
+  const text = readUntrustedText(file, { limit: options.limit ?? 'json', missing: 'no such file', ...flag });
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const reason = e instanceof SyntaxError ? `not JSON (${e.message})` : e.code === 'ENOENT' ? 'no such file' : describeFsError(err);
-    throw new FileError(file, reason, { ...options, cause: err });
+    throw new FileError(file, `not JSON (${(err as Error).message})`, { ...flag, cause: err });
   }
 }

@@ -3,12 +3,12 @@
  * are the flag names: "min-miou": 0.5, "min-class-iou": {"Road": 0.8}, "max-drop": {"meanIoU":
  * 0.01}, "warn-max-rise": {"ece": "10%"}, "max-slice-gap": {"meanIoU": 0.1}, "fail-on-warn": true.
  */
-import { readFileSync } from 'fs';
 import { AUDIT_DEFAULTS } from '../defaults';
 import { GATE_KINDS, gateSpec, parseGateFlag, type GateSpec } from './gates';
 import type { GateKind } from '../report/formats';
 import { checkNumber } from '../validate';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 
 /** The threshold flags segnet-uq had before gates, each a `min` or `max` fail gate; `help` is their --help text. */
 export const LEGACY_GATES: Readonly<Record<string, { metric: string; kind: GateKind; help: string }>> = {
@@ -80,17 +80,6 @@ function withFile<T>(file: string, f: () => T): T {
 }
 
 export function loadAuditConfig(file: string, pavpuKind: string = AUDIT_DEFAULTS.pavpuKind): AuditConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new FileError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { flag: '--config', cause: err });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new FileError(file, `not valid JSON (${(err as Error).message})`, { flag: '--config', cause: err });
-  }
+  const parsed = readJsonFile(file, { flag: '--config', limit: 'config' });
   return parseAuditConfig(parsed, file, pavpuKind);
 }

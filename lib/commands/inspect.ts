@@ -1,5 +1,4 @@
 /** `segnet-uq inspect`: what the MC engine sees in a model. */
-import { readFileSync } from 'fs';
 import type { ModelCard } from '../model/types';
 import { probeTensors } from '../engine/compile';
 import { findDropoutNodes, DropoutNodeInfo, MASK_PREFIX, rewriteDropouts } from '../graph/dropout-rewrite';
@@ -7,7 +6,7 @@ import { floatBoundary } from '../graph/float-boundary';
 import { splitAtMasks } from '../graph/split';
 import { resolveModel } from '../model/card';
 import { countMacs, macNodes } from '../graph/macs';
-import { declaredShape, decodeModel, Graph, opsetVersion } from '../onnx/model';
+import { declaredShape, Graph, opsetVersion, readModel } from '../onnx/model';
 
 export interface InspectResult {
   readonly model: string;
@@ -23,7 +22,7 @@ export interface InspectResult {
 
 export async function runInspect(options: { model?: string; card?: string }): Promise<InspectResult> {
   const { modelPath, card } = resolveModel(options.model, options.card);
-  const model = decodeModel(readFileSync(modelPath), modelPath);
+  const { model } = readModel(modelPath);
   const graph = model.graph as Graph;
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const dropout = findDropoutNodes(model);

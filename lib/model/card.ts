@@ -1,10 +1,11 @@
 /** Model cards: the JSON beside each .onnx that says how to feed the model and read its output. */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
 import type { ModelCard, ResolvedModel } from './types';
 import { PACKAGE_ROOT } from '../package-root';
 import { writeFileAtomic } from '../atomic';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 import { checkInteger, checkNumber, isIntegerIn, isNumberIn } from '../validate';
 
 /** models/ of this package: the default model ships there. */
@@ -43,7 +44,17 @@ export function validateCard(raw: unknown, file: string): ModelCard {
   (c.classes as unknown[]).forEach((k, i) => {
     const kk = k as Record<string, unknown>;
     if (typeof kk?.name !== 'string') fail(`classes[${i}].name must be a string`);
-    if (!isRgb(kk.color)) fail(`classes[${i}].color must be [r, g, b]`);
+    if (!isRgb(kk.color) || (kk.color as number[]).some((v) => !isIntegerIn(v, 0, 255))) {
+      fail(`classes[${i}].color must be [r, g, b] of integers in 0..255, got ${JSON.stringify(kk.color)}`);
+    }
+  });
+  // two classes of one colour: an RGB label could not say which is meant (every label would fail)
+  const colourOf = new Map<string, number>();
+  (c.classes as { color: number[] }[]).forEach((k, i) => {
+    const key = k.color.join(',');
+    const first = colourOf.get(key);
+    if (first !== undefined) fail(`classes[${i}].color ${JSON.stringify(k.color)} is also the colour of classes[${first}]: class colours must differ`);
+    colourOf.set(key, i);
   });
   const input = c.input as Record<string, unknown> | undefined;
   if (!input || typeof input !== 'object') fail('"input" is missing');
@@ -75,17 +86,12 @@ export function labelColors(card: ModelCard): { palette: [number, number, number
 }
 
 export function loadCard(cardPath: string): ModelCard {
-  let text: string;
-  try {
-    text = readFileSync(cardPath, 'utf8');
-  } catch (err) {
-    throw new CardError(cardPath, `cannot read the model card (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = readJsonFile(cardPath, { limit: 'card' });
   } catch (err) {
-    throw new CardError(cardPath, `model card is not valid JSON (${(err as Error).message})`);
+    const reason = err instanceof FileError ? err.reason : String(err);
+    throw new CardError(cardPath, /^not JSON/.test(reason) ? `model card is ${reason.replace(/^not JSON/, 'not valid JSON')}` : `cannot read the model card (${reason})`, { cause: err });
   }
   return validateCard(raw, cardPath);
 }
@@ -106,9 +112,9 @@ export function saveTemperature(cardPath: string, temperature: number): void {
   checkNumber('temperature', temperature, { above: 0 });
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(cardPath, 'utf8'));
+    raw = readJsonFile(cardPath, { limit: 'card' });
   } catch (err) {
-    throw new CardError(cardPath, `cannot read the model card to save the temperature (${(err as Error).message})`, { cause: err });
+    throw new CardError(cardPath, `cannot read the model card to save the temperature (${err instanceof FileError ? err.reason : String(err)})`, { cause: err });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CardError(cardPath, 'model card must be a JSON object');
   writeFileAtomic(cardPath, JSON.stringify({ ...(raw as Record<string, unknown>), temperature }, null, 2) + '\n');

@@ -2,9 +2,9 @@
  * ONNX protobuf access: decode, encode and small constructors for nodes, tensors and value
  * infos. Built on onnx-proto (protobufjs static code for onnx.proto).
  */
-import { readFileSync } from 'fs';
 import { onnx } from 'onnx-proto';
 import { FileError } from '../errors';
+import { readUntrustedFile } from '../safe-read';
 
 export { onnx };
 export type Model = onnx.ModelProto;
@@ -19,12 +19,7 @@ export class ModelError extends FileError {
 /** Decodes ONNX bytes; throws ModelError for anything that is not a model with a graph. */
 /** Reads and decodes an .onnx file; ModelError names the file and the cause. */
 export function readModel(file: string): { bytes: Uint8Array; model: Model } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new ModelError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const bytes = readUntrustedFile(file, { limit: 'model', error: ModelError, missing: 'model file not found' });
   return { bytes, model: decodeModel(bytes, file) };
 }
 

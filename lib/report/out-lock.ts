@@ -7,11 +7,12 @@
  * warning); one of a live process, or of another host (whose processes cannot be checked),
  * refuses the run, as does a second run of the same process.
  */
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { linkSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { hostname } from 'os';
 import * as path from 'path';
 import { isProcessAlive } from '../atomic';
 import { FileError } from '../errors';
+import { readUntrustedText } from '../safe-read';
 import { OutDirError, prepareOutDir } from './out-dir';
 
 export const LOCK_NAME = '.segnet-uq.lock';
@@ -53,7 +54,7 @@ function removeAllOnExit(): void {
 
 function removeIfOurs(file: string, content: string): void {
   try {
-    if (readFileSync(file, 'utf8') === content) rmSync(file, { force: true });
+    if (readUntrustedText(file, { limit: 'json' }) === content) rmSync(file, { force: true });
   } catch {
     // already gone
   }
@@ -61,7 +62,7 @@ function removeIfOurs(file: string, content: string): void {
 
 function readHolder(file: string): LockContent | null {
   try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockContent>;
+    const c = JSON.parse(readUntrustedText(file, { limit: 'json' })) as Partial<LockContent>;
     return Number.isInteger(c.pid) && typeof c.host === 'string' ? (c as LockContent) : null;
   } catch {
     return null;

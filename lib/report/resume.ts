@@ -1,13 +1,15 @@
 /** `report --resume`: which images of an earlier OUT/summary.json can be re-used as they are. */
 import { createHash } from 'crypto';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import { insideOutput, safeOutputName } from '../atomic';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
+import { sha256Untrusted, type ReadKind } from '../safe-read';
 import { npyReusable, type NpyOutputs, type SaveMaps } from './npy-outputs';
 import type { ReportImage, ReportSettings, ReportSummary } from './summary';
 
-/** sha256 of a file's bytes, hex. */
-export const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** sha256 of a file's bytes, hex (a model or card: read as a file the tool did not make). */
+export const sha256File = (file: string, limit: ReadKind = 'model'): string => sha256Untrusted(file, { limit });
 
 /**
  * The finished images of OUT/summary.json, by input path, when its settings match `settings`.
@@ -18,9 +20,9 @@ export function previousImages(out: string, settings: ReportSettings): Map<strin
   if (!existsSync(file)) return new Map();
   let previous: ReportSummary;
   try {
-    previous = JSON.parse(readFileSync(file, 'utf8')) as ReportSummary;
+    previous = readJsonFile(file, { flag: '--resume' }) as ReportSummary;
   } catch (err) {
-    throw new FileError(file, `is not readable JSON (${(err as Error).message}); remove it or use another --out`, { flag: '--resume', cause: err });
+    throw new FileError(file, `${err instanceof FileError ? err.reason.replace(/^not JSON/, 'is not readable JSON') : String(err)}; remove it or use another --out`, { flag: '--resume', cause: err });
   }
   if (!previous || !Array.isArray(previous.images)) throw new FileError(file, 'is not a segnet-uq summary', { flag: '--resume' });
   const before = previous.settings;

@@ -1,7 +1,8 @@
 /** Expands the command line's files and folders into the list of images to process, and reads them safely. */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'fs';
+import { closeSync, constants, openSync, readdirSync, readSync, realpathSync, statSync } from 'fs';
 import * as path from 'path';
-import { describeFsError, FileError } from '../errors';
+import { FileError } from '../errors';
+import { kindOf, readUntrustedFile } from '../safe-read';
 import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
 import { naturalCompare } from '../natural-order';
 import type { ReportError } from '../report/summary';
@@ -123,15 +124,6 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
   return { files, errors, excluded };
 }
 
-/** What a non-regular, non-folder path is, in words. */
-function kindOf(st: Stats): string {
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  return 'not a file';
-}
-
 /** A file that could not be read as an input: `reason` is the cause without the file name. */
 export class InputError extends FileError {
   override name = 'InputError';
@@ -146,52 +138,34 @@ export function maxImageBytes(maxPixels: number): number {
 }
 
 /**
- * Reads a whole input file. Refuses, with an InputError naming the cause, anything that is not a
- * regular file (a folder, a named pipe, a device such as /dev/zero, which would never end) and
- * files larger than `maxBytes`, before reading them. Opened non-blocking so a pipe cannot hang.
+ * Reads a whole input file through readUntrustedFile: anything that is not a regular file (a
+ * folder, a named pipe, a device such as /dev/zero, which would never end) and files larger than
+ * `maxBytes` are refused, with an InputError naming the cause, before they are read.
  */
 export function readInputFile(file: string, maxBytes: number): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    throw new InputError(file, describeFsError(err));
-  }
-  try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new InputError(file, 'is a folder');
-    if (!st.isFile()) throw new InputError(file, `not a regular file (${kindOf(st)})`);
-    if (st.size > maxBytes) {
-      throw new InputError(file, `file is ${st.size} bytes, more than any image within the pixel limit could need (${maxBytes} bytes; raise --max-pixels)`);
-    }
-    const buffer = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buffer, got, st.size - got, null);
-      if (n === 0) break; // the file shrank while being read
-      got += n;
-    }
-    return got === st.size ? buffer : buffer.subarray(0, got);
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(file, describeFsError(err));
-  } finally {
-    closeSync(fd);
-  }
+  return readUntrustedFile(file, {
+    limit: maxBytes, error: InputError,
+    tooBig: (size, max) => `file is ${size} bytes, more than any image within the pixel limit could need (${max} bytes; raise --max-pixels)`,
+  });
 }
 
-/** The label file for an image: same base name in `labelDir`, else the same stem with .png. */
+/**
+ * The label file for an image: same base name in `labelDir`, else the same stem with .png (a
+ * regular file first; else something else of that name, which the reader then refuses by kind).
+ */
 export function labelPathFor(imagePath: string, labelDir: string): string | null {
   const base = path.basename(imagePath);
   const candidates = [path.join(labelDir, base), path.join(labelDir, base.replace(/\.[^.]+$/, '') + '.png')];
+  let other: string | null = null;
   for (const c of candidates) {
     try {
       if (statSync(c).isFile()) return c;
+      other ??= c; // a pipe, device or folder by that name: returned, so reading it names what it is
     } catch {
       // try the next candidate
     }
   }
-  return null;
+  return other;
 }
 
 /**

@@ -5,10 +5,11 @@
  * order nor the machine (absolute paths, path separators) nor on any other shard.
  */
 import { createHash } from 'crypto';
-import { readFileSync, statSync } from 'fs';
+import { statSync } from 'fs';
 import * as path from 'path';
 import { naturalCompare } from '../natural-order';
-import type { InputListing } from '../run/inputs';
+import { maxImageBytes, readInputFile, type InputListing } from '../run/inputs';
+import { DEFAULT_MAX_PIXELS } from '../defaults';
 import type { ShardSpec } from './spec';
 
 /** Where an input sits: the index of the root it was found under and its path relative to it. */
@@ -80,7 +81,7 @@ export interface ShardListing extends Pick<InputListing, 'files' | 'errors'> {
  * cannot be `read` goes by its path: its error then shows in one shard).
  */
 export function selectShard<L extends Pick<InputListing, 'files' | 'errors'>>(listing: L, inputs: readonly string[], shard: ShardSpec | null | undefined,
-  read: (file: string) => Uint8Array = (file) => readFileSync(file)): L & ShardListing {
+  read: (file: string) => Uint8Array = (file) => readInputFile(file, maxImageBytes(DEFAULT_MAX_PIXELS))): L & ShardListing {
   const keys = keysOf(listing.files, inputs);
   if (!shard) return { ...listing, keys, totalFiles: listing.files.length };
   const files: string[] = [];

@@ -3,10 +3,11 @@
  * anything up: the shard id and total, how images were assigned, the settings every number
  * depends on, and each assigned image with its root, relative key and content hash.
  */
-import { readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
-import { describeFsError, FileError } from '../errors';
+import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 import { fileHeader } from '../report/file-header';
 import type { ShardListing } from './assign';
 import type { ShardBy, ShardSpec } from './spec';
@@ -59,19 +60,8 @@ export function writeShardManifest(out: string, shard: ShardSpec, inputs: readon
 /** OUT/shard.json of a folder, or null when the folder has none (a run made without --shard). */
 export function readShardManifest(dir: string): ShardManifest | null {
   const file = path.join(dir, SHARD_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new FileError(file, describeFsError(err), { cause: err });
-  }
-  let raw: ShardManifest;
-  try {
-    raw = JSON.parse(text) as ShardManifest;
-  } catch (err) {
-    throw new FileError(file, `not JSON (${(err as Error).message})`, { cause: err });
-  }
+  if (!existsSync(file)) return null;
+  const raw = readJsonFile(file) as ShardManifest;
   const s = raw?.shard;
   if (!raw || typeof raw !== 'object' || !s || !Number.isInteger(s.index) || !Number.isInteger(s.count) || !Array.isArray(raw.images)) {
     throw new FileError(file, 'not a segnet-uq shard manifest');

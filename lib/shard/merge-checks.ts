@@ -4,11 +4,12 @@
  * splits or settings, a shard given twice, an image in two shards (or in a shard it does not
  * hash to), missing shards (unless allowed), and a calibration.json given twice.
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { shardOfDigest, shardOfText } from './assign';
 import { comparableSettings, readShardManifest, SHARD_FILE, type ShardManifest } from './manifest';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 
 export interface LoadedShard {
   readonly dir: string;
@@ -109,7 +110,8 @@ export function checkMergeOut(out: string, inputs: readonly string[]): void {
   if (existsSync(calibration)) {
     let mergedBefore = false;
     try {
-      mergedBefore = 'mergedFrom' in (JSON.parse(readFileSync(calibration, 'utf8')) as object);
+      const value = readJsonFile(calibration);
+      mergedBefore = typeof value === 'object' && value !== null && Object.hasOwn(value, 'mergedFrom');
     } catch {
       // unreadable: not a merge's output either
     }
@@ -133,12 +135,7 @@ export function checkDistinctRuns(inputs: readonly string[]): void {
  */
 export function readResult<T>(dir: string, name: string, version: number, field: string): T {
   const file = path.join(dir, name);
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new FileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `not readable JSON (${(err as Error).message})`, { cause: err });
-  }
+  const value = readJsonFile(file) as Record<string, unknown>;
   if (!value || value.schemaVersion !== version || !Array.isArray(value[field])) {
     throw new FileError(file, `not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify(value?.schemaVersion)})`);
   }

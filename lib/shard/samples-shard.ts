@@ -5,7 +5,6 @@
  * sums, whose result depends on the order of the additions: merge adds them again in the order
  * one run over every image lists them, so the merged rows equal that run's bit for bit.
  */
-import { readFileSync } from 'fs';
 import * as path from 'path';
 import { calibrationStatsFromJSON, calibrationStatsToJSON, type CalibrationStatsJSON } from '../metrics/calibration-stats';
 import { confusionFromJSON, confusionToJSON, type ConfusionMatrixJSON } from '../metrics/confusion';
@@ -17,6 +16,7 @@ import type { ShardListing } from './assign';
 import { writeShardManifest } from './manifest';
 import type { ShardSpec } from './spec';
 import { FileError } from '../errors';
+import { readJsonFile } from '../json-file';
 
 export const SAMPLES_STATS_FILE = 'samples-stats.json';
 
@@ -60,12 +60,7 @@ export function writeSamplesShard(out: string, options: SamplesShardRun, model: 
 /** A shard's samples-stats.json, its per-count statistics decoded; errors name the file. */
 export function readSamplesStats(dir: string): { stats: SamplesStatsJSON; perCount: Pick<CountAccumulator, 'confusion' | 'calibration'>[] } {
   const file = path.join(dir, SAMPLES_STATS_FILE);
-  let stats: SamplesStatsJSON;
-  try {
-    stats = JSON.parse(readFileSync(file, 'utf8')) as SamplesStatsJSON;
-  } catch (err) {
-    throw new FileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (the shard folder of a samples run holds it)' : `not readable JSON (${(err as Error).message})`, { cause: err });
-  }
+  const stats = readJsonFile(file) as SamplesStatsJSON;
   try {
     return { stats, perCount: stats.perCount.map((c) => ({ confusion: confusionFromJSON(c.confusion), calibration: calibrationStatsFromJSON(c.calibration) })) };
   } catch (err) {
