@@ -51,7 +51,7 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
 export const DEFAULT_MAP_SIZE = 960;
 /** output folder per command: each its own, so one command's run never overwrites another's */
 export const DEFAULT_OUT = {
-  report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged',
+  report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged', conformal: 'reports/conformal',
 } as const;
 
 /** shards: images assigned by their path under the input root (no image read to assign it; 'content' survives renames) */
@@ -76,6 +76,20 @@ export const DEFAULT_RESERVOIR_SIZE = 200_000;
  * uncertainty every model has
  */
 export const AUDIT_DEFAULTS = { worst: 5, sliceBy: 'prefix', pavpuKind: 'entropy' } as const;
+
+// conformal
+
+/**
+ * `segnet-uq conformal`: LAC sets (the smaller of the two kinds for the same risk) on the pixel
+ * miscoverage risk. Thresholds are searched on a fixed grid: 0, then gridPerDecade log-spaced
+ * points from gridFrom to 0.01 (the small probabilities of the classes below the top one), then
+ * steps of gridStep up to 1. A Mondrian class threshold needs minClassImages images holding the
+ * class, else the class keeps the pooled threshold (and is flagged). The audit gate's slack is a
+ * one-sided 95% normal bound (gateZ) on the mean coverage of the audit images.
+ */
+export const CONFORMAL_DEFAULTS = {
+  method: 'lac', risk: 'miscoverage', minClassImages: 20, gridFrom: 1e-5, gridPerDecade: 30, gridStep: 1 / 300, gateZ: 1.645,
+} as const;
 
 // card
 
