@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['engine'],
   ['report'],
   ['run'],
+  ['anomaly'],
   ['audit'],
   ['shard'],
   ['commands', 'server'],
