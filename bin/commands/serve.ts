@@ -4,6 +4,7 @@ import { SERVE_DEFAULTS } from '../../lib/defaults';
 import { formatByteSize, parseByteSize } from '../../lib/server/options';
 import { startServer } from '../../lib/server/server';
 import { checkNumbers, modelFlags, segmenterOptions } from '../flags';
+import { startedByWrapper, watchParent } from '../parent-watch';
 
 function logLine(e: ServeEvent): string {
   switch (e.type) {
@@ -37,12 +38,15 @@ export const serveCommand: CommandModule = {
       onEvent: (e) => { if (!quiet) process.stderr.write(`${new Date().toISOString()} ${logLine(e)}\n`); },
     });
     for (const w of running.app.engine.info.warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(`segnet-uq serve: ${running.url} (model ${running.app.card.name}; Ctrl-C to stop)\n`);
-    const stop = (): void => {
-      process.stderr.write('stopping...\n');
+    // the server's own PID: under npx, killing npx's PID would leave this process serving
+    process.stdout.write(`segnet-uq serve: ${running.url} (model ${running.app.card.name}; pid ${process.pid}; Ctrl-C or kill ${process.pid} to stop)\n`);
+    const stop = (why = 'stopping...'): void => {
+      process.stderr.write(`${why}\n`);
       running.close().then(() => process.exit(0), () => process.exit(1));
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => stop());
+    process.once('SIGTERM', () => stop());
+    const parent = process.ppid;
+    if (startedByWrapper()) watchParent(() => stop(`the process that started serve (pid ${parent}) exited; stopping...`), undefined, parent);
   },
 };
