@@ -21,6 +21,7 @@ export { decodePhoto, orientImage, sniffPhotoFormat, type DecodedPhoto, type Ori
 export { decodeImage, decodeLabel, encodePng, ImageError, type DecodeOptions, type DecodeLabelOptions } from './image';
 export { resizeMaps } from './report/resize-maps';
 export { metricInput } from './run/labels';
+export { corrupt, checkCorruption, checkSeverity, CORRUPTIONS, SEVERITIES, SEVERITY_CONSTANTS, FROST_OMITTED, type CorruptionName } from './corruptions';
 
 // Metrics: streamed sufficient statistics and the metric functions over them
 export * from './metrics';

@@ -18,7 +18,7 @@ const MAX_LINES = 300;
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['(files in lib/)'],
-  ['onnx', 'image', 'metrics', 'model'],
+  ['onnx', 'image', 'metrics', 'model', 'corruptions'],
   ['graph'],
   ['engine'],
   ['report'],

@@ -13,7 +13,7 @@ type Sharp = typeof import('sharp').default;
 let loaded: Sharp | null = null;
 
 /** sharp, loaded on first use: PNG/JPEG-only runs never pay for libvips. */
-function sharpModule(file: string | undefined): Sharp {
+export function sharpModule(file: string | undefined): Sharp {
   if (loaded) return loaded;
   try {
     const mod = require('sharp') as Sharp & { default?: Sharp }; // eslint-disable-line @typescript-eslint/no-require-imports
