@@ -1,15 +1,20 @@
 /**
  * Bounded, seeded fuzzing of the decoders that read untrusted bytes: decodeImage, decodeLabel,
- * readImageHeader and decodeModel get random and mutated bytes (bit flips, truncations, inserted
- * bytes, PNG chunk and JPEG segment length edits, protobuf field edits). Only ImageError,
- * ModelError, RangeError or TypeError may be thrown; no call may hang; memory stays bounded.
+ * readImageHeader, decodePhoto and decodeModel get random and mutated bytes (bit flips,
+ * truncations, inserted bytes, PNG chunk and JPEG segment length edits, protobuf field edits, and
+ * the chunk/marker/header edits of fixtures/fuzz-corpus.ts: PNG chunks, JPEG markers, truncated
+ * WebP/TIFF/GIF headers). Only the project's own ImageError or ModelError, naming the file, may
+ * be thrown: a RangeError or TypeError out of a decoder is a crash (an out-of-bounds DataView
+ * read, a null dereference), not a refusal. No call may hang; memory stays bounded.
  * FUZZ_ITERATIONS and FUZZ_SEED override the defaults for a longer local run.
  */
 import * as zlib from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeImage, decodeLabel, ImageError, readImageHeader } from '../lib/image';
+import sharp from 'sharp';
+import { decodeImage, decodeLabel, decodePhoto, ImageError, readImageHeader } from '../lib/image';
 import { decodeModel, ModelError } from '../lib/onnx/model';
+import { int, mutateContainer, mutateJpegMarkers, mutatePngChunks, type Rand } from './fixtures/fuzz-corpus';
 import { buildJpeg, buildPng } from './fixtures/report-inputs';
 import { identityDropout, segnetMini, seededRandom } from './fixtures/tiny-models';
 
@@ -28,9 +33,6 @@ const PNG_SEEDS = [
 ];
 const JPEG_SEEDS = [buildJpeg(24, 16, 1), buildJpeg(9, 7, 2)];
 const ONNX_SEEDS = [identityDropout({ classes: 3, height: 8, width: 8 }), segnetMini()];
-
-type Rand = () => number;
-const int = (r: Rand, n: number): number => Math.floor(r() * n);
 
 /** Offsets of the 4-byte length field of each PNG chunk. */
 function pngChunkOffsets(bytes: Uint8Array): number[] {
@@ -68,7 +70,8 @@ function fixPngCrcs(b: Uint8Array): Uint8Array {
 
 const BIG_LENGTHS = [0, 1, 2, 0x7fffffff, 0xffffffff, 0x80000000, 65535, 13, 12];
 
-function mutate(r: Rand, seed: Uint8Array, kind: 'png' | 'jpeg' | 'onnx'): Uint8Array {
+/** Byte-level edits; 'bytes' (any other container) gets the protobuf-style ones. */
+function mutate(r: Rand, seed: Uint8Array, kind: 'png' | 'jpeg' | 'onnx' | 'bytes'): Uint8Array {
   const b = Uint8Array.from(seed);
   switch (int(r, 7)) {
     case 0: { // bit flips
@@ -140,20 +143,40 @@ function mutate(r: Rand, seed: Uint8Array, kind: 'png' | 'jpeg' | 'onnx'): Uint8
   }
 }
 
-const ALLOWED = [ImageError, ModelError, RangeError, TypeError];
+/** The project's own refusals, naming the file they were given; anything else is a crash. */
+const ALLOWED = [ImageError, ModelError];
 
-function call(name: string, fn: () => unknown, input: Uint8Array, iteration: number): void {
+function failure(name: string, err: unknown, file: string, input: Uint8Array, iteration: number): string | null {
+  if (ALLOWED.some((E) => err instanceof E) && (err as ImageError).file === file && (err as ImageError).reason.length > 0) return null;
+  const hex = Buffer.from(input.subarray(0, 64)).toString('hex');
+  return `${name} threw ${(err as Error)?.name}: ${(err as Error)?.message} (iteration ${iteration}, seed ${SEED}, ${input.length} bytes, starts ${hex})`;
+}
+
+function checkTime(name: string, t0: number, input: Uint8Array, iteration: number): void {
+  const ms = performance.now() - t0;
+  if (ms > SLOW_MS) throw new Error(`${name} took ${ms.toFixed(0)} ms on iteration ${iteration} (seed ${SEED}, ${input.length} bytes)`);
+}
+
+function call(name: string, fn: () => unknown, file: string, input: Uint8Array, iteration: number): void {
   const t0 = performance.now();
   try {
     fn();
   } catch (err) {
-    if (!ALLOWED.some((E) => err instanceof E)) {
-      const hex = Buffer.from(input.subarray(0, 64)).toString('hex');
-      throw new Error(`${name} threw ${(err as Error)?.name}: ${(err as Error)?.message} (iteration ${iteration}, seed ${SEED}, ${input.length} bytes, starts ${hex})`);
-    }
+    const bad = failure(name, err, file, input, iteration);
+    if (bad) throw new Error(bad);
   }
-  const ms = performance.now() - t0;
-  if (ms > SLOW_MS) throw new Error(`${name} took ${ms.toFixed(0)} ms on iteration ${iteration} (seed ${SEED}, ${input.length} bytes)`);
+  checkTime(name, t0, input, iteration);
+}
+
+async function callAsync(name: string, fn: () => Promise<unknown>, file: string, input: Uint8Array, iteration: number): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await fn();
+  } catch (err) {
+    const bad = failure(name, err, file, input, iteration);
+    if (bad) throw new Error(bad);
+  }
+  checkTime(name, t0, input, iteration);
 }
 
 test(`fuzz: ${ITERATIONS} mutated images and models, only expected errors, bounded time and memory`, () => {
@@ -165,19 +188,21 @@ test(`fuzz: ${ITERATIONS} mutated images and models, only expected errors, bound
   for (let it = 0; it < ITERATIONS; it++) {
     const which = it % 3;
     if (which === 0) {
-      const mutated = mutate(r, PNG_SEEDS[int(r, PNG_SEEDS.length)], 'png');
+      const seed = PNG_SEEDS[int(r, PNG_SEEDS.length)];
+      const mutated = r() < 0.4 ? mutatePngChunks(r, seed) : mutate(r, seed, 'png');
       const png = r() < 0.5 ? fixPngCrcs(Uint8Array.from(mutated)) : mutated;
-      call('readImageHeader(png)', () => readImageHeader(png, 'fuzz.png'), png, it);
-      call('decodeImage(png)', () => decodeImage(png, { file: 'fuzz.png', maxPixels: MAX_PIXELS }), png, it);
-      call('decodeLabel(png)', () => decodeLabel(png, { file: 'fuzz.png', maxPixels: MAX_PIXELS, palette: PALETTE }), png, it);
+      call('readImageHeader(png)', () => readImageHeader(png, 'fuzz.png'), 'fuzz.png', png, it);
+      call('decodeImage(png)', () => decodeImage(png, { file: 'fuzz.png', maxPixels: MAX_PIXELS }), 'fuzz.png', png, it);
+      call('decodeLabel(png)', () => decodeLabel(png, { file: 'fuzz.png', maxPixels: MAX_PIXELS, palette: PALETTE }), 'fuzz.png', png, it);
     } else if (which === 1) {
-      const jpg = mutate(r, JPEG_SEEDS[int(r, JPEG_SEEDS.length)], 'jpeg');
-      call('readImageHeader(jpeg)', () => readImageHeader(jpg, 'fuzz.jpg'), jpg, it);
-      call('decodeImage(jpeg)', () => decodeImage(jpg, { file: 'fuzz.jpg', maxPixels: MAX_PIXELS }), jpg, it);
-      call('decodeLabel(jpeg)', () => decodeLabel(jpg, { file: 'fuzz.jpg', maxPixels: MAX_PIXELS }), jpg, it);
+      const seed = JPEG_SEEDS[int(r, JPEG_SEEDS.length)];
+      const jpg = r() < 0.4 ? mutateJpegMarkers(r, seed) : mutate(r, seed, 'jpeg');
+      call('readImageHeader(jpeg)', () => readImageHeader(jpg, 'fuzz.jpg'), 'fuzz.jpg', jpg, it);
+      call('decodeImage(jpeg)', () => decodeImage(jpg, { file: 'fuzz.jpg', maxPixels: MAX_PIXELS }), 'fuzz.jpg', jpg, it);
+      call('decodeLabel(jpeg)', () => decodeLabel(jpg, { file: 'fuzz.jpg', maxPixels: MAX_PIXELS }), 'fuzz.jpg', jpg, it);
     } else {
       const model = mutate(r, ONNX_SEEDS[int(r, ONNX_SEEDS.length)], 'onnx');
-      call('decodeModel', () => decodeModel(model, 'fuzz.onnx'), model, it);
+      call('decodeModel', () => decodeModel(model, 'fuzz.onnx'), 'fuzz.onnx', model, it);
     }
     if (it % 25 === 0) peak = Math.max(peak, process.memoryUsage().rss);
   }
@@ -186,6 +211,72 @@ test(`fuzz: ${ITERATIONS} mutated images and models, only expected errors, bound
   const growth = (peak - rss0) / 2 ** 20;
   assert.ok(growth < 256, `RSS grew by ${growth.toFixed(0)} MiB`);
   assert.ok(ms < 10_000, `${ITERATIONS} iterations took ${ms.toFixed(0)} ms`);
+});
+
+/** Small WebP (lossy and lossless), TIFF (both byte orders, deflate) and GIF seeds, encoded by sharp. */
+async function containerSeeds(): Promise<[Uint8Array, 'webp' | 'tiff' | 'gif'][]> {
+  const img = () => sharp(Buffer.from(Array.from({ length: 12 * 8 * 3 }, (_, i) => (i * 37) & 255)), { raw: { width: 12, height: 8, channels: 3 } });
+  const out: [Buffer, 'webp' | 'tiff' | 'gif'][] = [
+    [await img().webp({ quality: 80 }).toBuffer(), 'webp'], [await img().webp({ lossless: true }).toBuffer(), 'webp'],
+    [await img().tiff({ compression: 'deflate' }).toBuffer(), 'tiff'], [await img().tiff({ compression: 'none' }).toBuffer(), 'tiff'],
+    [await img().gif().toBuffer(), 'gif'],
+  ];
+  return out.map(([b, k]) => [Uint8Array.from(b), k]);
+}
+
+const PHOTO_ITERATIONS = Math.ceil(ITERATIONS / 2);
+
+test(`fuzz: ${PHOTO_ITERATIONS} mutated JPEG, WebP, TIFF and GIF photos through decodePhoto (sharp), only ImageError`, async () => {
+  const r = seededRandom(SEED + 1);
+  const seeds = await containerSeeds();
+  for (const [seed, kind] of seeds) {
+    const { image, format } = await decodePhoto(seed, { file: `seed.${kind}` });
+    assert.equal([format, image.width, image.height], [kind, 12, 8], 'an unmutated seed decodes');
+  }
+  const t0 = performance.now();
+  for (let it = 0; it < PHOTO_ITERATIONS; it++) {
+    let bytes: Uint8Array;
+    if (it % 4 === 0) {
+      const seed = JPEG_SEEDS[int(r, JPEG_SEEDS.length)];
+      bytes = r() < 0.5 ? mutateJpegMarkers(r, seed) : mutate(r, seed, 'jpeg');
+    } else {
+      const [seed, kind] = seeds[int(r, seeds.length)];
+      bytes = r() < 0.6 ? mutateContainer(r, seed, kind) : mutate(r, seed, 'bytes');
+    }
+    await callAsync('decodePhoto', () => decodePhoto(bytes, { file: 'fuzz.img', maxPixels: MAX_PIXELS }), 'fuzz.img', bytes, it);
+  }
+  const ms = performance.now() - t0;
+  assert.ok(ms < 10_000, `${PHOTO_ITERATIONS} iterations took ${ms.toFixed(0)} ms`);
+});
+
+/** Like callAsync, but the call must fail: a cut-short file decoded without a word is a bug too. */
+async function refused(name: string, fn: () => unknown, file: string, input: Uint8Array): Promise<void> {
+  let err: unknown = null;
+  try {
+    await fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err !== null, `${name}: ${input.length} bytes of a longer file decoded without an error`);
+  const bad = failure(name, err, file, input, input.length);
+  if (bad) throw new Error(bad);
+}
+
+test('fuzz: every header cut short (each prefix up to 80 bytes of every seed) is refused with an ImageError', async () => {
+  const photos = [...(await containerSeeds()).map(([b]) => b), ...JPEG_SEEDS, ...PNG_SEEDS];
+  let cuts = 0;
+  for (const seed of photos) {
+    for (let n = 0; n <= Math.min(80, seed.length - 1); n++, cuts++) {
+      const cut = seed.subarray(0, n);
+      if (seed[0] === 0x89 || seed[0] === 0xff) {
+        // the PNG size ends at byte 24, a JPEG's SOF lies past its APP0 and DQT
+        if (n < 24) await refused('readImageHeader(prefix)', () => readImageHeader(cut, 'cut.img'), 'cut.img', cut);
+        await refused('decodeImage(prefix)', () => decodeImage(cut, { file: 'cut.img' }), 'cut.img', cut);
+      }
+      await refused('decodePhoto(prefix)', () => decodePhoto(cut, { file: 'cut.img' }), 'cut.img', cut);
+    }
+  }
+  assert.ok(cuts > 600, `${cuts} prefixes`);
 });
 
 test('fuzz: inputs that must be refused, not decoded', () => {
