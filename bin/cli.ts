@@ -13,8 +13,9 @@ import { mergeCommand } from './commands/merge';
 import { reportCommand } from './commands/report';
 import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
+import { shiftCommand } from './commands/shift';
 
-const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, shiftCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
 
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 

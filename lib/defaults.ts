@@ -51,7 +51,7 @@ export const DEFAULT_MAX_PIXELS = 40_000_000;
 export const DEFAULT_MAP_SIZE = 960;
 /** output folder per command: each its own, so one command's run never overwrites another's */
 export const DEFAULT_OUT = {
-  report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged', conformal: 'reports/conformal',
+  report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged', conformal: 'reports/conformal', shift: 'reports/shift',
 } as const;
 
 /** shards: images assigned by their path under the input root (no image read to assign it; 'content' survives renames) */
@@ -120,3 +120,17 @@ export const SERVE_DEFAULTS = {
  * shard.json, --baseline, --conformal) 64 MiB, a summary.json of about 15 000 labelled images.
  */
 export const READ_LIMITS = { model: 2 * 1024 ** 3, card: 1024 ** 2, config: 1024 ** 2, json: 64 * 1024 ** 2 } as const;
+
+// shift
+
+/**
+ * corruptions: ImageNet-C's 15 less frost (its photos do not ship here), the set papers report;
+ * severities: all five, the curve the command is for. A full run samples each image 1 + 14 x 5
+ * times: pass fewer with --corruptions / --severities for a quick look.
+ */
+export const SHIFT_DEFAULTS = {
+  corruptions: ['gaussian-noise', 'shot-noise', 'impulse-noise', 'defocus-blur', 'glass-blur', 'motion-blur', 'zoom-blur', 'snow', 'fog',
+    'brightness', 'contrast', 'elastic-transform', 'pixelate', 'jpeg-compression'] as readonly string[],
+  severities: [1, 2, 3, 4, 5] as readonly number[],
+} as const;
+

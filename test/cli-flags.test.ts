@@ -21,6 +21,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'save-maps', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
   calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'save-maps', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
   samples: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'counts', 'labels', 'ignore-index', 'bins', 'out', 'json'],
+  shift: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'corruptions', 'severities', 'out', 'bins', 'ignore-index', 'save-images', 'json'],
   audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
     'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'json'],
   serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet'],

@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['report'],
   ['run'],
   ['anomaly'],
-  ['audit'],
+  ['audit', 'shift'],
   ['shard'],
   ['commands', 'server'],
   ['index.ts'],

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCalibrate } from '../lib/commands/calibrate';
+import { runShift } from '../lib/commands/shift';
+import { Segmenter } from '../lib/engine/segmenter';
+import { decodeLabel } from '../lib/image';
+import { resizeMaps } from '../lib/report/resize-maps';
+import { harmonicMean, readShiftResult, type ShiftResult } from '../lib/shift/result';
+import { IGNORE, makeCommandProject } from './fixtures/command-project';
+import { rejectsError } from './fixtures/throws';
+
+const project = makeCommandProject({ count: 3 });
+const SAMPLES = 3;
+const SEED = 5;
+const base = { model: project.model, card: project.card, inputs: [project.images], labels: project.labels, samples: SAMPLES, seed: SEED };
+let shift: ShiftResult;
+
+const run = suite('runShift');
+
+run('rows: clean first, then corruption x severity; the clean row is calibrate\'s metrics on the same images and seed', async () => {
+  shift = await runShift({ ...base, out: path.join(project.dir, 'shift'), corruptions: ['gaussian-noise', 'brightness'], severities: [1, 5] });
+  assert.equal(shift.rows.map((r) => `${r.corruption}.${r.severity}`), ['none.0', 'gaussian-noise.1', 'gaussian-noise.5', 'brightness.1', 'brightness.5']);
+  assert.is(shift.errors.length, 0);
+  const { calibration } = await runCalibrate({ ...base, out: path.join(project.dir, 'calibrate') });
+  const { meanEntropy, meanMutualInformation, ...clean } = shift.rows[0].metrics;
+  assert.equal(JSON.parse(JSON.stringify(clean)), JSON.parse(JSON.stringify(calibration.metrics)));
+  assert.ok(meanEntropy !== null && meanMutualInformation !== null);
+  const file = readShiftResult(path.join(project.dir, 'shift'));
+  assert.equal(file.result.rows.map((r) => r.metrics.meanIoU), shift.rows.map((r) => r.metrics.meanIoU));
+  assert.ok(existsSync(path.join(project.dir, 'shift', 'index.html')));
+});
+
+run('meanEntropy and meanMutualInformation: the means over the labelled pixels at label resolution (slow reference)', async () => {
+  const seg = await Segmenter.create({ model: project.model, card: project.card });
+  let n = 0, h = 0, mi = 0;
+  try {
+    for (const file of project.files) {
+      const r = await seg.sample(await seg.prepare(readFileSync(file), file), { samples: SAMPLES, seed: SEED });
+      const label = decodeLabel(readFileSync(path.join(project.labels, path.basename(file))));
+      const maps = resizeMaps(r.maps, label.width, label.height);
+      for (let i = 0; i < label.data.length; i++) {
+        if (label.data[i] === IGNORE) continue;
+        n++;
+        h += maps.predictiveEntropy[i];
+        mi += maps.mutualInformation[i];
+      }
+    }
+  } finally {
+    await seg.release();
+  }
+  const m = shift.rows[0].metrics;
+  assert.ok(Math.abs((m.meanEntropy as number) - h / n) < 1e-6, `${m.meanEntropy} vs ${h / n}`);
+  assert.ok(Math.abs((m.meanMutualInformation as number) - mi / n) < 1e-6, `${m.meanMutualInformation} vs ${mi / n}`);
+});
+
+run('corruptions change the numbers; the same seed gives the same numbers; summary rows average over corruptions', async () => {
+  assert.not.equal(shift.rows[2].metrics.calibration.nll, shift.rows[0].metrics.calibration.nll);
+  const again = await runShift({ ...base, out: path.join(project.dir, 'shift-again'), corruptions: ['gaussian-noise', 'brightness'], severities: [1, 5] });
+  assert.equal(again.rows.map((r) => r.metrics), shift.rows.map((r) => r.metrics));
+  const s5 = shift.bySeverity.find((s) => s.severity === 5);
+  assert.ok(s5);
+  const want = ((shift.rows[2].metrics.calibration.ece as number) + (shift.rows[4].metrics.calibration.ece as number)) / 2;
+  assert.ok(Math.abs((s5?.ece as number) - want) < 1e-15);
+  assert.is(shift.bySeverity[0].severity, 0);
+  assert.is(shift.harmonicScore, harmonicMean(shift.rows.slice(1).map((r) => r.score)));
+});
+
+run('harmonic mean: n / sum(1 / x); 0 when one is 0; null when one is missing', () => {
+  assert.ok(Math.abs((harmonicMean([0.5, 0.25]) as number) - 2 / (2 + 4)) < 1e-15);
+  assert.is(harmonicMean([0.5, 0]), 0);
+  assert.is(harmonicMean([0.5, null]), null);
+});
+
+run('--save-images writes each corrupted image; without it none is written', async () => {
+  const out = path.join(project.dir, 'shift-images');
+  await runShift({ ...base, out, corruptions: ['pixelate'], severities: [3], saveImages: true });
+  assert.equal(readdirSync(path.join(out, 'images')), ['pixelate-3']);
+  assert.is(readdirSync(path.join(out, 'images', 'pixelate-3')).length, 3);
+  assert.not.ok(existsSync(path.join(project.dir, 'shift', 'images')));
+});
+
+run('usage errors name the flag before any folder is made', async () => {
+  const out = path.join(project.dir, 'never');
+  await rejectsError(() => runShift({ ...base, out, corruptions: ['rain'] }), RangeError, /unknown corruption 'rain'/);
+  await rejectsError(() => runShift({ ...base, out, severities: [6] }), RangeError, /--severities: severity must be an integer 1-5, got 6/);
+  await rejectsError(() => runShift({ ...base, out, corruptions: ['fog', 'fog'] }), RangeError, /--corruptions: fog is given twice/);
+  await rejectsError(() => runShift({ ...base, out, labels: '' }), RangeError, /--labels is required/);
+  assert.not.ok(existsSync(out));
+});
+
+run.after(() => project.cleanup());
+run.run();
