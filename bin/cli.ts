@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { anomalyCommand } from './commands/anomaly';
 import { auditCommand } from './commands/audit';
 import { calibrateCommand } from './commands/calibrate';
 import { cardCommand } from './commands/card';
@@ -15,7 +16,7 @@ import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
 import { shiftCommand } from './commands/shift';
 
-const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, shiftCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, shiftCommand, anomalyCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
 
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 

@@ -52,6 +52,7 @@ export const DEFAULT_MAP_SIZE = 960;
 /** output folder per command: each its own, so one command's run never overwrites another's */
 export const DEFAULT_OUT = {
   report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged', conformal: 'reports/conformal', shift: 'reports/shift',
+  anomaly: 'reports/anomaly',
 } as const;
 
 /** shards: images assigned by their path under the input root (no image read to assign it; 'content' survives renames) */
@@ -76,6 +77,14 @@ export const DEFAULT_RESERVOIR_SIZE = 200_000;
  * uncertainty every model has
  */
 export const AUDIT_DEFAULTS = { worst: 5, sliceBy: 'prefix', pavpuKind: 'entropy' } as const;
+
+/**
+ * `segnet-uq anomaly`: SegmentMeIfYouCan's component size filters of its anomaly track
+ * (thresh_segsize 500: smaller predicted components are dropped; thresh_instsize 100: smaller
+ * labelled ones leave the region of interest; its obstacle track uses 50 and 10); the panel
+ * per image draws the predictive entropy, each half at most 480 px wide
+ */
+export const ANOMALY_DEFAULTS = { minPredicted: 500, minAnomaly: 100, panelScore: 'entropy', panelSize: 480 } as const;
 
 // conformal
 

@@ -101,7 +101,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   let reuse: ReturnType<typeof resumeStep> | undefined;
   try {
     sink = sinkFor(card);
-    if (options.resume && sink.labelled) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
+    if (options.resume && (sink.labelled || sink.image)) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
     settings = reportSettings(segmenter, {
       samples: describeSampleCount(samples), seed, device: options.device ?? DEFAULT_DEVICE, temperature: options.temperature, labels: options.labels, ignoreIndex,
     });
@@ -139,6 +139,7 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
         try {
           const entry = reportEntry(safeOutputName(i, prepared.file), p, out, card, files);
           if (p.labelError) writer.errors.push(p.labelError);
+          if (p.sinkError) writer.errors.push(p.sinkError);
           writer.addImage(entry);
           writer.progress();
           emit({ type: 'image', index: i, file: prepared.file, ok: true });

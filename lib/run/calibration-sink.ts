@@ -8,7 +8,7 @@ import { addToReservoir, createPixelReservoir } from '../metrics/reservoir';
 import { checkTemperatureFit, type TemperatureCheck } from '../metrics/temperature-check';
 import type { MetricStats, PixelReservoir } from '../metrics/types';
 import type { ModelCard } from '../model/types';
-import type { ImageSink, LabelledImage } from './types';
+import type { ImageSink, LabelledImage, SampledImage } from './types';
 
 export interface CalibrationSinkOptions {
   /** label value the statistics skip */
@@ -28,6 +28,11 @@ export class CalibrationSink implements ImageSink {
     const numClasses = card.classes.length;
     this.stats = createMetricStats({ numClasses, ignoreIndex: options.ignoreIndex, bins: options.bins });
     this.reservoir = options.reservoir ? createPixelReservoir({ numClasses, ...options.reservoir }) : null;
+  }
+
+  /** every image, to the work after the calibration's own (audit's anomaly scoring) */
+  image(image: SampledImage): void {
+    this.then.image?.(image);
   }
 
   labelled(image: LabelledImage): void {

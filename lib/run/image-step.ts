@@ -42,6 +42,8 @@ export interface ProcessedImage {
   /** with labels: the label and this image's score; null when it could not be scored (`labelError` says why) */
   readonly labelled: LabelledImage | null;
   readonly labelError?: ReportError;
+  /** what the sink's `image` hook threw (toSink) */
+  readonly sinkError?: ReportError;
 }
 
 function meanOf(values: Float32Array): number {
@@ -101,10 +103,17 @@ export async function processImage(segmenter: Segmenter, prepared: PreparedImage
 }
 
 /**
- * Gives a labelled image to a command's sink. A throw there becomes the label's error entry and
- * leaves the image unscored, as a label that could not be read.
+ * Gives the image to a command's sink: every image to `image` (a throw becomes `sinkError`), a
+ * labelled one to `labelled`, where a throw becomes the label's error entry and leaves the image
+ * unscored, as a label that could not be read.
  */
-export function toSink(p: ProcessedImage, sink: ImageSink): ProcessedImage {
+export function toSink(processed: ProcessedImage, sink: ImageSink): ProcessedImage {
+  let p = processed;
+  try {
+    sink.image?.({ file: p.prepared.file, result: p.result, fullMaps: p.fullMaps });
+  } catch (err) {
+    p = { ...p, sinkError: err instanceof FileError ? { file: err.file, message: err.reason } : { file: p.prepared.file, message: reasonFor(err, p.prepared.file) } };
+  }
   if (!p.labelled) return p;
   try {
     sink.labelled?.(p.labelled);

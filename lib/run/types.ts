@@ -32,8 +32,21 @@ export interface LabelledImage {
   readonly metrics: ImageMetrics;
 }
 
-/** Where a command built on the report (calibrate, audit) takes each image. */
+/** A sampled image as a sink's `image` hook sees it, labelled or not. */
+export interface SampledImage {
+  readonly file: string;
+  readonly result: SegmentResult;
+  /** the maps at the image's resolution (no per-class variance), resized at most once per image */
+  readonly fullMaps: () => UncertaintyMaps;
+}
+
+/** Where a command built on the report (calibrate, audit, anomaly) takes each image. */
 export interface ImageSink {
+  /**
+   * every sampled image, labelled or not, before `labelled`; a throw records an error (a FileError
+   * names its file) and the image keeps its entry (anomaly scoring reads its own labels here)
+   */
+  readonly image?: (image: SampledImage) => void;
   /**
    * each labelled image, before its counts join the report's; a throw records an error for the
    * label and leaves the image out of the label metrics
