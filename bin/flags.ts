@@ -48,7 +48,7 @@ export function runFlags<T>(y: Argv<T>) {
 export function samplesFlags<T>(y: Argv<T>) {
   return autoFlags(y.option('samples', {
     alias: 'n', type: 'string', default: String(DEFAULT_SAMPLES), coerce: parseSamplesFlag,
-    describe: "MC dropout samples per image, or 'auto': sample each image until its maps converge (--tolerance, --max-samples)",
+    describe: "MC dropout samples per image, 'auto': sample each image until its maps converge (--tolerance, --max-samples), or 'analytic': no sampling, dropout's mean and variance propagated in one pass (approximate; bench/RESULTS.md)",
   }));
 }
 
@@ -118,18 +118,18 @@ export function segmenterOptions(argv: Record<string, unknown>): SegmenterOption
   };
 }
 
-/** --samples: 'auto' or a number (a usage error otherwise; the range is checked by the command). */
-function parseSamplesFlag(value: unknown): number | 'auto' {
+/** --samples: 'auto', 'analytic' or a number (a usage error otherwise; the range is checked by the command). */
+function parseSamplesFlag(value: unknown): number | 'auto' | 'analytic' {
   const v = Array.isArray(value) ? value[value.length - 1] : value;
-  if (v === 'auto') return 'auto';
+  if (v === 'auto' || v === 'analytic') return v;
   const n = Number(v);
   if (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(n))) return n;
-  throw new Error(`--samples must be a number or 'auto', got '${String(v)}'`);
+  throw new Error(`--samples must be a number, 'auto' or 'analytic', got '${String(v)}'`);
 }
 
 /** The samples part of parsed engine flags (report, calibrate, audit). */
-export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto'; tolerance?: number; maxSamples?: number; samplesLimit?: number } {
-  return { samples: argv.samples as number | 'auto', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined,
+export function sampleOptions(argv: Record<string, unknown>): { samples: number | 'auto' | 'analytic'; tolerance?: number; maxSamples?: number; samplesLimit?: number } {
+  return { samples: argv.samples as number | 'auto' | 'analytic', tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined,
     samplesLimit: argv['samples-limit'] as number | undefined };
 }
 

@@ -20,6 +20,13 @@ export const DEFAULT_SAMPLE_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
  * rule was judged against.
  */
 export const AUTO_DEFAULTS = { tolerance: 0.05, mapTolerance: 0.5, maxSamples: 50, minSamples: 16, step: 8 } as const;
+/**
+ * --samples analytic (lib/analytic/): draws of the propagated Gaussian logits per pixel for the
+ * softmax mean, entropy and MI: 4 antithetic pairs, the same for every pixel, so the maps rank
+ * pixels by a fixed function of the logits' mean and variance; each draw costs a softmax at full
+ * resolution (32 draws took longer than the moment pass itself on 2 cores)
+ */
+export const ANALYTIC_DEFAULTS = { logitSamples: 8 } as const;
 /** most MC samples per image (--samples, --max-samples): above, hours per image; --samples-limit raises it on purpose */
 export const LIMIT_DEFAULTS = { samplesLimit: 10_000 } as const;
 

@@ -57,7 +57,7 @@ test('exit codes: 1 when an image failed, 2 for bad numbers (naming the flag and
   assert.is(rate.code, 2, rate.stderr);
   assert.match(rate.stderr, /--dropout-rate must be a number in \(0, 1\), got 1\.5/);
   assert.is(zero.code, 2, zero.stderr);
-  assert.match(zero.stderr, /--samples must be an integer in 1\.\.100000 or 'auto', got 0/);
+  assert.match(zero.stderr, /--samples must be an integer in 1\.\.100000, 'auto' or 'analytic', got 0/);
 });
 
 test('--samples auto: summary.json records the N each image got and the rule; the same seed gives the same N and numbers', async () => {

@@ -46,8 +46,8 @@ parts('resolveSampleCount: numbers, auto with defaults and overrides, bad values
   assert.equal(resolveSampleCount('auto'), AUTO_DEFAULTS);
   assert.is(AUTO_DEFAULTS.mapTolerance, MAP_PER_FLIP * AUTO_DEFAULTS.tolerance, 'the map bound of the defaults follows the rule');
   assert.equal(resolveSampleCount('auto', 0.01, 40), { ...AUTO_DEFAULTS, tolerance: 0.01, mapTolerance: 0.1, maxSamples: 40 });
-  assert.throws(() => resolveSampleCount(0), /--samples must be an integer in 1\.\.100000 or 'auto', got 0/);
-  assert.throws(() => resolveSampleCount('many'), /^--samples must be an integer in 1\.\.100000 or 'auto', got 'many'$/);
+  assert.throws(() => resolveSampleCount(0), /--samples must be an integer in 1\.\.100000, 'auto' or 'analytic', got 0/);
+  assert.throws(() => resolveSampleCount('many'), /^--samples must be an integer in 1\.\.100000, 'auto' or 'analytic', got 'many'$/);
   assert.throws(() => resolveSampleCount(2.5), /got 2\.5/);
   assert.throws(() => resolveSampleCount(10, 0.1), /--tolerance and --max-samples need --samples auto/);
   assert.throws(() => resolveSampleCount('auto', 0), /--tolerance must be a number in \(0, 1\), got 0$/);

@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['(files in lib/)'],
   ['onnx', 'image', 'metrics', 'model', 'corruptions'],
   ['graph'],
-  ['engine'],
+  ['engine', 'analytic'],
   ['report'],
   ['run'],
   ['anomaly'],

@@ -33,7 +33,7 @@ export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   /** output folder [default: DEFAULT_OUT.report] */
   readonly out?: string;
   /** MC samples per image, or 'auto' (lib/engine/convergence.ts) [default: DEFAULT_SAMPLES] */
-  readonly samples?: number | 'auto';
+  readonly samples?: number | 'auto' | 'analytic';
   /** write each image's maps, overlay and HTML section; false keeps the numbers only (faster) [default: true] */
   readonly images?: boolean;
   /** [DEFAULT_MAP_SIZE] longest side of the maps and overlays written per image (smaller images keep their size) */

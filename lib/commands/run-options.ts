@@ -20,7 +20,7 @@ export interface ImageRunOptions<E = RunEvent> extends SegmenterOptions {
   /** seed of the dropout masks [default: DEFAULT_SEED] */
   readonly seed?: number;
   /** MC samples per image, or 'auto' (lib/engine/convergence.ts) */
-  readonly samples?: number | 'auto';
+  readonly samples?: number | 'auto' | 'analytic';
   /** with samples 'auto': the stopping rule's tolerance [default: AUTO_DEFAULTS.tolerance] */
   readonly tolerance?: number;
   /** with samples 'auto': most samples per image [default: AUTO_DEFAULTS.maxSamples] */

@@ -55,7 +55,7 @@ function checkSamplesOptions(options: SamplesOptions) {
   checkSamplesLimit(counts[counts.length - 1], options.samplesLimit);
   // report's checks of the engine and label options; a fixed --samples is ignored here: --counts decide
   const run = checkRunOptions({ ...options, samples: options.samples === 'auto' ? 'auto' : counts[counts.length - 1] });
-  const auto = typeof run.samples === 'number' ? null : run.samples;
+  const auto = typeof run.samples === 'object' ? run.samples : null;
   if (auto && options.shard) throw new RangeError('--samples auto cannot be combined with --shard: merge does not combine auto rows; run it without --shard');
   const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
   if (options.shard && options.out === undefined) throw new RangeError('--shard needs --out: the shard folder is what merge reads');

@@ -162,30 +162,34 @@ export function untilConverged(auto: AutoSamples): { until: { at: number[]; stop
   return { until: { at: checkpoints(auto), stop: (acc) => monitor.check(acc) }, monitor };
 }
 
-/** --samples N or --samples auto (with --tolerance and --max-samples) as the engine takes it. */
-export type SampleCount = number | AutoSamples;
+/**
+ * --samples N, --samples auto (with --tolerance and --max-samples), or --samples analytic (no
+ * sampling: moments propagated in one pass, lib/analytic/) as the engine takes it.
+ */
+export type SampleCount = number | AutoSamples | 'analytic';
 
 /**
  * Parses the flags of any command: `samples` a positive integer or 'auto'; tolerance and
  * maxSamples only mean something with 'auto' [defaults: AUTO_DEFAULTS, lib/defaults.ts].
  */
 export function resolveSampleCount(samples: number | string, tolerance?: number, maxSamples?: number): SampleCount {
+  if (samples === 'analytic' && tolerance === undefined && maxSamples === undefined) return 'analytic';
   if (samples === 'auto') {
     return checkAutoSamples({ ...AUTO_DEFAULTS, ...(tolerance !== undefined ? { tolerance, mapTolerance: MAP_PER_FLIP * tolerance } : {}),
       ...(maxSamples !== undefined ? { maxSamples } : {}) });
   }
   const n = typeof samples === 'string' && /^\s*\d+\s*$/.test(samples) ? Number(samples) : samples;
-  if (!isIntegerIn(n, 1, MAX_SAMPLES)) throw new RangeError(`--samples must be ${integerRange(1, MAX_SAMPLES)} or 'auto', got ${shown(samples)}`);
+  if (!isIntegerIn(n, 1, MAX_SAMPLES) && samples !== 'analytic') throw new RangeError(`--samples must be ${integerRange(1, MAX_SAMPLES)}, 'auto' or 'analytic', got ${shown(samples)}`);
   if (tolerance !== undefined || maxSamples !== undefined) throw new RangeError('--tolerance and --max-samples need --samples auto');
-  return n;
+  return n as number;
 }
 
-/** The most samples a count can take (progress totals). */
+/** The most samples a count can take (progress totals; analytic: its one pass). */
 export function plannedSamples(count: SampleCount): number {
-  return typeof count === 'number' ? count : count.maxSamples;
+  return count === 'analytic' ? 1 : typeof count === 'number' ? count : count.maxSamples;
 }
 
-/** What summary.json and --resume record: N, or 'auto' with its bounds. */
-export function describeSampleCount(count: SampleCount): number | { readonly auto: AutoSamples } {
-  return typeof count === 'number' ? count : { auto: count };
+/** What summary.json and --resume record: N, 'auto' with its bounds, or 'analytic'. */
+export function describeSampleCount(count: SampleCount): number | { readonly auto: AutoSamples } | 'analytic' {
+  return typeof count === 'number' || count === 'analytic' ? count : { auto: count };
 }

@@ -9,6 +9,7 @@ import { checkInteger } from '../validate';
 /** Refuses a sample count (or an auto run's --max-samples) above `limit`, naming the flag that raises it. */
 export function checkSamplesLimit(count: SampleCount, limit: number = LIMIT_DEFAULTS.samplesLimit): void {
   checkInteger('--samples-limit', limit, 1);
+  if (count === 'analytic') return;
   const n = typeof count === 'number' ? count : count.maxSamples;
   const flag = typeof count === 'number' ? '--samples' : '--max-samples';
   if (n > limit) {

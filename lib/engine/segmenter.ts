@@ -22,6 +22,7 @@ import { imageKeyFromDigest } from './masks';
 import { McSampler } from './sampler';
 import type { Tta } from './flip';
 import { checkSamplesDiffer } from './stochastic-check';
+import { AnalyticPass } from '../analytic/pass';
 import { parseNumber } from '../validate';
 
 export interface SegmenterOptions {
@@ -101,8 +102,11 @@ export class Segmenter {
   /** choices made for the user, with the reason (the chunk size fell back to 1) */
   readonly info: string[] = [];
 
+  /** --samples analytic's session, made on the first image that asks for it */
+  private analytic: Promise<AnalyticPass> | null = null;
+
   private constructor(readonly modelPath: string, readonly cardPath: string, readonly card: ModelCard, readonly compiled: CompiledModel,
-    readonly sampler: McSampler, private readonly maxPixels: number) {}
+    readonly sampler: McSampler, private readonly maxPixels: number, private readonly makeAnalytic: () => Promise<AnalyticPass>) {}
 
   /** @param resolved options.model and options.card already resolved (a command that read the card before the run) */
   static async create(options: SegmenterOptions = {}, resolved: ResolvedModel = resolveModel(options.model, options.card)): Promise<Segmenter> {
@@ -150,7 +154,12 @@ export class Segmenter {
         throw err;
       }
     }
-    const seg = new Segmenter(modelPath, cardPath, card, compiled, sampler, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const makeAnalytic = (): Promise<AnalyticPass> => AnalyticPass.create(model, {
+      file: modelPath, inputName: compiled.inputName, inputDims: compiled.inputDims, outputName: card.output.name ?? (model.graph?.output ?? [])[0]?.name ?? '',
+      outputKind: card.output.kind, temperature: options.temperature ?? card.temperature ?? 1, rate: options.dropoutRate,
+      injectAt: (options.dropoutAt ?? []).map(parseDropoutAt), dropout: options.dropout ?? DEFAULT_DROPOUT,
+    }, { device, threads: options.threads });
+    const seg = new Segmenter(modelPath, cardPath, card, compiled, sampler, options.maxPixels ?? DEFAULT_MAX_PIXELS, makeAnalytic);
     seg.info.push(...info);
     if (compiled.deterministic && options.dropout !== 'off') {
       seg.warnings.push(`${modelPath}: no dropout found before the output: every sample is identical and the uncertainty `
@@ -168,6 +177,7 @@ export class Segmenter {
 
   /** Samples a prepared image: N MC passes (or --samples auto) aggregated into uncertainty maps. */
   async sample(prepared: PreparedImage, options: SegmentOptions): Promise<SegmentResult> {
+    if (options.samples === 'analytic') return this.sampleAnalytic(prepared, options.seed);
     const t0 = performance.now();
     const auto = typeof options.samples === 'number' ? null : untilConverged(options.samples);
     const snapshots: MapsSnapshot[] = [];
@@ -186,7 +196,17 @@ export class Segmenter {
       ...(options.snapshots ? { snapshots } : {}), ...(stop ? { stop } : {}) };
   }
 
+  /** --samples analytic: one pass of the moment graph (lib/analytic/); its session is made on first use, outside the timing. */
+  private async sampleAnalytic(prepared: PreparedImage, seed: number): Promise<SegmentResult> {
+    this.analytic ??= this.makeAnalytic();
+    const pass = await this.analytic;
+    const t0 = performance.now();
+    const maps = await pass.run(prepared.input, seed);
+    return { image: prepared.image, digest: prepared.digest, maps, ms: performance.now() - t0 };
+  }
+
   async release(): Promise<void> {
     await this.sampler.release();
+    if (this.analytic) await (await this.analytic).release();
   }
 }

@@ -8,13 +8,14 @@ import type { ReportImage, SamplesSetting } from './summary';
 /** The meta line's words for the setting ('20 MC dropout samples', 'auto MC dropout samples (...)'). */
 export function samplesMeta(setting: SamplesSetting): string {
   if (typeof setting === 'number') return `${setting} MC dropout samples`;
+  if (setting === 'analytic') return 'analytic MC dropout moments (one pass, no sampling)';
   const a = setting.auto;
   return `MC dropout samples auto (tolerance ${a.tolerance}, map change ${a.mapTolerance}, ${a.minSamples}–${a.maxSamples}, checked every ${a.step})`;
 }
 
 /** The setting in a few words: '20' or 'auto (tolerance 0.03, at most 50)'. */
 export function samplesLabel(setting: SamplesSetting): string {
-  return typeof setting === 'number' ? String(setting) : `auto (tolerance ${setting.auto.tolerance}, at most ${setting.auto.maxSamples})`;
+  return typeof setting === 'number' ? String(setting) : setting === 'analytic' ? 'analytic' : `auto (tolerance ${setting.auto.tolerance}, at most ${setting.auto.maxSamples})`;
 }
 
 /** count of images per N, ascending N */
@@ -26,7 +27,7 @@ export function samplesHistogram(images: readonly ReportImage[]): [number, numbe
 
 /** The N distribution section of an auto run ('' for a fixed N). */
 export function samplesSectionHtml(setting: SamplesSetting, images: readonly ReportImage[]): string {
-  if (typeof setting === 'number') return '';
+  if (typeof setting === 'number' || setting === 'analytic') return '';
   const hist = samplesHistogram(images);
   if (hist.length === 0) return '';
   const ns = images.flatMap((i) => (i.samples === undefined ? [] : [i.samples])).sort((a, b) => a - b);

@@ -8,8 +8,8 @@ import type { NpyOutputs } from './npy-outputs';
 export type ReportImageOutputs = (ImageOutputs & { readonly npy?: NpyOutputs })
   | ({ readonly [K in keyof ImageOutputs]?: undefined } & { readonly npy: NpyOutputs });
 
-/** N, or { auto } with the stopping rule's bounds (--samples auto) */
-export type SamplesSetting = number | { readonly auto: AutoSamples };
+/** N, { auto } with the stopping rule's bounds (--samples auto), or 'analytic' (moment propagation, no sampling) */
+export type SamplesSetting = number | { readonly auto: AutoSamples } | 'analytic';
 
 export const SCHEMA_VERSION = 1;
 

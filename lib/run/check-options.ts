@@ -16,7 +16,7 @@ export interface RunOptionsToCheck extends SegmenterOptions {
   readonly ignoreIndex?: number;
   readonly labels?: string;
   readonly mapSize?: number;
-  readonly samples?: number | 'auto';
+  readonly samples?: number | 'auto' | 'analytic';
   readonly tolerance?: number;
   readonly maxSamples?: number;
   readonly samplesLimit?: number;
