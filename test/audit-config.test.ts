@@ -32,7 +32,7 @@ config('EXPECTED FAILURE: unknown keys, bad values and bad JSON name the file', 
   const file = path.join(dir, 'c.json');
   writeFileSync(file, '{');
   assert.throws(() => loadAuditConfig(file), /not JSON/);
-  assert.throws(() => loadAuditConfig(file + '.none'), /cannot read \(ENOENT\)/);
+  assert.throws(() => loadAuditConfig(file + '.none'), /no such file/);
   writeFileSync(file, JSON.stringify({ 'max-rise': { ece: 0.005 } }));
   assert.is(loadAuditConfig(file).gates[0].metric, 'ece');
 });

@@ -7,12 +7,15 @@
 import { existsSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../metrics/types';
-import type { MeasuredRun } from './metrics';
+import { metricDef, type MeasuredRun } from './metrics';
 import { AUDIT_KIND, type CalibrationReport, type ImageRecord, type ImageSetComparison, type RunIdentity, type SliceRecord } from '../report/formats';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
-import { readJsonFile } from '../json-file';
+import { readJsonAs, readJsonFile } from '../json-file';
+import type { GateSpec } from './gates';
+import { checkFile } from '../schema';
+import { auditSchema, calibrationSchema, summarySchema } from '../report/format-schemas';
 
 
 
@@ -29,6 +32,8 @@ export interface Baseline {
 }
 
 const readJson = (file: string): unknown => readJsonFile(file, { flag: '--baseline' });
+/** a summary.json beside a baseline, checked as one (its images feed the image-set comparison) */
+const readSummaryJson = (file: string): { images: SummaryImage[] } => readJsonAs(file, summarySchema, { flag: '--baseline' }) as { images: SummaryImage[] };
 
 /** The JSON file a --baseline path names: the file itself, else audit.json, else calibration.json in the folder. */
 export function baselineFile(input: string): string {
@@ -46,9 +51,7 @@ export function baselineFile(input: string): string {
 /** The images of a report's summary.json, compactly; null when there is none. */
 export function imagesOfSummary(file: string): ImageRecord[] | null {
   if (!existsSync(file)) return null;
-  const raw = readJson(file) as { images?: unknown };
-  if (!Array.isArray(raw.images)) return null;
-  return imageRecordsOf(raw.images as SummaryImage[]);
+  return imageRecordsOf(readSummaryJson(file).images);
 }
 
 /** What an image record reads of a summary.json image entry. */
@@ -69,8 +72,7 @@ export function imageRecordsOf(images: readonly SummaryImage[]): ImageRecord[] {
 /** The sampling times of a summary.json's images; null without it. */
 export function timesOfSummary(file: string): number[] | null {
   if (!existsSync(file)) return null;
-  const raw = readJson(file) as { images?: { ms?: number }[] };
-  return (raw.images ?? []).map((i) => i.ms).filter((v): v is number => typeof v === 'number');
+  return readSummaryJson(file).images.map((i) => (i as { ms?: number }).ms).filter((v): v is number => typeof v === 'number');
 }
 
 function msOfSummary(file: string): number | null {
@@ -93,6 +95,7 @@ export function readBaseline(input: string): Baseline {
   const a = raw as AuditShape;
   if (a.kind === AUDIT_KIND) {
     if (!a.run || !a.metrics) throw new FileError(file, 'this audit.json records no metrics (made with --from an older file?)', { flag: '--baseline' });
+    checkFile(file, raw, auditSchema, { flag: '--baseline' });
     return {
       file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null },
       images: a.imageRecords ?? null, slices: a.slices ?? null,
@@ -100,6 +103,7 @@ export function readBaseline(input: string): Baseline {
   }
   const c = raw as CalibrationShape;
   if (c.metrics && Array.isArray(c.classes) && c.samples !== undefined) {
+    checkFile(file, raw, calibrationSchema, { flag: '--baseline' });
     const summary = path.join(path.dirname(file), 'summary.json');
     return {
       file, kind: 'calibration',
@@ -145,11 +149,19 @@ export function identityOfCalibration(c: CalibrationReport): RunIdentity {
 }
 
 /** The --baseline `file` (none: null), refused before any work when it cannot be compared with `current`. */
-export function comparableBaseline(file: string | undefined, current: RunIdentity): Baseline | null {
+export function comparableBaseline(file: string | undefined, current: RunIdentity, gates: readonly GateSpec[] = []): Baseline | null {
   if (!file) return null;
   const baseline = readBaseline(file);
   const errors = compareIdentity(baseline.identity, current);
   if (errors.length) throw new RangeError(`--baseline ${baseline.file} was made with another ${errors.join('; another ')}: the runs cannot be compared`);
+  // a change gate on a metric the baseline lacks could only break after the whole run: say so first
+  for (const g of gates) {
+    if (g.kind !== 'max-drop' && g.kind !== 'max-rise') continue;
+    const def = metricDef(g.metric, baseline.run.classes);
+    if (def.read(baseline.run) === null) {
+      throw new FileError(baseline.file, `records no ${def.label} (${g.metric} is null or absent) for --${g.kind} ${g.metric} to compare with`, { flag: '--baseline' });
+    }
+  }
   return baseline;
 }
 

@@ -56,7 +56,7 @@ export function parseAuditConfig(value: unknown, file: string, pavpuKind: string
     if (key === 'fail-on-warn') {
       if (typeof v !== 'boolean') throw new FileError(file, '"fail-on-warn" must be true or false');
       failOnWarn = v;
-    } else if (LEGACY_GATES[key]) {
+    } else if (Object.hasOwn(LEGACY_GATES, key)) {
       gates.push(withFile(file, () => legacyGate(key, v, pavpuKind)));
     } else if (key === 'min-class-iou' || GATE_FLAGS.includes(key)) {
       if (!isObject(v)) throw new FileError(file, `"${key}" must be an object of METRIC: VALUE`);

@@ -57,6 +57,10 @@ export function checkAuditGates(gates: readonly GateSpec[], hasBaseline: boolean
     throw new RangeError('no gate given: set --baseline with --max-drop / --max-rise, or a bound (--min-miou, --max-ece, --min METRIC=X, ...), or --config');
   }
   resolveGates(gates, classes);
+  const change = gates.find((g) => g.kind === 'max-drop' || g.kind === 'max-rise');
+  if (change && !hasBaseline) {
+    throw new RangeError(`--${change.severity === 'warn' ? 'warn-' : ''}${change.kind} ${change.metric} compares with a baseline run: give --baseline (an earlier audit or calibrate output)`);
+  }
 }
 
 /** Checks a spec's value and, for allowed changes, the direction; returns it. */

@@ -73,8 +73,10 @@ export function classIndex(spec: string, classes: readonly string[], flag = 'iou
  * RangeError naming the known metrics.
  */
 export function metricDef(name: string, classes: readonly string[]): MetricDef {
-  const canonical = ALIASES[name] ?? name;
-  const fixed = FIXED[canonical];
+  // own keys only: a plain lookup of '__proto__' or 'constructor' found Object's (issue 25)
+  const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+  const canonical = own(ALIASES, name) ?? name;
+  const fixed = own(FIXED, canonical);
   if (fixed) return { key: canonical, ...fixed };
   const colon = canonical.indexOf(':');
   const head = colon < 0 ? canonical : canonical.slice(0, colon);
@@ -83,9 +85,9 @@ export function metricDef(name: string, classes: readonly string[]): MetricDef {
     const k = classIndex(tail, classes, `metric ${name}`);
     return { key: `iou:${classes[k]}`, label: `IoU of ${classes[k]}`, higherIsBetter: true, fraction: true, read: (r) => r.metrics.perClass[k]?.iou ?? null };
   }
-  const perKind = PER_KIND[head];
+  const perKind = own(PER_KIND, head);
   if (perKind) {
-    const kind = tail === '' ? 'entropy' : KIND_ALIASES[tail];
+    const kind = tail === '' ? 'entropy' : own(KIND_ALIASES, tail);
     if (!kind) throw new RangeError(`metric ${name}: unknown uncertainty '${tail}' (known: ${KINDS.join(', ')})`);
     return {
       key: `${head}:${kind}`, label: `${perKind.label} (${kind})`, higherIsBetter: perKind.higherIsBetter, fraction: perKind.fraction,

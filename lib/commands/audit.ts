@@ -62,7 +62,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const ignoreIndex = options.ignoreIndex ?? card.ignoreIndex ?? null;
   const baseline = comparableBaseline(options.baseline, {
     card: card.name, classes, ignoreIndex, samples: describeSampleCount(resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples)),
-  });
+  }, options.gates);
   const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
   const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) }, resolved);
@@ -94,7 +94,7 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   if (!ms?.length && options.gates.some((g) => g.metric === 'msPerImage' || g.metric === 'ms-per-image')) {
     throw new RangeError(`ms per image needs sampling times, and ${summaryFile} is missing: audit the images instead of --from`);
   }
-  const baseline = comparableBaseline(options.baseline, identityOfCalibration(report));
+  const baseline = comparableBaseline(options.baseline, identityOfCalibration(report), options.gates);
   const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   return conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,

@@ -28,7 +28,7 @@ import {
   checkObject,
   checkPredicted,
   checkSame,
-  float64FromJSON,
+  countsFromJSON,
 } from './validate';
 import { checkBins, checkInteger } from '../validate';
 
@@ -215,16 +215,16 @@ export function calibrationStatsFromJSON(value: unknown): CalibrationStats {
     numClasses: c,
     bins,
     fineBins,
-    count: float64FromJSON('calibration.count', o.count, bins),
+    count: countsFromJSON('calibration.count', o.count, bins),
     sumConfidence: fixedSumsFromJSON('calibration.sumConfidence', o.sumConfidence, bins),
-    correct: float64FromJSON('calibration.correct', o.correct, bins),
-    fineCount: float64FromJSON('calibration.fineCount', o.fineCount, fineBins),
+    correct: countsFromJSON('calibration.correct', o.correct, bins),
+    fineCount: countsFromJSON('calibration.fineCount', o.fineCount, fineBins),
     fineSumConfidence: fixedSumsFromJSON('calibration.fineSumConfidence', o.fineSumConfidence, fineBins),
-    fineCorrect: float64FromJSON('calibration.fineCorrect', o.fineCorrect, fineBins),
+    fineCorrect: countsFromJSON('calibration.fineCorrect', o.fineCorrect, fineBins),
     probPixels: checkInteger('calibration.probPixels', o.probPixels, 0, Number.MAX_SAFE_INTEGER),
-    classCount: float64FromJSON('calibration.classCount', o.classCount, c * bins),
+    classCount: countsFromJSON('calibration.classCount', o.classCount, c * bins),
     classSumProb: fixedSumsFromJSON('calibration.classSumProb', o.classSumProb, c * bins),
-    classHits: float64FromJSON('calibration.classHits', o.classHits, c * bins),
+    classHits: countsFromJSON('calibration.classHits', o.classHits, c * bins),
     sumBrier: fixedSumsFromJSON('calibration.sumBrier', o.sumBrier, 1),
     sumNll: fixedSumsFromJSON('calibration.sumNll', o.sumNll, 1),
   };

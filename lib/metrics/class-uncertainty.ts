@@ -16,7 +16,7 @@ import {
   type FixedSumsJSON,
 } from './fixed-sum';
 import { UNCERTAINTY_KINDS, checkUncertaintyKind, defaultUncertaintyMax } from './uncertainty-stats';
-import { addArrays, checkArray, checkIgnoreIndex, checkLabels, checkNumClasses, checkObject, checkSame, float64FromJSON } from './validate';
+import { addArrays, checkArray, checkIgnoreIndex, checkLabels, checkNumClasses, checkObject, checkSame, countsFromJSON } from './validate';
 
 export function createClassUncertaintyStats(numClasses: number): ClassUncertaintyStats {
   const c = checkNumClasses(numClasses);
@@ -105,7 +105,7 @@ export function classUncertaintyStatsFromJSON(value: unknown): ClassUncertaintyS
   const sums = checkObject('classUncertainty.sums', o.sums);
   return {
     numClasses: c,
-    count: float64FromJSON('classUncertainty.count', o.count, c),
+    count: countsFromJSON('classUncertainty.count', o.count, c),
     sums: {
       entropy: fixedSumsFromJSON('classUncertainty.sums.entropy', sums.entropy, c),
       mutualInformation: fixedSumsFromJSON('classUncertainty.sums.mutualInformation', sums.mutualInformation, c),

@@ -12,7 +12,7 @@ import {
   checkObject,
   checkPredicted,
   checkSame,
-  float64FromJSON,
+  countsFromJSON,
 } from './validate';
 
 /** An empty C x C matrix. */
@@ -67,5 +67,5 @@ export function confusionToJSON(cm: ConfusionMatrix): ConfusionMatrixJSON {
 export function confusionFromJSON(value: unknown): ConfusionMatrix {
   const o = checkObject('confusion', value);
   const c = checkNumClasses(o.numClasses);
-  return { numClasses: c, counts: float64FromJSON('confusion.counts', o.counts, c * c) };
+  return { numClasses: c, counts: countsFromJSON('confusion.counts', o.counts, c * c) };
 }

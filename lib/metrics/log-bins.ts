@@ -18,7 +18,7 @@
  * The layout is fixed by (floor, max, mantissaBits), so two runs' bins add up exactly.
  */
 import type { LogBinLayout } from './types';
-import { checkInteger, checkNumber, isNumberIn } from '../validate';
+import { checkInteger, checkNumber, isIntegerIn } from '../validate';
 import { checkSame } from './validate';
 
 export type { LogBinLayout };
@@ -127,7 +127,7 @@ export function sparseBinsFromJSON(name: string, value: unknown, arrays: readonl
     previous = b;
     arrays.forEach((a, k) => {
       const v = o.values[k]?.[i];
-      if (!isNumberIn(v, { min: 0 })) throw new RangeError(`${name}.values[${k}][${i}] = ${v} is not a count`);
+      if (!isIntegerIn(v, 0, Number.MAX_SAFE_INTEGER)) throw new RangeError(`${name}.values[${k}][${i}] = ${v} is not a count`);
       a[b] = v;
     });
   });

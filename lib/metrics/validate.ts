@@ -75,6 +75,18 @@ export function float64FromJSON(name: string, value: unknown, length: number): F
   return out;
 }
 
+/**
+ * A JSON array of counts (pixels, hits) -> Float64Array: each a non-negative integer a float64
+ * holds exactly. A saved file is untrusted: a count of 1e308 or -5 merged into nonsense metrics.
+ */
+export function countsFromJSON(name: string, value: unknown, length: number): Float64Array {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${typeof value}`);
+  if (value.length !== length) throw new RangeError(`${name} must have length ${length}, got ${value.length}`);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = checkInteger(`${name}[${i}]`, value[i], 0, Number.MAX_SAFE_INTEGER);
+  return out;
+}
+
 /** A JSON object (not null, not an array). */
 export function checkObject(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

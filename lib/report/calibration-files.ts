@@ -2,6 +2,8 @@
 import * as path from 'path';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
+import { checkFile } from '../schema';
+import { calibrationSchema } from './format-schemas';
 import { metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { ModelCard } from '../model/types';
@@ -31,11 +33,17 @@ export function readCalibrationReport(input: string): { file: string; report: Ca
   if (typeof raw !== 'object' || raw === null || report.schemaVersion !== CALIBRATION_SCHEMA_VERSION || !report.stats) {
     throw new FileError(file, `not a segnet-uq calibration.json (schema version ${CALIBRATION_SCHEMA_VERSION} with stats)`);
   }
+  let stats: MetricStats;
   try {
-    return { file, report, stats: metricStatsFromJSON(report.stats) };
+    stats = metricStatsFromJSON(report.stats);
   } catch (err) {
     throw new FileError(file, `its stats are damaged (${(err as Error).message})`, { cause: err });
   }
+  checkFile(file, raw, calibrationSchema);
+  if (stats.numClasses !== report.classes.length) {
+    throw new FileError(file, `its stats are damaged (stats.numClasses ${stats.numClasses}, but ${report.classes.length} classes)`);
+  }
+  return { file, report, stats };
 }
 
 /** The chart PNGs of a summary, under OUT/charts/. */

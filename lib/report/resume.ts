@@ -4,6 +4,8 @@ import { existsSync } from 'fs';
 import { insideOutput, safeOutputName } from '../atomic';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
+import { checkFile } from '../schema';
+import { summarySchema } from './format-schemas';
 import { sha256Untrusted, type ReadKind } from '../safe-read';
 import { npyReusable, type NpyOutputs, type SaveMaps } from './npy-outputs';
 import type { ReportImage, ReportSettings, ReportSummary } from './summary';
@@ -25,6 +27,7 @@ export function previousImages(out: string, settings: ReportSettings): Map<strin
     throw new FileError(file, `${err instanceof FileError ? err.reason.replace(/^not JSON/, 'is not readable JSON') : String(err)}; remove it or use another --out`, { flag: '--resume', cause: err });
   }
   if (!previous || !Array.isArray(previous.images)) throw new FileError(file, 'is not a segnet-uq summary', { flag: '--resume' });
+  checkFile(file, previous, summarySchema, { flag: '--resume' });
   const before = previous.settings;
   if (!before) throw new FileError(file, 'does not record its settings (made by an older version); use another --out', { flag: '--resume' });
   // both sides' keys: a setting recorded only when used (tta) must differ from its absence

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
+import { any, arr, checkFile, count, fail, int, literal, matching, nullable, obj, record, str, type Check } from '../schema';
 import { fileHeader } from '../report/file-header';
 import type { ShardListing } from './assign';
 import type { ShardBy, ShardSpec } from './spec';
@@ -57,6 +58,20 @@ export function writeShardManifest(out: string, shard: ShardSpec, inputs: readon
   return manifest;
 }
 
+const digest = nullable(matching(/^[0-9a-f]{64}$/, 'a sha256 (64 hex digits)'));
+
+/** shard.json's schema (lib/schema.ts): an index below the count, string keys, digests. */
+const manifestSchema: Check<unknown> = (v, at) => {
+  const m = obj({
+    shard: obj({ index: int(0, 1_000_000), count: int(1, 1_000_000), by: literal('path', 'content') }),
+    inputs: arr(str), totalImages: count, settings: record(any),
+    images: arr(obj({ root: int(0), key: str, file: str, sha256: digest })),
+  })(v, at);
+  if (m.shard.index >= m.shard.count) fail('shard.index', `below shard.count ${m.shard.count}`, m.shard.index);
+  m.images.forEach((image, i) => { if (image.root >= m.inputs.length) fail(`images[${i}].root`, `below inputs.length ${m.inputs.length}`, image.root); });
+  return v;
+};
+
 /** OUT/shard.json of a folder, or null when the folder has none (a run made without --shard). */
 export function readShardManifest(dir: string): ShardManifest | null {
   const file = path.join(dir, SHARD_FILE);
@@ -69,6 +84,7 @@ export function readShardManifest(dir: string): ShardManifest | null {
   if (raw.schemaVersion !== SHARD_SCHEMA_VERSION) {
     throw new FileError(file, `shard schema version ${JSON.stringify(raw.schemaVersion)}, this segnet-uq reads ${SHARD_SCHEMA_VERSION}: merge with the version that made it`);
   }
+  checkFile(file, raw, manifestSchema);
   return raw;
 }
 

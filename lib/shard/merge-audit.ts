@@ -2,11 +2,12 @@
  * The gates of sharded `audit` runs, which must agree: lib/commands/merge-shards checks them on
  * the merged folder as `audit --from` checks a finished run, never on a shard's own numbers.
  */
+import { auditSchema } from '../report/format-schemas';
 import type { GateSpec } from '../audit/gates';
 import { AUDIT_SCHEMA_VERSION, type AuditResult, type GateResult } from '../report/formats';
 import { readResult, type LoadedShard } from './merge-checks';
 
-const readAudit = (dir: string): AuditResult => readResult<AuditResult>(dir, 'audit.json', AUDIT_SCHEMA_VERSION, 'gates');
+const readAudit = (dir: string): AuditResult => readResult<AuditResult>(dir, 'audit.json', AUDIT_SCHEMA_VERSION, auditSchema);
 
 /** The gate an audit.json entry was made from. */
 export function gateSpecOf(g: GateResult): GateSpec {

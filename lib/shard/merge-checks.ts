@@ -10,6 +10,7 @@ import { shardOfDigest, shardOfText } from './assign';
 import { comparableSettings, readShardManifest, SHARD_FILE, type ShardManifest } from './manifest';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
+import { checkFile, type Check } from '../schema';
 
 export interface LoadedShard {
   readonly dir: string;
@@ -131,13 +132,14 @@ export function checkDistinctRuns(inputs: readonly string[]): void {
 
 /**
  * A shard's result file `name` (summary.json, samples.json, audit.json) of schema version
- * `version` holding the array `field`; throws naming the file and what is wrong.
+ * `version`, checked by its schema (lib/report/format-schemas.ts); throws naming the file, and
+ * the field and value that are wrong.
  */
-export function readResult<T>(dir: string, name: string, version: number, field: string): T {
+export function readResult<T>(dir: string, name: string, version: number, schema: Check<unknown>): T {
   const file = path.join(dir, name);
   const value = readJsonFile(file) as Record<string, unknown>;
-  if (!value || value.schemaVersion !== version || !Array.isArray(value[field])) {
-    throw new FileError(file, `not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify(value?.schemaVersion)})`);
+  if (!value || typeof value !== 'object' || value.schemaVersion !== version) {
+    throw new FileError(file, `not a segnet-uq ${name} of schema version ${version} (found ${JSON.stringify((value as { schemaVersion?: unknown } | null)?.schemaVersion)})`);
   }
-  return value as T;
+  return checkFile(file, value, schema) as T;
 }

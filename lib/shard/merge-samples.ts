@@ -3,6 +3,7 @@
  * statistics add up exactly; the per-image float sums (entropy, MI, ms) are added again in the
  * order one run lists the images, the order that run added them in, so every row is that run's.
  */
+import { samplesSchema } from '../report/format-schemas';
 import { SAMPLES_SCHEMA_VERSION, type SamplesResult } from '../report/formats';
 import { fileHeader } from '../report/file-header';
 import { writeSamplesOutputs } from '../report/samples-files';
@@ -13,7 +14,7 @@ import { readResult, type LoadedShard } from './merge-checks';
 import { addCountValues, countRows, type CountAccumulator, type ImageCountValues } from '../report/sample-counts';
 import { readSamplesStats } from './samples-shard';
 
-const readSamplesResult = (dir: string): SamplesResult => readResult<SamplesResult>(dir, 'samples.json', SAMPLES_SCHEMA_VERSION, 'rows');
+const readSamplesResult = (dir: string): SamplesResult => readResult<SamplesResult>(dir, 'samples.json', SAMPLES_SCHEMA_VERSION, samplesSchema);
 
 /** Merges the shards' samples results, writes OUT/samples.json and its charts. */
 export function mergeSamples(shards: readonly LoadedShard[], out: string, extra: Record<string, unknown>): SamplesResult {

@@ -4,6 +4,7 @@
  * `copy`), and the label metrics from the summed confusion counts, which are integers and add up
  * exactly to one run's.
  */
+import { shardSummarySchema } from '../report/format-schemas';
 import { cpSync } from 'fs';
 import * as path from 'path';
 import type { ImageOutputs } from '../report/image-outputs';
@@ -19,7 +20,7 @@ import { readResult, type LoadedShard } from './merge-checks';
 import { FileError } from '../errors';
 
 export function readSummary(dir: string): ReportSummary {
-  const summary = readResult<ReportSummary>(dir, 'summary.json', SCHEMA_VERSION, 'images');
+  const summary = readResult<ReportSummary>(dir, 'summary.json', SCHEMA_VERSION, shardSummarySchema);
   if (!summary.complete) throw new FileError(path.join(dir, 'summary.json'), "the shard's run did not finish (complete: false); rerun that shard (report --resume continues it)");
   return summary;
 }
