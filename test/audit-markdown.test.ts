@@ -28,7 +28,7 @@ function result(classes: number, gates: number, names: string[] = []): AuditResu
 md('a readable comment: verdict, gates with glyphs, classes, worst images, cost', () => {
   const text = auditMarkdown(result(3, 3));
   assert.match(text, /^## segnet-uq audit: ❌ failed \(1 of 3 gates broken, 1 warning\)/);
-  assert.match(text, /\| mIoU drop <= 0 vs baseline \| 0.5000 \| 0.5200 \| -0.0200 \| -0.0000 \| ❌ fail \|/);
+  assert.match(text, /\| mIoU drop <= 0 vs baseline \| 0.5 \| 0.52 \| -0.02 \| -0 \| ❌ fail \|/);
   assert.match(text, /\| mIoU drop <= 0.01 vs baseline · warn only \| .* ⚠️ warn \|/);
   assert.match(text, /\| mIoU drop <= 0.02 vs baseline .* ✅ pass \|/);
   assert.match(text, /\| `a\\\|b.png` \| 0.1000 \| 0.3000 \| 25.0% \|/, 'pipes in names are escaped');
@@ -43,5 +43,21 @@ md('at most about 60 lines whatever the number of gates and classes', () => {
   assert.ok(lines <= 60, `${lines} lines`);
   assert.match(auditMarkdown(result(200, 100)), /\(88 more gates in audit.json\)/);
   assert.match(auditMarkdown(result(200, 100)), /\(184 more classes in audit.json\)/);
+});
+md('numbers by kind: a msPerImage gate in whole ms (was 3000.0000 / 3572.3460); a slice gate in its own table, the whole set not under "baseline"', () => {
+  const r = result(3, 0);
+  const classes = r.run.classes;
+  const specs = [parseGateFlag('max', 'msPerImage=3000'), parseGateFlag('max-slice-gap', 'meanIoU=0.05')];
+  const defs = resolveGates(specs, classes);
+  const run = { metrics: r.metrics, classes, msPerImage: 3572.346 };
+  const ctx = { run, baseline: null, slices: [{ name: '0016E5', images: 3, values: { meanIoU: 0.5482 } }], overall: { meanIoU: 0.6322 } };
+  const gates = specs.map((s, i) => evaluateGate(s, defs[i], ctx));
+  assert.match(gates[0].message, /measured 3572, bound <= 3000: broken/);
+  const text = auditMarkdown({ ...r, gates, baseline: null } as AuditResult);
+  assert.match(text, /\| ms per image <= 3000 \| 3572 \| – \| – \| ≤ 3000 \| ❌ fail \|/);
+  assert.not.match(text, /3000\.0|3572\.3/);
+  assert.match(text, /\| slice gate \| worst slice \| slice value \| whole set \| slice − whole set \| allowed \| verdict \|\n.*\n\| mIoU worst-slice gap <= 0.05 \| 0016E5 \| 0.5482 \| 0.6322 \| -0.084 \| gap ≤ 0.05 \| ❌ fail \|/);
+  const runTable = text.slice(text.indexOf('| gate |'), text.indexOf('| slice gate |'));
+  assert.not.match(runTable, /0\.6322/, 'the whole set is not in the baseline column');
 });
 md.run();

@@ -26,7 +26,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
     'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'json'],
   serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet'],
   merge: ['out', 'copy', 'allow-partial', 'card', 'json'],
-  inspect: ['card', 'json'],
+  inspect: ['card', 'json', 'tensors', 'dropout-at', 'dropout-rate'],
   card: ['out', 'width', 'height', 'force'],
 };
 

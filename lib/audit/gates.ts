@@ -7,6 +7,7 @@
  */
 import { metricDef, type MeasuredRun, type MetricDef } from './metrics';
 import { checkNumber } from '../validate';
+import { formatNumber, metricKind } from '../format';
 import type { GateKind, GateResult, Severity } from '../report/formats';
 
 export const GATE_KINDS: readonly GateKind[] = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'];
@@ -33,7 +34,10 @@ export interface SliceValues {
 /** Metrics measured per slice (lib/audit/slices.ts). */
 export const SLICE_METRICS = ['meanIoU', 'globalAccuracy', 'classAverageAccuracy', 'meanEntropy'];
 
-const fmt = (v: number | null): string => (v === null ? 'undefined' : String(Number(v.toPrecision(6))));
+/** A gate's numbers by the metric's kind (lib/format.ts): msPerImage in whole ms, rates at 4 significant digits. */
+const fmtAs = (key: string) => (v: number | null): string => (v === null ? 'undefined' : formatNumber(v, metricKind(key)));
+/** A bound the user typed, as typed (up to 6 significant digits). */
+const typed = (v: number): string => String(Number(v.toPrecision(6)));
 
 /**
  * "meanIoU=0.01" or "meanIoU=2%" -> a spec. The last '=' splits (class names may hold '=');
@@ -96,7 +100,7 @@ export function resolveGates(specs: readonly GateSpec[], classes: readonly strin
 }
 
 function gateName(spec: GateSpec, def: MetricDef): string {
-  const v = spec.relative ? `${fmt(spec.value * 100)}%` : fmt(spec.value);
+  const v = spec.relative ? `${typed(spec.value * 100)}%` : typed(spec.value);
   switch (spec.kind) {
     case 'min': return `${def.label} >= ${v}`;
     case 'max': return `${def.label} <= ${v}`;
@@ -129,6 +133,7 @@ export interface GateContext {
 
 /** Evaluates one gate. Undefined values (no labelled pixel of a class, no baseline) break it. */
 export function evaluateGate(spec: GateSpec, def: MetricDef, ctx: GateContext): GateResult {
+  const fmt = fmtAs(def.key);
   const name = gateName(spec, def);
   const base = { name, metric: def.key, label: def.label, kind: spec.kind, severity: spec.severity };
   if (spec.kind === 'min' || spec.kind === 'max') {
@@ -136,7 +141,7 @@ export function evaluateGate(spec: GateSpec, def: MetricDef, ctx: GateContext): 
     const passed = measured !== null && (spec.kind === 'min' ? measured >= spec.value : measured <= spec.value);
     return {
       ...base, threshold: spec.value, allowedChange: null, measured, baseline: null, change: null, passed,
-      message: `measured ${fmt(measured)}, bound ${spec.kind === 'min' ? '>=' : '<='} ${fmt(spec.value)}: ${passed ? 'holds' : 'broken'}`,
+      message: `measured ${fmt(measured)}, bound ${spec.kind === 'min' ? '>=' : '<='} ${typed(spec.value)}: ${passed ? 'holds' : 'broken'}`,
     };
   }
   if (spec.kind === 'max-slice-gap') {
@@ -148,7 +153,7 @@ export function evaluateGate(spec: GateSpec, def: MetricDef, ctx: GateContext): 
     const passed = gap !== null && gap <= spec.value + 1e-12;
     return {
       ...base, threshold: spec.value, allowedChange: null, measured, baseline: whole, change, ...(worst ? { slice: worst.name } : {}), passed,
-      message: worst ? `worst slice ${worst.name} (${worst.images} images) ${fmt(measured)}, whole set ${fmt(whole)}: gap ${fmt(gap)}, allowed ${fmt(spec.value)}`
+      message: worst ? `worst slice ${worst.name} (${worst.images} images) ${fmt(measured)}, whole set ${fmt(whole)}: gap ${fmt(gap)}, allowed ${typed(spec.value)}`
         : 'no slice measured this metric',
     };
   }
@@ -159,7 +164,7 @@ export function evaluateGate(spec: GateSpec, def: MetricDef, ctx: GateContext): 
   const harm = change === null ? null : spec.kind === 'max-drop' ? -change : change;
   const allowed = spec.relative ? (baseline === null ? null : spec.value * Math.abs(baseline)) : spec.value;
   const passed = harm !== null && allowed !== null && harm <= allowed + 1e-12;
-  const allowedText = spec.relative ? `${fmt(spec.value * 100)}% of the baseline (${fmt(allowed)})` : fmt(spec.value);
+  const allowedText = spec.relative ? `${typed(spec.value * 100)}% of the baseline (${fmt(allowed)})` : typed(spec.value);
   const message = !ctx.baseline ? 'needs --baseline'
     : change === null ? `measured ${fmt(measured)}, baseline ${fmt(baseline)}: cannot compare`
       : `measured ${fmt(measured)}, baseline ${fmt(baseline)}, change ${change >= 0 ? '+' : ''}${fmt(change)}; allowed ${spec.kind === 'max-drop' ? 'drop' : 'rise'} ${allowedText}: ${passed ? 'holds' : 'broken'}`;

@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import { verdictOf } from './gates';
+import { formatNumber, formatRate, formatSigned, metricKind } from '../format';
 import type { AuditResult } from '../report/formats';
 import { samplesLabel } from '../report/samples-html';
 
@@ -19,9 +20,10 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/[\r\n
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
 function allowed(g: AuditResult['gates'][number]): string {
-  if (g.allowedChange) return g.allowedChange.relative ? `${g.kind === 'max-drop' ? '-' : '+'}${num(g.allowedChange.value * 100, 1)}%` : `${g.kind === 'max-drop' ? '-' : '+'}${num(g.allowedChange.value)}`;
-  if (g.kind === 'max-slice-gap') return `gap ≤ ${num(g.threshold)}`;
-  return `${g.kind === 'min' ? '≥' : '≤'} ${num(g.threshold)}`;
+  const v = (x: number | null): string => formatNumber(x, metricKind(g.metric));
+  if (g.allowedChange) return g.allowedChange.relative ? `${g.kind === 'max-drop' ? '-' : '+'}${formatRate(g.allowedChange.value * 100)}%` : `${g.kind === 'max-drop' ? '-' : '+'}${v(g.allowedChange.value)}`;
+  if (g.kind === 'max-slice-gap') return `gap ≤ ${v(g.threshold)}`;
+  return `${g.kind === 'min' ? '≥' : '≤'} ${v(g.threshold)}`;
 }
 
 function verdictLine(r: AuditResult): string {
@@ -37,13 +39,25 @@ function verdictLine(r: AuditResult): string {
 
 function gatesTable(r: AuditResult): string[] {
   if (r.gates.length === 0) return ['No gates were given.'];
-  const rows = r.gates.slice(0, MAX_GATES).map((g) => {
-    const digits = g.metric === 'msPerImage' ? 0 : 4;
-    const what = `${g.name}${g.slice ? ` (worst: ${g.slice})` : ''}${g.severity === 'warn' && !r.failOnWarn ? ' · warn only' : ''}`;
-    return `| ${cell(what)} | ${num(g.measured, digits)} | ${num(g.baseline, digits)} | ${signed(g.change, digits)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`;
-  });
-  const more = r.gates.length > MAX_GATES ? [`(${r.gates.length - MAX_GATES} more gates in audit.json)`] : [];
-  return ['| gate | measured | baseline | change | allowed | verdict |', '| --- | ---: | ---: | ---: | ---: | --- |', ...rows, ...more];
+  const shown = r.gates.slice(0, MAX_GATES);
+  const what = (g: AuditResult['gates'][number]): string => cell(`${g.name}${g.severity === 'warn' && !r.failOnWarn ? ' · warn only' : ''}`);
+  const value = (g: AuditResult['gates'][number], v: number | null): string => formatNumber(v, metricKind(g.metric));
+  const change = (g: AuditResult['gates'][number], v: number | null): string => formatSigned(v, metricKind(g.metric));
+  const runGates = shown.filter((g) => g.kind !== 'max-slice-gap');
+  // a slice gate compares a slice with the whole set, not with the baseline run: its own columns
+  const sliceGates = shown.filter((g) => g.kind === 'max-slice-gap');
+  const lines: string[] = [];
+  if (runGates.length) {
+    lines.push('| gate | measured | baseline | change | allowed | verdict |', '| --- | ---: | ---: | ---: | ---: | --- |',
+      ...runGates.map((g) => `| ${what(g)} | ${value(g, g.measured)} | ${value(g, g.baseline)} | ${change(g, g.change)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`));
+  }
+  if (sliceGates.length) {
+    if (lines.length) lines.push('');
+    lines.push('| slice gate | worst slice | slice value | whole set | slice − whole set | allowed | verdict |', '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+      ...sliceGates.map((g) => `| ${what(g)} | ${cell(g.slice ?? '–')} | ${value(g, g.measured)} | ${value(g, g.baseline)} | ${change(g, g.change)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`));
+  }
+  if (r.gates.length > MAX_GATES) lines.push(`(${r.gates.length - MAX_GATES} more gates in audit.json)`);
+  return lines;
 }
 
 function classTable(r: AuditResult): string[] {
@@ -86,7 +100,7 @@ function costLine(r: AuditResult): string {
 }
 
 export function auditMarkdown(r: AuditResult): string {
-  const lines = [verdictLine(r), '',
+  const lines: string[] = [verdictLine(r), '',
     `Model card ${code(r.run.card)} · ${r.images} images, ${r.labelledImages} labelled · ${samplesLabel(r.run.samples)} samples`
       + (r.baseline ? ` · baseline ${code(path.basename(path.dirname(r.baseline.file)) + '/' + path.basename(r.baseline.file))}` : ' · no baseline'), '',
     ...gatesTable(r), ''];

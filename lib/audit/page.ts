@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { escapeHtml, hrefOf, pageHtml } from '../report/html';
 import { verdictOf } from './gates';
+import { formatNumber, formatSigned, metricKind } from '../format';
 import type { AuditResult } from '../report/formats';
 import { WORST_LISTS, type WorstList } from '../report/formats';
 import { samplesLabel } from '../report/samples-html';
@@ -26,12 +27,20 @@ const TITLES: Readonly<Record<WorstList, string>> = {
 const COLOR = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e' } as const;
 
 function gatesSection(r: AuditResult): string {
-  const rows = r.gates.map((g) => {
+  const value = (g: AuditResult['gates'][number], v: number | null): string => formatNumber(v, metricKind(g.metric));
+  const verdict = (g: AuditResult['gates'][number]): string => {
     const v = verdictOf(g, r.failOnWarn);
-    return `<tr><td class="name">${escapeHtml(g.name)}${g.slice ? ` <span class="meta">(worst: ${escapeHtml(g.slice)})</span>` : ''}</td><td>${num(g.measured)}</td><td>${num(g.baseline)}</td>`
-      + `<td>${signed(g.change)}</td><td>${g.severity}</td><td style="color:${COLOR[v]};font-weight:bold">${v}</td></tr>`;
-  }).join('');
-  return `<h2>Gates</h2><table><thead><tr><th>gate</th><th>measured</th><th>baseline</th><th>change</th><th>severity</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`
+    return `<td>${g.severity}</td><td style="color:${COLOR[v]};font-weight:bold">${v}</td>`;
+  };
+  const runRows = r.gates.filter((g) => g.kind !== 'max-slice-gap').map((g) => `<tr><td class="name">${escapeHtml(g.name)}</td><td>${value(g, g.measured)}</td><td>${value(g, g.baseline)}</td>`
+    + `<td>${formatSigned(g.change, metricKind(g.metric))}</td>${verdict(g)}</tr>`).join('');
+  // a slice gate compares the worst slice with the whole set (not with the baseline run): its own table
+  const sliceRows = r.gates.filter((g) => g.kind === 'max-slice-gap').map((g) => `<tr><td class="name">${escapeHtml(g.name)}</td><td class="name">${escapeHtml(g.slice ?? '–')}</td>`
+    + `<td>${value(g, g.measured)}</td><td>${value(g, g.baseline)}</td><td>${formatSigned(g.change, metricKind(g.metric))}</td>${verdict(g)}</tr>`).join('');
+  return '<h2>Gates</h2>'
+    + (runRows ? `<table><thead><tr><th>gate</th><th>measured</th><th>baseline</th><th>change</th><th>severity</th><th>verdict</th></tr></thead><tbody>${runRows}</tbody></table>` : '')
+    + (sliceRows ? `<table class="slice-gates"><thead><tr><th>slice gate</th><th>worst slice</th><th>slice value</th><th>whole set</th><th>slice − whole set</th><th>severity</th><th>verdict</th></tr></thead><tbody>${sliceRows}</tbody></table>` : '')
+    + (r.gates.length === 0 ? '<p>No gates were given.</p>' : '')
     + (r.warnings.length ? `<ul class="errors">${r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '');
 }
 

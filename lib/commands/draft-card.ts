@@ -82,7 +82,7 @@ export async function draftCard(modelPath: string, options: DraftOptions = {}): 
   const drops = findDropoutNodes(model).map((d) => ({ ...d, ratio: Number(d.ratio.toPrecision(6)) }));
   const rates = [...new Set(drops.map((d) => d.ratio))];
   if (drops.length === 0) {
-    notes.push('no Dropout node: every MC sample would be identical; add dropout with --dropout-at TENSOR[:p] (`segnet-uq inspect` lists tensors) or export with dropout kept (TrainingMode.PRESERVE)');
+    notes.push('no Dropout node: every MC sample would be identical; add dropout with --dropout-at TENSOR[:p] (`segnet-uq inspect --tensors` lists the candidate tensors) or export with dropout kept (TrainingMode.PRESERVE)');
   } else {
     notes.push(`${drops.length} dropout point(s): ${drops.map((d) => `${d.input} p=${d.ratio}`).join(', ')}`
       + (rates.length > 1 ? ' (the card\'s dropout.rate holds the first; the engine uses each node\'s own)' : ''));

@@ -8,6 +8,7 @@
 import { cloneModel, getAttribute, Graph, makeNode, Model, onnx, opsetVersion, valueInfo } from '../onnx/model';
 import { foldScalar, type FoldedScalar } from './constant-fold';
 import { checkNumber, checkRate } from '../validate';
+import { nearestNames } from '../nearest-names';
 
 /** One Monte-Carlo dropout point of the rewritten graph. */
 export interface DropoutPoint {
@@ -168,7 +169,9 @@ function injectAfter(graph: Graph, tensor: string, maskInput: string, rate: numb
   const producedAt = nodes.findIndex((n) => (n.output ?? []).includes(tensor));
   const isInput = (graph.input ?? []).some((i) => i.name === tensor);
   if (producedAt < 0 && !isInput) {
-    throw new RangeError(`--dropout-at: no tensor named '${tensor}' in the graph`);
+    const names = nodes.flatMap((n) => n.output ?? []).filter((o) => o !== '');
+    throw new RangeError(`--dropout-at: no tensor named '${tensor}' in the graph; nearest: ${nearestNames(tensor, names).map((n) => `'${n}'`).join(', ')} `
+      + '(`segnet-uq inspect --tensors` lists the candidates)');
   }
   const dropped = `${tensor}__mc_dropout`;
   for (const n of nodes) {
