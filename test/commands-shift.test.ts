@@ -7,6 +7,7 @@ import { runShift } from '../lib/commands/shift';
 import { Segmenter } from '../lib/engine/segmenter';
 import { decodeLabel } from '../lib/image';
 import { resizeMaps } from '../lib/report/resize-maps';
+import { SHIFT_CHART_METRICS, shiftMetricChartConfig } from '../lib/shift/charts';
 import { harmonicMean, readShiftResult, type ShiftResult } from '../lib/shift/result';
 import { IGNORE, makeCommandProject } from './fixtures/command-project';
 import { rejectsError } from './fixtures/throws';
@@ -65,6 +66,21 @@ run('corruptions change the numbers; the same seed gives the same numbers; summa
   assert.ok(Math.abs((s5?.ece as number) - want) < 1e-15);
   assert.is(shift.bySeverity[0].severity, 0);
   assert.is(shift.harmonicScore, harmonicMean(shift.rows.slice(1).map((r) => r.score)));
+});
+
+run('page and charts: a line per corruption from the clean point, the mean in black, a reliability diagram per severity', () => {
+  const dir = path.join(project.dir, 'shift');
+  const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  for (const key of ['miou', 'ece', 'nll', 'entropy', 'mi', 'auroc']) {
+    assert.ok(existsSync(path.join(dir, 'charts', `shift-${key}.png`)), key);
+    assert.match(html, `src="charts/shift-${key}.png"`);
+  }
+  for (const s of [0, 1, 5]) assert.ok(existsSync(path.join(dir, 'charts', `shift-reliability-${s}.png`)), `reliability ${s}`);
+  const config = shiftMetricChartConfig(shift, SHIFT_CHART_METRICS[0]);
+  const sets = config.data.datasets as unknown as { label: string; data: { x: number; y: number }[] }[];
+  assert.equal(sets.map((d) => d.label), ['gaussian-noise', 'brightness', 'mean over corruptions']);
+  assert.equal(sets[0].data, [0, 1, 5].map((x) => ({ x, y: shift.rows.find((r) => r.corruption === (x === 0 ? 'none' : 'gaussian-noise') && r.severity === x)?.metrics.meanIoU })));
+  assert.equal(sets[2].data.map((p) => p.y), shift.bySeverity.map((b) => b.meanIoU));
 });
 
 run('harmonic mean: n / sum(1 / x); 0 when one is 0; null when one is missing', () => {

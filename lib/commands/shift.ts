@@ -124,7 +124,7 @@ async function shiftInto(out: string, options: ShiftOptions, checked: CheckedRun
     images: listing.files.length, rows, ...summarizeSeverities(rows), errors, warnings, complete: completed,
   };
   writeShiftResult(out, result);
-  writeShiftPage(out, result, card);
+  writeShiftPage(out, result);
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, done, { ...settings, corruptions: result.corruptions, severities: result.severities, bins });
   return result;
 }
