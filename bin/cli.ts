@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { anomalyCommand } from './commands/anomaly';
 import { auditCommand } from './commands/audit';
 import { calibrateCommand } from './commands/calibrate';
+import { conformalCommand } from './commands/conformal';
 import { cardCommand } from './commands/card';
 import { inspectCommand } from './commands/inspect';
 import { mergeCommand } from './commands/merge';
@@ -16,7 +17,7 @@ import { samplesCommand } from './commands/samples';
 import { serveCommand } from './commands/serve';
 import { shiftCommand } from './commands/shift';
 
-const COMMANDS = [reportCommand, calibrateCommand, samplesCommand, shiftCommand, anomalyCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
+const COMMANDS = [reportCommand, calibrateCommand, conformalCommand, samplesCommand, shiftCommand, anomalyCommand, auditCommand, mergeCommand, inspectCommand, cardCommand, serveCommand];
 
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0]);
 

@@ -76,6 +76,11 @@ export const SAVE_MAPS_OPTION = {
   type: 'string', describe: "write each image's maps as NumPy .npy at its resolution (predicted, confidence, entropy, MI, variance); 'probs' adds the mean probabilities",
 } as const;
 
+/** --conformal FILE of report, calibrate, audit and serve */
+export const CONFORMAL_OPTION = {
+  type: 'string', describe: "a conformal.json from 'segnet-uq conformal' (same model, --samples and --seed): per-image prediction sets, set-size maps, coverage with labels",
+} as const;
+
 /** --bins of calibrate, samples and audit */
 export const BINS_OPTION = { type: 'number', default: DEFAULT_BINS, describe: 'equal-width confidence bins (ECE, reliability diagram)' } as const;
 

@@ -39,6 +39,7 @@ export { FileError } from './errors';
 // Commands, as the CLI runs them
 export { runReport, type ReportOptions, type ReportEvent } from './commands/report';
 export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
+export { runConformal, type ConformalOptions, type ConformalResult } from './commands/conformal';
 export { runSamples, type SamplesOptions } from './commands/samples';
 export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions } from './commands/audit';
 export { parseGateFlag, type GateSpec } from './audit/gates';
@@ -90,3 +91,10 @@ export type { ImageKey, ShardListing } from './shard/assign';
 export type { ShardImage } from './shard/manifest';
 export type { ShardsRecord } from './shard/shards-record';
 export type { Env, ShardBy, ShardFlags } from './shard/spec';
+// conformal prediction sets (lib/conformal): the fit, its file, one image's sets
+export { applySets, conformalMetrics, type AppliedImage, type ConformalMetrics, type ConformalSets } from './conformal/apply';
+export { readConformalFile, type ConformalFile, type ConformalIdentity, type LoadedConformal } from './conformal/file';
+export type { ClassFit, ConformalFit } from './conformal/fit';
+export type { ConformalMethod } from './conformal/scores';
+export type { ConformalStats, ConformalStatsJSON, GroupSums } from './conformal/stats';
+export type { ImageConformal } from './report/summary';

@@ -18,8 +18,9 @@ const GATES = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'].flatMap((k
 
 /** The flags of each command, --help and --version aside. */
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'save-maps', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
-  calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'save-maps', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
+  report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'save-maps', 'conformal', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
+  calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'save-maps', 'conformal', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
+  conformal: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'alpha', 'method', 'risk', 'mondrian', 'min-class-images', 'out', 'images', 'map-size', 'save-maps', 'ignore-index', 'json'],
   samples: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'counts', 'labels', 'ignore-index', 'bins', 'out', 'json'],
   shift: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'corruptions', 'severities', 'out', 'bins', 'ignore-index', 'save-images', 'json'],
   audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',

@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['engine', 'analytic'],
   ['report'],
   ['run'],
-  ['anomaly'],
+  ['anomaly', 'conformal'],
   ['audit', 'shift'],
   ['shard'],
   ['commands', 'server'],

@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { runReport, ReportEvent } from '../../lib/commands/report';
+import type { ConformalMetrics } from '../../lib/conformal/apply';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
-import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
+import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -18,6 +19,7 @@ export const reportCommand: CommandModule = {
     .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
+    .option('conformal', CONFORMAL_OPTION)
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('json', { type: 'boolean', default: false, describe: 'print summary.json to stdout' })
@@ -55,15 +57,17 @@ export const reportCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), shard,
+      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), conformal: argv.conformal as string | undefined, shard,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });
     if (argv.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       const m = summary.metrics;
+      const cf = m?.conformal as ConformalMetrics | undefined;
       process.stdout.write(`${summary.images.length} images, ${summary.errors.length} errors -> ${String(argv.out)}/index.html\n`
-        + (m ? `global accuracy ${m.globalAccuracy.toFixed(4)}  class-average accuracy ${m.classAverageAccuracy.toFixed(4)}  mIoU ${m.meanIoU.toFixed(4)}\n` : ''));
+        + (m ? `global accuracy ${m.globalAccuracy.toFixed(4)}  class-average accuracy ${m.classAverageAccuracy.toFixed(4)}  mIoU ${m.meanIoU.toFixed(4)}\n` : '')
+        + (cf?.coverage !== undefined ? `conformal coverage ${cf.coverage === null ? '–' : cf.coverage.toFixed(4)}  mean set size ${cf.meanSetSize.toFixed(3)}  pixels with more than one class ${cf.ambiguous.toFixed(4)}\n` : ''));
     }
     for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
     process.off('SIGINT', onSignal);

@@ -19,6 +19,8 @@ import { auditSettings } from '../shard/merge-audit';
 import { auditCalibrationFile } from './audit';
 import { foldCalibrations, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
 import { mergeSamples } from '../shard/merge-samples';
+import type { ConformalFile } from '../conformal/file';
+import { mergeConformal } from '../shard/merge-conformal';
 import { mergeSummaries, readSummary } from '../shard/merge-summary';
 
 export interface ShardMergeOptions {
@@ -40,6 +42,8 @@ export interface ShardMergeResult {
   readonly calibration?: CalibrationReport;
   readonly samples?: SamplesResult;
   readonly audit?: AuditResult;
+  /** the fit of `segnet-uq conformal` shards */
+  readonly conformal?: ConformalFile;
 }
 
 export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
@@ -72,6 +76,10 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
       sections.push(calibrationSectionHtml(result.calibration, card));
       // the gates on the merged numbers, as `audit --from OUT` checks them (slices and worst images need the images)
       if (audit) result.audit = auditCalibrationFile({ from: out, out, gates: audit.gates, failOnWarn: audit.failOnWarn, baseline: audit.baseline ?? undefined });
+    }
+    if (has('conformal.json')) {
+      const gaps = missing.map((i) => ({ file: `shard ${i}/${record.count}`, message: 'missing from the merge (--allow-partial): its images are not in the fit' }));
+      result.conformal = mergeConformal(shards, out, gaps);
     }
     writeIndexPage(out, summary, card, writeColorBar(out), sections);
     result.summary = summary;

@@ -27,6 +27,9 @@ import { reportEntry } from '../run/report-entry';
 import type { ImageSink } from '../run/types';
 import { writeShardManifest } from '../shard';
 import { listRunInputs } from '../shard/run-inputs';
+import { conformalMetrics } from '../conformal/apply';
+import { checkConformalFits, identityOf, readConformalFile, type LoadedConformal } from '../conformal/file';
+import { withConformal } from '../conformal/report-step';
 import { recordFailure, type ImageRunOptions, type RunEvent } from './run-options';
 
 export interface ReportOptions extends ImageRunOptions<ReportEvent> {
@@ -49,6 +52,8 @@ export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   readonly ranking?: RankingOptions;
   /** when aborted, the sampling stops after the current chunk, then summary.json is written with complete: false (the unfinished image left out) */
   readonly signal?: AbortSignal;
+  /** [none] a fitted conformal.json (`segnet-uq conformal`): each image gets its prediction sets, set-size map and, with labels, coverage */
+  readonly conformal?: string;
 }
 
 export type ReportEvent = RunEvent;
@@ -84,13 +89,14 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
 export async function runReportImages<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel): Promise<ReportRun<S>> {
   // checked before the folder is made: a usage error leaves no empty OUT behind
   const checked = checkRunOptions(options);
+  const conformal = options.conformal === undefined ? null : readConformalFile(options.conformal, { flag: '--conformal' });
   return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report',
-    (out, warning) => reportInLockedFolder({ ...options, out }, checked, sinkFor, warning ? [warning] : [], resolved));
+    (out, warning) => reportInLockedFolder({ ...options, out }, { ...checked, conformal }, sinkFor, warning ? [warning] : [], resolved));
 }
 
-async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, checked: CheckedRun, sinkFor: (card: ModelCard) => S,
+async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, checked: CheckedRun & { conformal: LoadedConformal | null }, sinkFor: (card: ModelCard) => S,
   outWarnings: readonly string[], resolved?: ResolvedModel): Promise<ReportRun<S>> {
-  const { samples, seed, maxPixels, files } = checked;
+  const { samples, seed, maxPixels, files, conformal } = checked;
   const out = path.resolve(options.out ?? DEFAULT_OUT.report);
   const listing = listRunInputs(options.inputs, { recursive: options.recursive, out, shard: options.shard, maxPixels });
   const segmenter = await Segmenter.create(options, resolved);
@@ -104,7 +110,9 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
     if (options.resume && (sink.labelled || sink.image)) throw new RangeError('--resume is not supported here: every image must be sampled again to stream its statistics');
     settings = reportSettings(segmenter, {
       samples: describeSampleCount(samples), seed, device: options.device ?? DEFAULT_DEVICE, temperature: options.temperature, labels: options.labels, ignoreIndex,
+      conformal: conformal?.file,
     });
+    if (conformal) checkConformalFits(conformal, identityOf(settings, card.name, card.classes.map((k) => k.name)));
     reuse = options.resume ? resumeStep(out, settings, listing.files, { labelled: Boolean(options.labels), images: files.mapSize !== null, saveMaps: files.saveMaps }) : undefined;
   } catch (err) {
     await segmenter.release();
@@ -114,7 +122,9 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
   const colorBar = writeColorBar(out);
   const emit = options.onEvent ?? ((): void => undefined);
   const warnings = [...outWarnings, ...listing.excluded.map((d) => `${d}: skipped, it is the output folder (or inside it)`), ...segmenter.warnings];
-  const writer = new SummaryWriter(out, summaryBase(segmenter, settings, warnings), card, Boolean(options.labels), listing.errors);
+  const classNames = card.classes.map((k) => k.name);
+  const writer = new SummaryWriter(out, summaryBase(segmenter, settings, warnings), card, Boolean(options.labels), listing.errors,
+    conformal ? (images) => ({ conformal: conformalMetrics(images, classNames) }) : undefined);
   const labels = options.labels ? { dir: options.labels, card, ignoreIndex, maxPixels } : undefined;
   emit({ type: 'start', total: listing.files.length, warnings, info: segmenter.info });
   let completed = false;
@@ -137,7 +147,8 @@ async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions,
       finish: (prepared, i, processed) => {
         const p = toSink(processed, sink);
         try {
-          const entry = reportEntry(safeOutputName(i, prepared.file), p, out, card, files);
+          const plain = reportEntry(safeOutputName(i, prepared.file), p, out, card, files);
+          const entry = conformal ? withConformal(plain, p, conformal, out, files) : plain;
           if (p.labelError) writer.errors.push(p.labelError);
           if (p.sinkError) writer.errors.push(p.sinkError);
           writer.addImage(entry);

@@ -4,26 +4,13 @@
  * run's numbers from the images' records (means over images, each image one unit, as the fit).
  */
 import { sizeBins, SIZE_BINS } from './components';
+import type { ImageConformal } from '../report/summary';
 import { setSizes, type ConformalMethod } from './scores';
 
 /** What sets are made with: the method and a threshold per class (all equal unless Mondrian). */
 export interface ConformalSets {
   readonly method: ConformalMethod;
   readonly thresholds: readonly number[];
-}
-
-/** images[].conformal of summary.json */
-export interface ImageConformal {
-  /** mean over the image's pixels of the set size */
-  readonly meanSetSize: number;
-  /** share of the image's pixels whose set holds more than one class */
-  readonly ambiguous: number;
-  /** with a label: share of its labelled, not ignored pixels whose true class is in the set; null when none is */
-  readonly coverage?: number | null;
-  /** with a label: the coverage of each class's pixels (null: the class is not in the label) */
-  readonly byClass?: readonly (number | null)[];
-  /** with a label: the coverage by object size (SIZE_BINS) */
-  readonly bySize?: readonly (number | null)[];
 }
 
 export interface AppliedImage {

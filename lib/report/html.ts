@@ -70,6 +70,7 @@ ${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.en
 ${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
 ${fig(o.variance, 'Mean class variance over the MC samples', colorBar(colorBarPath, r.variance, ''))}
 ${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '')) : ''}
+${o.setSize && r.setSize ? fig(o.setSize, `Conformal set size (classes per pixel; mean ${fmt(image.conformal?.meanSetSize ?? 0, 3)}${typeof image.conformal?.coverage === 'number' ? `, coverage ${fmt(image.conformal.coverage, 4)}` : ''})`, colorBar(colorBarPath, r.setSize, 'classes')) : ''}
 ${fig(o.overlay, 'Classes over the photo')}</div></section>`;
 }
 

@@ -18,6 +18,8 @@ export interface ImageOutputs {
   readonly thumbnail: string;
   /** the variation ratio heatmap, when the maps have one */
   readonly variationRatio?: string;
+  /** with --conformal: the set-size map (lib/conformal) */
+  readonly setSize?: string;
 }
 
 /** Colour-scale ranges drawn in each heatmap, for the colour bars' labels. */
@@ -27,6 +29,8 @@ export interface HeatmapRanges {
   readonly variance: readonly [number, number];
   /** [0, 1 - 1/C]: the variation ratio's full range, so images compare */
   readonly variationRatio?: readonly [number, number];
+  /** with --conformal: [1, 4] (or [1, C] with fewer classes): larger sets are drawn as 4 */
+  readonly setSize?: readonly [number, number];
 }
 
 const THUMB_MAX_SIDE = 160;

@@ -18,6 +18,8 @@ export interface NpyOutputs {
   readonly mutualInformation: string;
   readonly variance: string;
   readonly meanProbs?: string;
+  /** with --conformal: the set size per pixel (uint8 [H, W]) */
+  readonly setSize?: string;
 }
 
 /** '' (the bare flag) or 'maps' -> 'maps', 'probs' -> 'probs'; anything else is a RangeError. */

@@ -19,6 +19,8 @@ export interface RunChoices {
   /** the label folder as given */
   readonly labels?: string;
   readonly ignoreIndex?: number;
+  /** the --conformal file (read and checked by the caller) */
+  readonly conformal?: string;
 }
 
 export function reportSettings(segmenter: Segmenter, c: RunChoices): ReportSettings {
@@ -29,6 +31,7 @@ export function reportSettings(segmenter: Segmenter, c: RunChoices): ReportSetti
     dropoutPoints: segmenter.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })), device: c.device,
     labels: c.labels ? path.resolve(c.labels) : null, ignoreIndex: c.ignoreIndex ?? null,
     ...(segmenter.sampler.tta === 'flip' ? { tta: 'flip' as const } : {}),
+    ...(c.conformal ? { conformal: { path: path.resolve(c.conformal), sha256: sha256File(c.conformal) } } : {}),
   };
 }
 

@@ -22,9 +22,12 @@ export class SummaryWriter {
   private lastWrite = 0;
   private lastWriteMs = 0;
 
-  /** @param labelled whether the run scores labels (summary.json then carries `metrics` once an image was scored) */
+  /**
+   * @param labelled whether the run scores labels (summary.json then carries `metrics` once an image was scored)
+   * @param moreMetrics more entries of `metrics` from the images (--conformal's)
+   */
   constructor(private readonly out: string, private readonly base: SummaryBase, private readonly card: ModelCard,
-    private readonly labelled: boolean, errors: readonly ReportError[]) {
+    private readonly labelled: boolean, errors: readonly ReportError[], private readonly moreMetrics?: (images: readonly ReportImage[]) => Record<string, unknown>) {
     this.errors = [...errors];
     this.confusion = createConfusion(card.classes.length);
   }
@@ -43,7 +46,7 @@ export class SummaryWriter {
       // the key order of summary.json as it always was
       ...fileHeader(SCHEMA_VERSION), complete, model: this.base.model, samples: this.base.samples, seed: this.base.seed, batch: this.base.batch,
       device: this.base.device, images: this.images, errors: this.errors, warnings: this.base.warnings, settings: this.base.settings,
-      ...(this.labelled && this.images.some((i) => i.metrics) ? { metrics: labelMetrics(c, this.card.classes.map((k) => k.name)) } : {}),
+      ...(this.labelled && this.images.some((i) => i.metrics) ? { metrics: { ...labelMetrics(c, this.card.classes.map((k) => k.name)), ...this.moreMetrics?.(this.images) } } : {}),
       ...(ranking ? { ranking } : {}),
     };
   }

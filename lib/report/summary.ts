@@ -33,6 +33,8 @@ export interface ReportSettings {
   readonly ignoreIndex: number | null;
   /** 'flip' when odd samples saw the mirrored image (--tta flip); absent: no test-time augmentation */
   readonly tta?: 'flip';
+  /** the --conformal file the sets came from, by content; absent without one */
+  readonly conformal?: { readonly path: string; readonly sha256: string };
 }
 
 export interface ReportImage {
@@ -65,6 +67,22 @@ export interface ReportImage {
   readonly outputs?: ReportImageOutputs;
   readonly ranges?: HeatmapRanges;
   readonly metrics?: ImageMetrics;
+  /** with --conformal: this image's prediction sets (lib/conformal/apply.ts) */
+  readonly conformal?: ImageConformal;
+}
+
+/** images[].conformal: one image's conformal prediction sets, from the fitted --conformal file. */
+export interface ImageConformal {
+  /** mean over the image's pixels of the set size */
+  readonly meanSetSize: number;
+  /** share of the image's pixels whose set holds more than one class */
+  readonly ambiguous: number;
+  /** with a label: share of its labelled, not ignored pixels whose true class is in the set; null when none is */
+  readonly coverage?: number | null;
+  /** with a label: the coverage of each class's pixels, in the card's order (null: the class is not in the label) */
+  readonly byClass?: readonly (number | null)[];
+  /** with a label: the coverage by object size (lib/conformal/components.ts SIZE_BINS) */
+  readonly bySize?: readonly (number | null)[];
 }
 
 /** `report --rank-by`: the images in review order, most uncertain first (lib/report/ranking.ts) */

@@ -18,6 +18,7 @@ import { fileHeader } from '../report/file-header';
 import { compareImageKeys, type ImageKey } from './assign';
 import { readResult, type LoadedShard } from './merge-checks';
 import { FileError } from '../errors';
+import { conformalMetrics } from '../conformal/apply';
 
 export function readSummary(dir: string): ReportSummary {
   const summary = readResult<ReportSummary>(dir, 'summary.json', SCHEMA_VERSION, shardSummarySchema);
@@ -79,7 +80,9 @@ export function mergeSummaries(shards: readonly LoadedShard[], summaries: readon
   if (perClass && labelled.length > 0) {
     let confusion = createConfusion(perClass.length);
     for (const i of labelled) confusion = withImageCounts(confusion, i.metrics?.confusion as number[]);
-    metrics = labelMetrics(confusion, perClass.map((c) => c.class));
+    // --conformal's numbers are means over the images' records: recomputed over every shard's
+    const conformal = conformalMetrics(images, perClass.map((c) => c.class));
+    metrics = { ...labelMetrics(confusion, perClass.map((c) => c.class)), ...(conformal ? { conformal } : {}) };
   }
   // a shard's ranking covers its own images only: rank the merged run with the same settings
   const asked = first.ranking;
