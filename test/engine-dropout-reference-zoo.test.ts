@@ -14,10 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileModel } from '../lib/engine/compile';
-import { McSampler } from '../lib/engine/sampler';
-import { decodeModel } from '../lib/onnx/model';
-import { assertAgree, compareMoments, ortDropoutMoments } from './fixtures/ort-dropout-reference';
+import { assertAgree, compareMoments, engineMaps, ortDropoutMoments } from './fixtures/ort-dropout-reference';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 
 const SIZE = 32, N = 48;
@@ -44,14 +41,7 @@ if (!pythonHas('torch', 'torchvision', 'onnx')) {
       const bytes = readFileSync(m.file);
       const dims = [1, 3, SIZE, SIZE];
       const input = Float32Array.from({ length: 3 * SIZE * SIZE }, (_, i) => Math.sin(i * 0.37) * 1.5);
-      const compiled = await compileModel(decodeModel(bytes), { inputDims: dims, outputKind: 'logits' });
-      const sampler = await McSampler.create(compiled, { batch: 8 });
-      let maps;
-      try {
-        maps = await sampler.sample(input, { samples: N, seed: 3, imageKey: 1 });
-      } finally {
-        await sampler.release();
-      }
+      const maps = await engineMaps(bytes, input, dims, N, 8);
       const ref = await ortDropoutMoments(bytes, input, dims, N);
       // a few mask elements (2x2 or 4x4 x channels) drive every pixel: statistics as noisy as
       // one element's. Two independent ORT sets of 64 gave mean t^2 0.75-1.7 and |ln ratio| <= 0.24;

@@ -11,10 +11,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'uvu';
-import { compileModel } from '../lib/engine/compile';
-import { McSampler } from '../lib/engine/sampler';
-import { decodeModel } from '../lib/onnx/model';
-import { assertAgree, compareMoments, ortDropoutMoments } from './fixtures/ort-dropout-reference';
+import { assertAgree, compareMoments, engineMaps, ortDropoutMoments } from './fixtures/ort-dropout-reference';
 
 const MODEL = path.join(__dirname, '..', 'models', 'bayesian-segnet-camvid.onnx');
 const H = 288, W = 384, N = 10;
@@ -34,14 +31,7 @@ test(`shipped model: engine maps (N=${N}) and unmodified ORT sampling (${N} runs
   const bytes = readFileSync(MODEL);
   const dims = [1, 3, H, W];
   const input = pattern();
-  const compiled = await compileModel(decodeModel(bytes), { inputDims: dims, outputKind: 'logits' });
-  const sampler = await McSampler.create(compiled);
-  let maps;
-  try {
-    maps = await sampler.sample(input, { samples: N, seed: 3, imageKey: 1 });
-  } finally {
-    await sampler.release();
-  }
+  const maps = await engineMaps(bytes, input, dims, N);
   const ref = await ortDropoutMoments(bytes, input, dims, N);
   // agreeing samples gave mean t^2 1.06-1.15 and median ln ratios -0.06..0.04 (N=10 and 20);
   // a mask without the 1/(1-p) scale gave mean t^2 5690, rates read as 0.4 a ln ratio of -0.56
