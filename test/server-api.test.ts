@@ -157,7 +157,7 @@ test('samples=auto: the N the image converged at (16..50, a multiple of 8 or 50)
 });
 
 test('bad bytes -> 400 JSON; wrong content type -> 415; bad query -> 400', async () => {
-  assert.match(await errorOf(await segment('definitely not an image'), 400), /not a PNG or JPEG/);
+  assert.match(await errorOf(await segment('definitely not an image'), 400), /not an image file \(unknown magic bytes; formats read: PNG, JPEG, WebP, TIFF, GIF, AVIF\)/);
   assert.match(await errorOf(await segment(new Uint8Array(0)), 400), /empty body/);
   const cut = photo.subarray(0, 200);
   assert.match(await errorOf(await segment(cut), 400), /upload/);

@@ -15,7 +15,7 @@ import { checkedHeader, type DecodeOptions } from './decode-limits';
 import { decodeWithSharp } from './decode-sharp';
 import { ImageError } from './errors';
 import { orientImage, pngOrientation, type Orientation } from './exif';
-import { SHARP_FORMATS, sniffPhotoFormat, UNSUPPORTED_REASONS, type PhotoFormat } from './formats';
+import { DECODED_FORMAT_NAMES, SHARP_FORMATS, sniffPhotoFormat, UNSUPPORTED_REASONS, type PhotoFormat } from './formats';
 import { jpegEnd } from './stream-end';
 import { checkBytes } from './validate';
 
@@ -38,7 +38,7 @@ export async function decodePhoto(bytes: Uint8Array, options: DecodeOptions = {}
   if (bytes.length === 0) throw new ImageError(file, 'empty file (0 bytes)');
   const format = sniffPhotoFormat(bytes);
   if (format === null) {
-    throw new ImageError(file, 'not an image file (unknown magic bytes; formats read: PNG, JPEG, WebP, TIFF, GIF, AVIF)');
+    throw new ImageError(file, `not an image file (unknown magic bytes; formats read: ${DECODED_FORMAT_NAMES})`);
   }
   const refused = UNSUPPORTED_REASONS[format];
   if (refused !== undefined) throw new ImageError(file, refused);

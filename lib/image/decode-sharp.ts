@@ -41,19 +41,28 @@ export interface SharpDecoded {
  * Decodes the first frame to 8-bit sRGB with alpha composited over white (as PNGs are),
  * applying the EXIF orientation.
  */
-export async function decodeWithSharp(bytes: Uint8Array, format: PhotoFormat, file: string | undefined, maxPixels: number): Promise<SharpDecoded> {
+/** The size sharp reads from a file's header (first frame), without decoding pixels. */
+export async function sharpHeader(bytes: Uint8Array, format: PhotoFormat, file: string | undefined)
+  : Promise<{ width: number; height: number; meta: { orientation?: number } }> {
   const sharp = sharpModule(file);
-  const name = format.toUpperCase();
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let meta;
   try {
     meta = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (err) {
-    throw new ImageError(file, `truncated or corrupt ${name} data (${vipsCause(err)})`, { cause: err });
+    throw new ImageError(file, `truncated or corrupt ${format.toUpperCase()} data (${vipsCause(err)})`, { cause: err });
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
-  if (width === 0 || height === 0) throw new ImageError(file, `${name} declares an empty image (${width}x${height})`);
+  if (width === 0 || height === 0) throw new ImageError(file, `${format.toUpperCase()} declares an empty image (${width}x${height})`);
+  return { width, height, meta };
+}
+
+export async function decodeWithSharp(bytes: Uint8Array, format: PhotoFormat, file: string | undefined, maxPixels: number): Promise<SharpDecoded> {
+  const sharp = sharpModule(file);
+  const name = format.toUpperCase();
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { width, height, meta } = await sharpHeader(bytes, format, file);
   if (width * height > maxPixels) {
     throw new ImageError(file, `image too large: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`);
   }

@@ -17,6 +17,22 @@ export const PHOTO_EXTENSIONS: readonly string[] = [
 /** The formats sharp decodes here (its prebuilt libvips: no HEVC, so no HEIC). */
 export const SHARP_FORMATS: readonly PhotoFormat[] = ['webp', 'gif', 'tiff', 'avif'];
 
+/**
+ * Every format decoded, with its name and MIME type: the one list that every command, the server's
+ * upload check and the page's file picker read, so they cannot disagree.
+ */
+export const DECODED_FORMATS: readonly { readonly format: PhotoFormat; readonly name: string; readonly mime: string }[] = [
+  { format: 'png', name: 'PNG', mime: 'image/png' },
+  { format: 'jpeg', name: 'JPEG', mime: 'image/jpeg' },
+  { format: 'webp', name: 'WebP', mime: 'image/webp' },
+  { format: 'tiff', name: 'TIFF', mime: 'image/tiff' },
+  { format: 'gif', name: 'GIF', mime: 'image/gif' },
+  { format: 'avif', name: 'AVIF', mime: 'image/avif' },
+];
+
+/** 'PNG, JPEG, WebP, TIFF, GIF, AVIF': for messages. */
+export const DECODED_FORMAT_NAMES = DECODED_FORMATS.map((f) => f.name).join(', ');
+
 /** Why a recognised format is not decoded, for the errors list. */
 export const UNSUPPORTED_REASONS: Readonly<Partial<Record<PhotoFormat, string>>> = {
   heic: 'HEIC (HEVC-coded HEIF) is not supported: the bundled decoder has no HEVC codec; convert it to JPEG or AVIF',

@@ -7,6 +7,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { describeFsError, FileError } from '../errors';
+import { DECODED_FORMAT_NAMES, DECODED_FORMATS } from '../image/formats';
 import { PACKAGE_ROOT } from '../package-root';
 
 /** Where the page's three parts are. */
@@ -62,7 +63,9 @@ export function loadPage(files: PageFiles = PAGE_FILES): PageRenderer {
   if (/^\s*import\b/m.test(script)) {
     throw new FileError(files.script, 'imports a module at run time, which the inline script cannot load under the page\'s CSP (client.ts may import types only)');
   }
-  const [head, rest] = around(html, STYLE_TAG, files.html);
+  // the formats the server decodes, from the one list every command reads (names have no markup)
+  const filled = html.replace(/%PHOTO_FORMATS%/g, DECODED_FORMAT_NAMES).replace(/%PHOTO_TYPES%/g, DECODED_FORMATS.map((f) => f.mime).join(','));
+  const [head, rest] = around(filled, STYLE_TAG, files.html);
   const [body, tail] = around(rest, SCRIPT_TAG, files.html);
   return (nonce) => {
     if (!/^[A-Za-z0-9+/=]+$/.test(nonce)) throw new RangeError(`nonce must be base64, got '${nonce}'`);

@@ -54,7 +54,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     } finally {
       leave();
     }
-    sniffUpload(bytes, o.maxPixels);
+    await sniffUpload(bytes, o.maxPixels);
     const admitted = app.queue.admit();
     ticket = admitted;
     if (token) app.tickets.set(token, admitted);

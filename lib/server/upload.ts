@@ -4,13 +4,15 @@
  * above a rate floor once a grace period is over (408 for either), then sniffed by their magic bytes (the name and Content-Type are never trusted).
  */
 import type { IncomingMessage } from 'http';
-import type { ImageHeader } from '../image/types';
-import { readImageHeader } from '../image';
+import { DECODED_FORMATS, readPhotoHeader, type PhotoHeader } from '../image';
 import { SERVE_DEFAULTS } from '../defaults';
 import { ClientGoneError, HttpError } from './http-error';
 
-/** Content types an upload may declare: a cross-site form cannot send these without a CORS preflight. */
-const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/jpg', 'application/octet-stream'];
+/**
+ * Content types an upload may declare: those of every decoded format (the commands' one list), and
+ * octet-stream. A cross-site form cannot send these without a CORS preflight.
+ */
+export const UPLOAD_TYPES: readonly string[] = [...DECODED_FORMATS.map((f) => f.mime), 'image/jpg', 'application/octet-stream'];
 
 export interface ReadBodyOptions {
   readonly maxBytes: number;
@@ -37,7 +39,7 @@ function tooLarge(maxBytes: number, what: string): HttpError {
 export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): void {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (!UPLOAD_TYPES.includes(type)) {
-    throw new HttpError(415, `send the image bytes as the request body with Content-Type image/png, image/jpeg or `
+    throw new HttpError(415, `send the image bytes as the request body with Content-Type ${DECODED_FORMATS.map((f) => f.mime).join(', ')} or `
       + `application/octet-stream, got '${type || 'none'}'`);
   }
   const declared = req.headers['content-length'];
@@ -138,12 +140,12 @@ export function drainBody(req: IncomingMessage, capBytes: number, timeoutMs: num
   });
 }
 
-/** The image header from the bytes: 400 for anything not PNG/JPEG, 413 above the pixel limit. */
-export function sniffUpload(bytes: Uint8Array, maxPixels: number): ImageHeader {
+/** The image header from the bytes: 400 for anything the commands would not decode, 413 above the pixel limit. */
+export async function sniffUpload(bytes: Uint8Array, maxPixels: number): Promise<PhotoHeader> {
   if (bytes.length === 0) throw new HttpError(400, 'empty body: send the image bytes as the request body');
-  let header: ImageHeader;
+  let header: PhotoHeader;
   try {
-    header = readImageHeader(bytes, 'upload');
+    header = await readPhotoHeader(bytes, 'upload');
   } catch (err) {
     throw new HttpError(400, `${(err as Error).message} (the content decides, not the file name)`);
   }

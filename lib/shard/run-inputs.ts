@@ -1,5 +1,6 @@
 /** The images a model-running command takes: its inputs listed (lib/run/inputs.ts), then this shard's part of them. */
 import { DEFAULT_MAX_PIXELS } from '../defaults';
+import { DECODED_FORMAT_NAMES } from '../image/formats';
 import { listInputs, maxImageBytes, readInputFile, type InputListing } from '../run/inputs';
 import { selectShard, type ShardListing } from './assign';
 import type { ShardSpec } from './spec';
@@ -17,7 +18,7 @@ export interface RunInputsOptions {
 export function listRunInputs(inputs: readonly string[], options: RunInputsOptions = {}): InputListing & ShardListing {
   const all = listInputs(inputs, { recursive: options.recursive, exclude: options.out ? [options.out] : [] });
   if (all.files.length === 0 && all.errors.length === 0) {
-    throw new RangeError(`no PNG or JPEG images found in ${inputs.join(', ')}`);
+    throw new RangeError(`no images found in ${inputs.join(', ')} (formats read: ${DECODED_FORMAT_NAMES})`);
   }
   const maxBytes = maxImageBytes(options.maxPixels ?? DEFAULT_MAX_PIXELS);
   return selectShard(all, inputs, options.shard, (f) => readInputFile(f, maxBytes));
