@@ -3,7 +3,9 @@ import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCalibrate } from '../lib/commands/calibrate';
+import { runMerge } from '../lib/commands/merge';
 import { runShift } from '../lib/commands/shift';
+import { parseShard } from '../lib/shard';
 import { Segmenter } from '../lib/engine/segmenter';
 import { decodeLabel } from '../lib/image';
 import { resizeMaps } from '../lib/report/resize-maps';
@@ -95,6 +97,19 @@ run('--save-images writes each corrupted image; without it none is written', asy
   assert.equal(readdirSync(path.join(out, 'images')), ['pixelate-3']);
   assert.is(readdirSync(path.join(out, 'images', 'pixelate-3')).length, 3);
   assert.not.ok(existsSync(path.join(project.dir, 'shift', 'images')));
+});
+
+run('--shard runs merge into the one run\'s rows (merge)', async () => {
+  const dirs = [0, 1].map((i) => path.join(project.dir, `shard-${i}`));
+  for (let i = 0; i < 2; i++) {
+    await runShift({ ...base, out: dirs[i], corruptions: ['gaussian-noise', 'brightness'], severities: [1, 5], shard: parseShard(`${i}/2`) });
+  }
+  const merged = runMerge({ inputs: dirs, out: path.join(project.dir, 'merged') });
+  assert.ok(merged.shift);
+  assert.is(merged.shift?.images, 3);
+  assert.equal(JSON.parse(JSON.stringify(merged.shift?.rows.map((r) => r.metrics))), JSON.parse(JSON.stringify(shift.rows.map((r) => r.metrics))));
+  assert.equal(merged.shift?.bySeverity, shift.bySeverity);
+  assert.ok(existsSync(path.join(project.dir, 'merged', 'charts', 'shift-ece.png')));
 });
 
 run('usage errors name the flag before any folder is made', async () => {

@@ -22,6 +22,8 @@ import { mergeSamples } from '../shard/merge-samples';
 import type { ConformalFile } from '../conformal/file';
 import { mergeConformal } from '../shard/merge-conformal';
 import { mergeSummaries, readSummary } from '../shard/merge-summary';
+import { mergeShiftResults } from '../shift/merge';
+import type { ShiftResult } from '../shift/result';
 
 export interface ShardMergeOptions {
   /** the shard folders */
@@ -44,6 +46,7 @@ export interface ShardMergeResult {
   readonly audit?: AuditResult;
   /** the fit of `segnet-uq conformal` shards */
   readonly conformal?: ConformalFile;
+  readonly shift?: ShiftResult;
 }
 
 export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
@@ -55,8 +58,12 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
   shards.sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const record = shardsRecord(shards, missing);
   const has = (file: string): boolean => shards[0].outputs.includes(file);
-  if (!has('summary.json') && !has('samples.json')) throw new Error(`${shards[0].dir}: holds no summary.json nor samples.json to merge`);
+  if (!has('summary.json') && !has('samples.json') && !has('shift.json')) throw new Error(`${shards[0].dir}: holds no summary.json, samples.json nor shift.json to merge`);
   const result: { -readonly [K in keyof ShardMergeResult]: ShardMergeResult[K] } = { out, shards: record };
+  if (has('shift.json')) {
+    const gaps = missing.map((i) => ({ file: `shard ${i}/${record.count}`, message: 'missing from the merge (--allow-partial): its images are not in these numbers' }));
+    result.shift = mergeShiftResults(shards.map((s) => s.dir), out, { errors: gaps });
+  }
   if (has('samples.json')) result.samples = mergeSamples(shards, out, { shards: record });
   if (has('summary.json')) {
     // everything is read and checked before the first file is written
@@ -90,6 +97,6 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
 /** 0 merged and clean; 1 a merged run recorded errors; an audit's code (0, 1 or 2) for audit shards. */
 export function mergeExitCode(result: ShardMergeResult): 0 | 1 | 2 {
   if (result.audit) return auditExitCode(result.audit);
-  const errors = (result.summary?.errors.length ?? 0) + (result.calibration?.errors.length ?? 0) + (result.samples?.errors.length ?? 0);
+  const errors = (result.summary?.errors.length ?? 0) + (result.calibration?.errors.length ?? 0) + (result.samples?.errors.length ?? 0) + (result.shift?.errors.length ?? 0);
   return errors > 0 ? 1 : 0;
 }

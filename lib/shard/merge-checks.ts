@@ -15,12 +15,12 @@ import { checkFile, type Check } from '../schema';
 export interface LoadedShard {
   readonly dir: string;
   readonly manifest: ShardManifest;
-  /** the result files the folder holds (summary.json, calibration.json, samples.json, audit.json) */
+  /** the result files the folder holds (summary.json, calibration.json, samples.json, audit.json, shift.json) */
   readonly outputs: readonly string[];
 }
 
 /** The result files merge knows, in the order it merges them. */
-export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json', 'conformal.json'] as const;
+export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json', 'conformal.json', 'shift.json'] as const;
 
 export function loadShard(dir: string): LoadedShard {
   const manifest = readShardManifest(dir);
