@@ -8,6 +8,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runConformal } from '../lib/commands/conformal';
+import { auditExitCode, runAudit } from '../lib/commands/audit';
 import { runMerge } from '../lib/commands/merge';
 import { runReport } from '../lib/commands/report';
 import { GRID } from '../lib/conformal/scores';
@@ -107,6 +108,18 @@ test('shards merge into the fit of one run', async () => {
   const merged = runMerge({ inputs: dirs, out: path.join(project.dir, 'merged') });
   assert.is(merged.conformal?.threshold, threshold);
   assert.is(merged.conformal?.images, 12);
+});
+
+test('audit --conformal --min-coverage: holds on the calibration images at 1 - alpha, breaks above their coverage', async () => {
+  const fit = path.join(project.dir, 'fit', 'conformal.json');
+  const held = await runAudit({ ...base, gates: [], conformal: fit, minCoverage: 1 - ALPHA, out: path.join(project.dir, 'audit-ok') });
+  const gate = held.gates.find((g) => g.metric === 'conformalCoverage');
+  assert.ok(gate?.passed, gate?.message);
+  const broken = await runAudit({ ...base, gates: [], conformal: fit, minCoverage: 1, out: path.join(project.dir, 'audit-broken') });
+  const g = broken.gates.find((x) => x.metric === 'conformalCoverage');
+  assert.not.ok(g?.passed);
+  assert.match(g?.message ?? '', /finite-sample slack/);
+  assert.is(auditExitCode(broken), 1);
 });
 
 test.after(() => project.cleanup());

@@ -1,6 +1,6 @@
 /** What an audit decides from its inputs: the gates and the audit.json (lib/report/formats.ts) it writes. */
 import { fileHeader } from '../report/file-header';
-import { AUDIT_KIND, AUDIT_SCHEMA_VERSION, type AuditResult, type CalibrationReport, type ImageRecord, type SliceDrift, type SliceRecord, type WorstEntry, type WorstList } from '../report/formats';
+import { AUDIT_KIND, AUDIT_SCHEMA_VERSION, type AuditResult, type CalibrationReport, type GateResult, type ImageRecord, type SliceDrift, type SliceRecord, type WorstEntry, type WorstList } from '../report/formats';
 import { compareWithBaseline, identityOfCalibration, type Baseline } from './baseline';
 import { evaluateGate, gatesPass, resolveGates, type GateSpec } from './gates';
 import type { MeasuredRun } from './metrics';
@@ -44,6 +44,8 @@ export interface AuditInputs {
   /** the whole set's values of the slice metrics (what a slice gap is measured from) */
   readonly overall: Readonly<Record<string, number | null>>;
   readonly worstImages: Partial<Record<WorstList, WorstEntry[]>>;
+  /** gates evaluated elsewhere (audit --conformal's coverage gate), after the others */
+  readonly extraGates?: readonly GateResult[];
 }
 
 /** Compares with the baseline (a difference that makes it meaningless throws) and evaluates every gate. */
@@ -54,7 +56,7 @@ export function auditResult(c: AuditInputs): AuditResult {
   const msPerImage = c.totalMs !== null && c.imageCount > 0 ? c.totalMs / c.imageCount : null;
   const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage };
   const defs = resolveGates(c.gates, c.calibration.classes);
-  const gates = c.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall }));
+  const gates = [...c.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall })), ...(c.extraGates ?? [])];
   return {
     kind: AUDIT_KIND, ...fileHeader(AUDIT_SCHEMA_VERSION),
     passed: gatesPass(gates, c.failOnWarn) && c.calibration.errors.length === 0 && c.calibration.metrics.images > 0,

@@ -18,6 +18,8 @@ import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { resolveModel } from '../model/card';
 import { readCalibrationReport } from '../report/calibration-files';
 import { checkInteger } from '../validate';
+import type { ConformalMetrics } from '../conformal/apply';
+import { checkMinCoverage, coverageGate } from '../conformal/gate';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
 
 export { auditExitCode } from '../audit/result';
@@ -40,6 +42,8 @@ export interface AuditOptions extends CalibrateOptions, AuditGateOptions {
   readonly worst?: number;
   /** [AUDIT_DEFAULTS.sliceBy] slices of the image set beside the property terciles: by file-name prefix (up to '_'), folder, or none */
   readonly sliceBy?: GroupBy;
+  /** with `conformal`: the coverage the sets must keep on these images, less the finite-sample slack (lib/conformal/gate.ts) */
+  readonly minCoverage?: number;
 }
 
 /** The audit's result from what the run (or the finished run's files) gave; its files written. */
@@ -55,7 +59,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const resolved = resolveModel(options.model, options.card);
   const { card } = resolved;
   const classes = card.classes.map((c) => c.name);
-  checkAuditGates(options.gates, Boolean(options.baseline), classes);
+  const minCoverage = options.minCoverage === undefined ? null : checkMinCoverage(options.minCoverage, options.conformal);
+  if (minCoverage !== null && options.shard) throw new RangeError('--min-coverage with --shard: merge does not check the coverage gate yet; audit the images in one run');
+  checkAuditGates(options.gates, Boolean(options.baseline) || minCoverage !== null, classes);
   const worstK = checkInteger('--worst', options.worst ?? AUDIT_DEFAULTS.worst, 0, 100);
   const sliceBy = options.sliceBy ?? AUDIT_DEFAULTS.sliceBy;
   if (!GROUP_BY.includes(sliceBy)) throw new RangeError(`--slice-by must be prefix, folder or none, got ${JSON.stringify(sliceBy)}`);
@@ -70,6 +76,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const { slices, overall } = collector.finish();
   return conclude(out, options, {
     calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall,
+    ...(minCoverage !== null ? { extraGates: [coverageGate(minCoverage, summary.metrics?.conformal as ConformalMetrics | undefined)] } : {}),
   }, collector.worst);
 }
 
