@@ -95,6 +95,24 @@ test('the statistics merge: two halves give the fit of the whole', () => {
   assert.ok(Math.abs(fitConformal(merged, CLASSES, opts).meanSetSize - fitConformal(all, CLASSES, opts).meanSetSize) < 1e-12);
 });
 
+test('Mondrian: each class with enough images gets its fnr:CLASS threshold, the others the pooled one, flagged', () => {
+  const stats = createConformalStats('lac', GRID, C, FAKE_IGNORE);
+  for (const im of images) addConformalImage(stats, im.probs, im.label, W, H);
+  const counts = stats.perClass.map((g) => g.images);
+  const guard = Math.min(...counts) + 1;
+  const fit = fitConformal(stats, CLASSES, { alpha: 0.2, risk: { kind: 'miscoverage' }, mondrian: true, minClassImages: guard });
+  const pooled = fitConformal(stats, CLASSES, { alpha: 0.2, risk: { kind: 'miscoverage' } }).threshold;
+  CLASSES.forEach((name, c) => {
+    const own = counts[c] >= guard;
+    assert.is(fit.perClass[c].certified, own);
+    const want = own ? fitConformal(stats, CLASSES, { alpha: 0.2, risk: parseRisk(`fnr:${name}`, CLASSES) }).threshold : pooled;
+    assert.is(fit.classThresholds?.[c], want, name);
+    if (own) assert.ok((fit.perClass[c].coverage as number) >= 0.8 - 1e-12);
+  });
+  assert.ok(fit.perClass.some((p) => !p.certified) && fit.perClass.some((p) => p.certified));
+  assert.throws(() => fitConformal(stats, CLASSES, { alpha: 0.2, risk: parseRisk('fnr:a', CLASSES), mondrian: true }), (e: Error) => /takes --risk miscoverage/.test(e.message));
+});
+
 test('alpha that n images cannot certify is refused, naming the images needed', () => {
   assert.is(imagesNeeded(0.1), 9);
   assert.is(imagesNeeded(0.01), 99);
