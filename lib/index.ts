@@ -28,6 +28,7 @@ export * from './metrics';
 
 // Report writers
 export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type RenderedImages } from './report/image-outputs';
+export { renderLabelOutputs, writeLabelOutputs, type LabelOutputs } from './report/label-outputs';
 export { reportHtml } from './report/html';
 export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics, Ranking } from './report/summary';
 export type { RankingOptions } from './report/ranking';
@@ -47,7 +48,7 @@ export { readBaseline, type Baseline } from './audit/baseline';
 export { runMerge, type MergeOptions } from './commands/merge';
 export { mergeShards, mergeExitCode, type ShardMergeOptions, type ShardMergeResult } from './commands/merge-shards';
 export { resolveShard, parseShard, selectShard, readShardManifest, type ShardSpec, type ShardManifest } from './shard';
-export { runInspect, type InspectResult } from './commands/inspect';
+export { formatTensors, runInspect, type InspectOptions, type InspectResult, type TensorCandidate } from './commands/inspect';
 export { startServer, type RunningServer } from './server/server';
 
 // Shared types
@@ -78,7 +79,7 @@ export type { NpyOutputs, SaveMaps } from './report/npy-outputs';
 export type { RankBy, Reduced, Reduction, ReviewScores } from './report/review';
 export type { ReportImageOutputs, SamplesSetting } from './report/summary';
 export type { InputListing } from './run/inputs';
-export type { ImageSink, LabelledImage } from './run/types';
+export type { ImageSink, LabelledImage, SampledImage } from './run/types';
 export type { App, ServeEvent } from './server/app';
 export type { ResolvedServeOptions, ServeOptions } from './server/options';
 export type { PageRenderer } from './server/page';

@@ -49,7 +49,7 @@ test('labels: good, ignored and RGB labels score; bad ones are listed with the l
 
 test('labels: a missing --labels folder is a usage error naming it', async () => {
   await rejects(() => runReport({ inputs: [images], out: tempDir(), model: model.model, samples: 1, labels: path.join(labels, 'nope') }),
-    /--labels .*nope: no such file/);
+    /--labels .*nope: no such folder/);
   const file = path.join(labels, 'good.png');
   await rejects(() => runReport({ inputs: [images], out: tempDir(), model: model.model, samples: 1, labels: file }), /--labels .*: not a folder/);
 });

@@ -166,20 +166,23 @@ export interface SampleCountSeries {
   readonly title?: string;
 }
 
-/** Metrics against the number of MC samples (log x axis). */
+/**
+ * Metrics against the number of MC samples. The counts are categories, one evenly spaced tick
+ * each, labelled with the integer itself: a numeric axis over counts such as 1,2,4,8 gave
+ * colliding fractional ticks (1.00 1.10 1.20 ...).
+ */
 export function sampleCountChartConfig(input: SampleCountSeries): ChartConfiguration<'line'> {
   const datasets = input.series.map((s, i) => {
     checkSameLength(`series '${s.label}'`, input.counts, s.values);
     const color = SERIES_COLORS[i % SERIES_COLORS.length];
-    return { label: s.label, data: xy(input.counts, s.values), borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 };
+    return { label: s.label, data: s.values.slice(), borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 };
   }) as unknown as ChartDataset<'line'>[];
-  const logX = input.counts.length > 0 && input.counts[0] >= 1;
   return {
     type: 'line',
-    data: { datasets },
+    data: { labels: input.counts.map((n) => String(n)), datasets },
     options: {
       plugins: { title: title(input.title ?? 'Metrics against the number of MC samples'), legend: { position: 'top' } },
-      scales: { x: axis('MC dropout samples N', { type: logX ? 'logarithmic' : 'linear' }), y: axis(input.yLabel ?? 'value') },
+      scales: { x: axis('MC dropout samples N (one tick per count run)', { type: 'category' }), y: axis(input.yLabel ?? 'value') },
     },
   };
 }

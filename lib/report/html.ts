@@ -4,6 +4,7 @@
  */
 import type { ModelCard } from '../model/types';
 import { samplesMeta, samplesSectionHtml } from './samples-html';
+import { EDGE_RGB, IGNORE_RGB, presentClassIoU, RIGHT_RGB, WRONG_RGB } from './label-outputs';
 import type { ReportImage, ReportSummary } from './summary';
 
 export function escapeHtml(text: string): string {
@@ -56,7 +57,22 @@ function colorBar(bar: string, range: readonly [number, number], unit: string): 
   return `<div class="bar"><span>${fmt(range[0], 3)}</span><img src="${hrefOf(bar)}" alt="colour scale"><span>${fmt(range[1], 3)} ${escapeHtml(unit)}</span></div>`;
 }
 
-/** One image's section: photo, class map with legend, heatmaps with colour bars, overlay. */
+const swatch = (rgb: readonly number[], name: string): string => `<span><i class="swatch" style="background:rgb(${rgb.join(',')})"></i>${escapeHtml(name)}</span>`;
+
+/** With a label: its figures (label with the legend and each present class's IoU, error map, errors over entropy). */
+function labelFigures(image: ReportImage, card: ModelCard, fig: (src: string, caption: string, extra?: string) => string): string {
+  const o = image.outputs;
+  if (!o?.label || !o.errors || !o.errorOverlay) return '';
+  const present = image.metrics?.confusion ? presentClassIoU(image.metrics.confusion, card.classes.length) : [];
+  const ious = present.length
+    ? `<table class="iou"><tr><th>class in the label</th><th>IoU</th></tr>${present.map((c) => `<tr><td class="name">${swatch(card.classes[c.index]?.color ?? IGNORE_RGB, card.classes[c.index]?.name ?? String(c.index))}</td><td>${fmt(c.iou)}</td></tr>`).join('')}</table>`
+    : '';
+  return fig(o.label, 'Label (ground truth, class colours)', `<div class="legend">${swatch(IGNORE_RGB, 'ignored')}</div>${ious}`)
+    + fig(o.errors, 'Errors against the label', `<div class="legend">${swatch(WRONG_RGB, 'wrong')}${swatch(RIGHT_RGB, 'right')}${swatch(IGNORE_RGB, 'ignored')}</div>`)
+    + fig(o.errorOverlay, 'Predictive entropy with the edges of the wrong regions', `<div class="legend">${swatch(EDGE_RGB, 'edge of a wrong region')}</div>`);
+}
+
+/** One image's section: photo, class map with legend, heatmaps with colour bars, overlay; with a label, its figures. */
 export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: string): string {
   const o = image.outputs;
   const r = image.ranges;
@@ -71,7 +87,8 @@ ${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colo
 ${fig(o.variance, 'Mean class variance over the MC samples', colorBar(colorBarPath, r.variance, ''))}
 ${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '')) : ''}
 ${o.setSize && r.setSize ? fig(o.setSize, `Conformal set size (classes per pixel; mean ${fmt(image.conformal?.meanSetSize ?? 0, 3)}${typeof image.conformal?.coverage === 'number' ? `, coverage ${fmt(image.conformal.coverage, 4)}` : ''})`, colorBar(colorBarPath, r.setSize, 'classes')) : ''}
-${fig(o.overlay, 'Classes over the photo')}</div></section>`;
+${fig(o.overlay, 'Classes over the photo')}
+${labelFigures(image, card, fig)}</div></section>`;
 }
 
 /** index.html: summary, sortable table of images, per-image sections, errors, extra sections. */

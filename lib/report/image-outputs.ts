@@ -20,6 +20,10 @@ export interface ImageOutputs {
   readonly variationRatio?: string;
   /** with --conformal: the set-size map (lib/conformal) */
   readonly setSize?: string;
+  /** with --labels: the label in class colours, the error map and the entropy map with the errors' edges (label-outputs.ts) */
+  readonly label?: string;
+  readonly errors?: string;
+  readonly errorOverlay?: string;
 }
 
 /** Colour-scale ranges drawn in each heatmap, for the colour bars' labels. */

@@ -1,6 +1,7 @@
 /** A processed image as the report keeps it: its files under OUT/images/ and its summary.json entry. */
 import type { ModelCard } from '../model/types';
 import { writeImageOutputs } from '../report/image-outputs';
+import { writeLabelOutputs } from '../report/label-outputs';
 import { writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { reviewFields } from '../report/review';
 import type { ReportImage, ReportImageOutputs } from '../report/summary';
@@ -16,7 +17,12 @@ export interface EntryFiles {
 /** Writes the image's files and returns its summary.json entry (`id`: its folder name). */
 export function reportEntry(id: string, p: ProcessedImage, out: string, card: ModelCard, files: EntryFiles): ReportImage {
   const { prepared, result } = p;
-  const png = files.mapSize !== null ? writeImageOutputs(out, id, result.image, result.maps, card, files.mapSize, p.fullMaps) : null;
+  const maps = files.mapSize !== null ? writeImageOutputs(out, id, result.image, result.maps, card, files.mapSize, p.fullMaps) : null;
+  // with a label: the label, its error map and the errors over the entropy map, beside the maps
+  const l = p.labelled;
+  const png = maps && l && files.mapSize !== null
+    ? { ...maps, outputs: { ...maps.outputs, ...writeLabelOutputs(out, id, l.label, l.maps, card, l.ignoreIndex, files.mapSize, maps.ranges.entropy) } }
+    : maps;
   const npy = files.saveMaps ? writeNpyMaps(out, id, p.fullMaps(), files.saveMaps) : undefined;
   const written = png || npy ? { outputs: { ...png?.outputs, ...(npy ? { npy } : {}) } as ReportImageOutputs, ...(png ? { ranges: png.ranges } : {}) } : {};
   return {
