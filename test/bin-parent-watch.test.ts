@@ -34,11 +34,8 @@ test('watchParent calls back once the watched process is gone, not while it live
   stop();
 });
 
-test('npx segnet-uq serve prints its own pid; killing npx by its pid stops the server too', async () => {
-  if (!existsSync(path.join(ROOT, 'dist', 'bin', 'cli.js'))) {
-    console.log('  SKIPPED: no dist/ (npm run build)');
-    return;
-  }
+if (!existsSync(path.join(ROOT, 'dist', 'bin', 'cli.js'))) console.log('  SKIPPED bin-parent-watch npx serve: no dist/ (npm run build)');
+else test('npx segnet-uq serve prints its own pid; killing npx by its pid stops the server too', async () => {
   const npx = spawn('npx', ['--no-install', 'segnet-uq', 'serve', '--port', '0', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   npx.stdout.on('data', (c: Buffer) => { out += c.toString(); });

@@ -27,22 +27,29 @@ test('--tensors: every 4-D float activation but the output, with its shape and t
   assert.is(formatTensors(r.tensors ?? []), 'c1_out  [1, 4, 8, 8] float32  10.0% of compute after it\nc1_relu  [1, 4, 8, 8] float32  10.0% of compute after it\n');
 });
 
-test('--tensors on a model with a skip connection: the same 4-D float tensors onnx shape inference finds', async () => {
+/** segnet-mini written to a temp file and inspected with --tensors. */
+async function inspectMini() {
   const dir = tempDir('segnet-uq-inspect-');
   const file = path.join(dir, 'mini.onnx');
   writeFileSync(file, segnetMini());
   const { card } = tinyModelDir({ card: { classes: ['a', 'b', 'c', 'd'].map((name, i) => ({ name, color: [i, i, i] })) } });
-  const r = await runInspect({ model: file, card, tensors: true });
+  return { file, r: await runInspect({ model: file, card, tensors: true }) };
+}
+
+test('--tensors on a model with a skip connection: the share of work after each tensor, by hand', async () => {
+  const { r } = await inspectMini();
   const names = (r.tensors ?? []).map((t) => t.name);
   // by hand: enc1 4*64*3*9 = 6912, enc2 6*16*4*9 = 3456, head 4*64*10 = 2560 multiply-adds
   const share = new Map((r.tensors ?? []).map((t) => [t.name, t.shareAfter]));
   assert.is(share.get('pool1'), (3456 + 2560) / 12928);
   assert.is(share.get('skip'), (3456 + 2560) / 12928, 'skip reaches enc2 through pool1, and the head through the concat');
   assert.is(share.get('enc2_out'), 2560 / 12928);
-  if (!pythonHas('onnx')) {
-    console.log('  SKIPPED: onnx shape-inference comparison (no onnx in /usr/bin/python3)');
-    return;
-  }
+  assert.ok(names.includes('pool1_drop') && names.includes('cat'));
+});
+
+if (!pythonHas('onnx')) console.log('  SKIPPED commands-inspect onnx shape-inference comparison: no onnx in /usr/bin/python3');
+else test('--tensors on a model with a skip connection: the same 4-D float tensors onnx shape inference finds', async () => {
+  const { file, r } = await inspectMini();
   const script = `import onnx,json,sys
 m=onnx.shape_inference.infer_shapes(onnx.load(sys.argv[1]))
 outs={o.name for o in m.graph.output}
@@ -54,7 +61,6 @@ print(json.dumps([[o,[d.dim_value for d in vi[o].type.tensor_type.shape.dim]] fo
   assert.is(py.status, 0, py.stderr);
   const expected = JSON.parse(py.stdout) as [string, number[]][];
   assert.equal((r.tensors ?? []).map((t) => [t.name, t.dims]), expected);
-  assert.ok(names.includes('pool1_drop') && names.includes('cat'));
 });
 
 test('inspect --dropout-at shows the injected point; a wrong name suggests the nearest ones', async () => {

@@ -1,11 +1,12 @@
 /** Bad images end to end: one runReport over a folder of them; each is handled or listed in errors. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
-import { listInputs, readInputFile } from '../lib/run/inputs';
+import { listInputs } from '../lib/run/inputs';
 import { describeFsError } from '../lib/errors';
 import type { ReportSummary } from '../lib/report/summary';
 import { bombPng, buildJpeg, buildPng, tempDir, tinyModelDir } from './fixtures/report-inputs';
@@ -103,16 +104,35 @@ test('the folder named like an image is walked with --recursive, refused without
   assert.ok(listing.errors.some((e) => e.file.endsWith('folder.png') && /folder named like an image/.test(e.message)));
 });
 
-test('unreadable file: EACCES is reported as permission denied', () => {
+test('EACCES reads as permission denied', () => {
   assert.is(describeFsError(Object.assign(new Error('x'), { code: 'EACCES' })), 'permission denied (EACCES)');
-  if (process.getuid?.() === 0) {
-    console.log('  (running as root: chmod 000 does not stop root reading, so only the message mapping is tested)');
-    return;
-  }
-  const file = put('locked.png', png);
-  execFileSync('chmod', ['000', file]);
-  assert.throws(() => readInputFile(file, 1e9), /permission denied/);
 });
+
+/**
+ * An unreadable file, read for real. chmod 000 does not stop root (CI runs as root), so as root the
+ * read runs in a child process as nobody (setpriv); the file's folder is open to all, so the file's
+ * own mode is what refuses it.
+ */
+const ROOT = process.getuid?.() === 0;
+const SETPRIV = ROOT && spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']).status === 0;
+if (ROOT && !SETPRIV) console.log('  SKIPPED report-bad-images unreadable file: running as root without a working setpriv (util-linux) to drop to nobody');
+else {
+  test('an unreadable file (mode 000) is an InputError naming it: permission denied (EACCES)', () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, 'locked.png');
+    writeFileSync(file, png);
+    chmodSync(file, 0o000);
+    const code = `const { readInputFile } = require('./lib/run/inputs');
+try { readInputFile(${JSON.stringify(file)}, 1e9); console.log(JSON.stringify({ read: true })); }
+catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })); }`;
+    const cmd = ROOT ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [process.execPath];
+    const run = spawnSync(cmd[0], [...cmd.slice(1), '-r', 'tsx/cjs', '-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, HOME: tmpdir() } });
+    assert.is(run.status, 0, run.stderr.slice(-1500));
+    const got = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { read?: boolean; name?: string; message?: string };
+    assert.equal(got, { name: 'InputError', message: `${file}: permission denied (EACCES)` });
+  });
+}
 
 test('a bomb header is refused before any pixel memory is allocated', async () => {
   const dir = tempDir();

@@ -18,19 +18,25 @@ import { PYTHON, pythonHas } from './fixtures/python-check';
 
 const hist = suite('histogram');
 
-hist('equal-width bins, the last one closed, as numpy.histogram', () => {
-  const values = [0.1, 0.15, 0.2, 0.2, 0.33, 0.5, 0.51, 0.9, 1.0, 0.0, 0.42];
-  const h = histogram(values, 7);
-  assert.is(h.count.reduce((a, b) => a + b, 0), values.length);
-  if (!pythonHas('numpy')) {
-    console.log('  SKIPPED numpy.histogram comparison: /usr/bin/python3 lacks numpy');
-    return;
-  }
-  const py = spawnSync(PYTHON, ['-c', `import numpy, json; c, e = numpy.histogram(${JSON.stringify(values)}, bins=7); print(json.dumps([c.tolist(), e.tolist()]))`], { encoding: 'utf8' });
-  const [counts, edges] = JSON.parse(py.stdout) as [number[], number[]];
-  assert.equal(h.count, counts);
-  for (let b = 0; b < 7; b++) assert.ok(Math.abs(h.lower[b] - edges[b]) < 1e-12);
+const VALUES = [0.1, 0.15, 0.2, 0.2, 0.33, 0.5, 0.51, 0.9, 1.0, 0.0, 0.42];
+
+hist('equal-width bins: 7 bins from the minimum to the maximum, every value counted once', () => {
+  const h = histogram(VALUES, 7);
+  assert.is(h.count.length, 7);
+  assert.is(h.count.reduce((a, b) => a + b, 0), VALUES.length);
+  for (let b = 0; b < 7; b++) assert.ok(Math.abs(h.lower[b] - b / 7) < 1e-12, `lower[${b}] = ${h.lower[b]}`);
 });
+
+if (!pythonHas('numpy')) console.log('  SKIPPED numpy.histogram comparison: /usr/bin/python3 lacks numpy');
+else {
+  hist('the last bin closed, counts and edges as numpy.histogram', () => {
+    const h = histogram(VALUES, 7);
+    const py = spawnSync(PYTHON, ['-c', `import numpy, json; c, e = numpy.histogram(${JSON.stringify(VALUES)}, bins=7); print(json.dumps([c.tolist(), e.tolist()]))`], { encoding: 'utf8' });
+    const [counts, edges] = JSON.parse(py.stdout) as [number[], number[]];
+    assert.equal(h.count, counts);
+    for (let b = 0; b < 7; b++) assert.ok(Math.abs(h.lower[b] - edges[b]) < 1e-12);
+  });
+}
 
 hist('all equal and empty', () => {
   assert.equal(histogram([2, 2, 2], 5).count, [3]);

@@ -5,6 +5,8 @@
  *   (test/fixtures/throws.ts), which checks the class and the message.
  * - assert.throws / assert.not.throws on an async function: the function returns a promise and
  *   never throws, so a rejection goes unseen. Use rejectsError / resolves.
+ * - A test that says SKIPPED and returns: uvu counts it as a pass. A test whose dependency is
+ *   absent is not registered (`if (!has) console.log('SKIPPED ...'); else test(...)`).
  * Every file under test/ is parsed with the TypeScript compiler (so a call over several lines,
  * or with a block body, counts too), and also grepped with the issue's regex.
  */
@@ -46,6 +48,13 @@ function lintSource(name: string, text: string): string[] {
         if (fn && isAsyncFunction(fn)) found.push(`${at(n)}: ${callee} on an async function never sees a rejection; use rejectsError / resolves`);
       }
     }
+    // { console.log('... SKIPPED ...'); return; } inside a function: a registered test that skips
+    if (ts.isBlock(n) && n.parent && !ts.isSourceFile(n.parent)) {
+      const skipAt = n.statements.findIndex((st) => /SKIPPED/.test(st.getText(src)) && !ts.isReturnStatement(st));
+      if (skipAt >= 0 && n.statements.slice(skipAt + 1).some((st) => ts.isReturnStatement(st) && !st.expression)) {
+        found.push(`${at(n.statements[skipAt])}: says SKIPPED and returns inside a function (a registered test passes); register the test only when it can run`);
+      }
+    }
     ts.forEachChild(n, visit);
   };
   visit(src);
@@ -56,14 +65,16 @@ function lintSource(name: string, text: string): string[] {
 test('the lint catches the forms it is meant to, and passes the fixed ones', () => {
   const t = 'assert.' + 'throws'; // built so that this file does not match itself
   const bad = [`${t}(() => f(2.5), RangeError);`, `${t}(\n  () => g(null),\n  TypeError,\n);`, `${t}(() => { h(); }, ImageError);`,
-    `await ${t.replace('.', '.not.')}(async () => x());`, `${t}(async () => { await x(); }, /y/);`];
+    `await ${t.replace('.', '.not.')}(async () => x());`, `${t}(async () => { await x(); }, /y/);`,
+    `test('x', () => {\n  assert.ok(1);\n  if (!has) {\n    console.log('  ${'SKIP'}PED: y');\n    return;\n  }\n  assert.ok(2);\n});`];
   for (const s of bad) assert.ok(lintSource('t.ts', s).length > 0, `not caught: ${s}`);
   const fine = [`${t}(() => f(), (e: unknown) => e instanceof RangeError && /x/.test((e as Error).message));`, `${t}(() => f(), /got 2\\.5/);`,
-    'throwsError(() => f(2.5), RangeError, /got 2\\.5$/);', 'await rejectsError(async () => x(), RangeError, /y/);'];
+    'throwsError(() => f(2.5), RangeError, /got 2\\.5$/);', 'await rejectsError(async () => x(), RangeError, /y/);',
+    `if (!has) console.log('  ${'SKIP'}PED: y');\nelse test('x', () => { assert.ok(1); });`, `if (!has) {\n  console.log('${'SKIP'}PED');\n} else {\n  test('x', () => {});\n}`];
   for (const s of fine) assert.equal(lintSource('t.ts', s), [], s);
 });
 
-test('no test under test/ checks an error by its class alone or an async function with assert.throws', () => {
+test('no test under test/ checks an error by its class alone, an async function with assert.throws, or skips after registering', () => {
   const found = filesUnder(TEST).flatMap((f) => lintSource(path.relative(TEST, f), readFileSync(f, 'utf8')));
   assert.equal(found, [], `fix with test/fixtures/throws.ts:\n${found.join('\n')}`);
 });
