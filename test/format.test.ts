@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatCount, formatFloat32, formatMs, formatNumber, formatRate, formatSigned, metricKind } from '../lib/format';
+import { binAxisTitle } from '../lib/report/overview';
 import { PYTHON, pythonHas } from './fixtures/python-check';
 
 test('counts and milliseconds are whole numbers', () => {
@@ -40,6 +41,11 @@ else test('float32 values at float32 precision: the same text numpy prints for t
   const r = spawnSync(PYTHON, ['-c', script, JSON.stringify(values.map((v) => Math.fround(v)))], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.equal(values.map((v) => formatFloat32(Math.fround(v))), JSON.parse(r.stdout) as string[]);
+});
+
+test('a histogram axis names its unit once, last: "mean entropy, bin centre (nats)", not "mean entropy (nats) (bin centre)"', () => {
+  assert.is(binAxisTitle('mean entropy (nats)'), 'mean entropy, bin centre (nats)');
+  assert.is(binAxisTitle('variation ratio'), 'variation ratio, bin centre');
 });
 
 test.run();

@@ -12,6 +12,7 @@ import {
   reliabilityDiagramConfig,
   sampleCountChart,
   sampleCountChartConfig,
+  shortCount,
   sparsificationCurves,
   sparsificationCurvesConfig,
 } from '../lib/report/charts';
@@ -35,13 +36,17 @@ function values(data: unknown): unknown[] {
 // ---------------------------------------------------------------------------------------------
 const configs = suite('chart configs plot the given values');
 
-configs('reliability diagram: accuracy bars, gap bars from accuracy to confidence, diagonal at bin centres', () => {
+configs('reliability diagram: accuracy bars, opaque gap bars by direction in their legend colours, counts under the labels, diagonal', () => {
   const c = reliabilityDiagramConfig(bins);
-  assert.equal(c.data.labels, ['0.13', '0.38', '0.63', '0.88']);
-  const [acc, gap, diag] = c.data.datasets;
+  assert.equal(c.data.labels, [['0.13', 'n=10'], ['0.38', 'n=20'], ['0.63', 'n=0'], ['0.88', 'n=70']]);
+  const [acc, over, under, diag] = c.data.datasets;
   assert.equal(acc.data, [0.1, 0.5, null, 0.95]);
-  assert.equal(gap.data, [[0.1, 0.2], [0.4, 0.5], null, [0.9, 0.95]]);
+  assert.equal([over.label, over.data], ['gap: confidence above accuracy', [[0.1, 0.2], null, null, null]]);
+  assert.equal([under.label, under.data], ['gap: accuracy above confidence', [null, [0.4, 0.5], null, [0.9, 0.95]]]);
   assert.equal(diag.data, [0.125, 0.375, 0.625, 0.875]);
+  // no translucent colour: what is drawn is a colour the legend names
+  for (const d of [acc, over, under]) assert.match(String(d.backgroundColor), /^#[0-9A-F]{6}$/i);
+  assert.equal([shortCount(950), shortCount(12_345), shortCount(3_400_000)], ['950', '12.3k', '3.4M']);
 });
 
 configs('confidence histogram: shares of pixels', () => {
@@ -58,10 +63,11 @@ configs('percentile and sparsification: one series per kind, oracle beside each 
   assert.equal(values(s.data.datasets[1].data), [[0, 0.3], [0.5, 0]]);
 });
 
-configs('sample counts on a log axis; per-class scatter leaves out classes without a value', () => {
-  const c = sampleCountChartConfig({ counts: [1, 2, 5], series: [{ label: 'mIoU', values: [0.3, 0.31, null] }] });
-  assert.equal(values(c.data.datasets[0].data), [[1, 0.3], [2, 0.31], [5, null]]);
-  assert.is((c.options?.scales?.x as { type: string }).type, 'logarithmic');
+configs('sample counts on a categorical axis, one integer tick per count (1,2,4,8 collided as 1.00 1.10 ...); per-class scatter leaves out classes without a value', () => {
+  const c = sampleCountChartConfig({ counts: [1, 2, 4, 8], series: [{ label: 'mIoU', values: [0.3, 0.31, null, 0.32] }] });
+  assert.equal(c.data.labels, ['1', '2', '4', '8']);
+  assert.equal(c.data.datasets[0].data, [0.3, 0.31, null, 0.32]);
+  assert.is((c.options?.scales?.x as { type: string }).type, 'category');
   const s = perClassUncertaintyVsIoUConfig([
     { name: 'Sky', color: [1, 2, 3], iou: 0.8, uncertainty: 0.2, frequency: 0.5 },
     { name: 'Car', color: [4, 5, 6], iou: null, uncertainty: 0.9 },

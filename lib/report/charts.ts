@@ -42,18 +42,36 @@ export interface ReliabilityBins {
 
 const binLabel = (lo: number, hi: number): string => ((lo + hi) / 2).toFixed(2);
 
-/** Accuracy bars per bin, the gap to the bin's mean confidence, and the diagonal (bin centres). */
+/** A pixel count in few characters: 950, 12k, 3.4M. */
+export function shortCount(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1e6) return `${Number((n / 1e3).toPrecision(n < 1e4 ? 2 : 3))}k`;
+  return `${Number((n / 1e6).toPrecision(n < 1e7 ? 2 : 3))}M`;
+}
+
+/** The gap bars' colours: over-confidence (confidence above accuracy) and under-confidence. */
+export const GAP_COLORS = { over: '#D55E00', under: '#009E73' } as const;
+
+/**
+ * Accuracy bars per bin, the gap to the bin's mean confidence as a narrower opaque bar in its
+ * legend's colour (orange: confidence above accuracy; green: accuracy above confidence), the
+ * diagonal, and each bin's pixel count under its label. Nothing is translucent, so no colour
+ * on the chart is a mix the legend does not name.
+ */
 export function reliabilityDiagramConfig(bins: ReliabilityBins, options: { title?: string } = {}): ChartConfiguration<'bar'> {
   const n = checkSameLength('reliability bins', bins.binLower, bins.binUpper, bins.confidence, bins.accuracy, bins.count);
-  const labels = Array.from({ length: n }, (_, b) => binLabel(bins.binLower[b], bins.binUpper[b]));
-  const gaps = Array.from({ length: n }, (_, b): [number, number] | null => {
+  const labels = Array.from({ length: n }, (_, b) => [binLabel(bins.binLower[b], bins.binUpper[b]), `n=${shortCount(bins.count[b])}`]);
+  const gap = (over: boolean) => Array.from({ length: n }, (_, b): [number, number] | null => {
     const a = bins.accuracy[b], c = bins.confidence[b];
-    return a === null || c === null ? null : [Math.min(a, c), Math.max(a, c)];
+    if (a === null || c === null || (over ? c <= a : a <= c)) return null;
+    return [Math.min(a, c), Math.max(a, c)];
   });
   const diagonal = Array.from({ length: n }, (_, b) => (bins.binLower[b] + bins.binUpper[b]) / 2);
+  const gapBar = { type: 'bar', grouped: false, barPercentage: 0.45, borderWidth: 0, order: 1 };
   const datasets = [
-    { type: 'bar', label: 'accuracy', data: bins.accuracy.slice(), backgroundColor: 'rgba(0,114,178,0.85)', grouped: false, order: 2 },
-    { type: 'bar', label: 'gap to mean confidence', data: gaps, backgroundColor: 'rgba(213,94,0,0.35)', borderColor: '#D55E00', borderWidth: 1, grouped: false, order: 1 },
+    { type: 'bar', label: 'accuracy', data: bins.accuracy.slice(), backgroundColor: '#0072B2', grouped: false, order: 2 },
+    { ...gapBar, label: 'gap: confidence above accuracy', data: gap(true), backgroundColor: GAP_COLORS.over },
+    { ...gapBar, label: 'gap: accuracy above confidence', data: gap(false), backgroundColor: GAP_COLORS.under },
     { type: 'line', label: 'perfect calibration', data: diagonal, borderColor: '#555', borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, order: 0 },
   ] as unknown as ChartDataset<'bar'>[];
   return {
@@ -61,7 +79,7 @@ export function reliabilityDiagramConfig(bins: ReliabilityBins, options: { title
     data: { labels, datasets },
     options: {
       plugins: { title: title(options.title ?? 'Reliability diagram'), legend: { position: 'top' } },
-      scales: { x: axis('confidence (bin centre)', { categoryPercentage: 1, barPercentage: 0.95 }), y: axis('accuracy', { min: 0, max: 1 }) },
+      scales: { x: axis('confidence, bin centre (n: pixels in the bin)', { categoryPercentage: 1, barPercentage: 0.95 }), y: axis('accuracy', { min: 0, max: 1 }) },
     },
   };
 }

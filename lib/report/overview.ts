@@ -26,6 +26,12 @@ export function histogram(values: readonly number[], bins: number): { lower: num
   return { lower: count.map((_, b) => lo + b * width), upper: count.map((_, b) => lo + (b + 1) * width), count };
 }
 
+/** 'mean entropy (nats)' -> 'mean entropy, bin centre (nats)': one pair of brackets, the unit last. */
+export function binAxisTitle(label: string): string {
+  const m = /^(.*) \(([^()]*)\)$/.exec(label);
+  return m ? `${m[1]}, bin centre (${m[2]})` : `${label}, bin centre`;
+}
+
 export function histogramConfig(values: readonly number[], label: string, bins = OVERVIEW_DEFAULTS.bins): ChartConfiguration<'bar'> {
   const h = histogram(values, bins);
   const digits = Math.max(2, Math.min(6, 2 - Math.floor(Math.log10(Math.max(1e-9, (h.upper[0] ?? 1) - (h.lower[0] ?? 0))))));
@@ -37,7 +43,7 @@ export function histogramConfig(values: readonly number[], label: string, bins =
     },
     options: {
       plugins: { title: title(`Per-image ${label}, ${values.length} images`), legend: { display: false } },
-      scales: { x: axis(`${label} (bin centre)`, { categoryPercentage: 1, barPercentage: 0.95 }), y: axis('images', { min: 0, ticks: { precision: 0 } }) },
+      scales: { x: axis(binAxisTitle(label), { categoryPercentage: 1, barPercentage: 0.95 }), y: axis('images', { min: 0, ticks: { precision: 0 } }) },
     },
   };
 }
