@@ -3,7 +3,7 @@ import type { ServeEvent } from '../../lib/server/app';
 import { SERVE_DEFAULTS } from '../../lib/defaults';
 import { formatByteSize, parseByteSize } from '../../lib/server/options';
 import { startServer } from '../../lib/server/server';
-import { checkNumbers, modelFlags, segmenterOptions } from '../flags';
+import { checkNumbers, CONFORMAL_OPTION, modelFlags, segmenterOptions } from '../flags';
 import { startedByWrapper, watchParent } from '../parent-watch';
 
 function logLine(e: ServeEvent): string {
@@ -27,6 +27,7 @@ export const serveCommand: CommandModule = {
     .option('queue', { type: 'number', default: SERVE_DEFAULTS.queue, describe: 'requests waiting beyond --concurrency before 503' })
     .option('max-samples', { type: 'number', default: SERVE_DEFAULTS.maxSamples, describe: 'most samples a request may ask for' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no log line per request' })
+    .option('conformal', { ...CONFORMAL_OPTION, describe: "a conformal.json from 'segnet-uq conformal' (same model): requests with its samples and seed get prediction sets and a set-size map" })
     .check(checkNumbers),
   handler: async (argv) => {
     const quiet = argv.quiet as boolean;
@@ -34,7 +35,7 @@ export const serveCommand: CommandModule = {
       ...segmenterOptions(argv),
       port: argv.port as number, host: argv.host as string, maxUpload: parseByteSize('--max-upload', argv['max-upload'] as string),
       concurrency: argv.concurrency as number, queue: argv.queue as number, samples: argv.samples as number,
-      maxSamples: argv['max-samples'] as number,
+      maxSamples: argv['max-samples'] as number, conformal: argv.conformal as string | undefined,
       onEvent: (e) => { if (!quiet) process.stderr.write(`${new Date().toISOString()} ${logLine(e)}\n`); },
     });
     for (const w of running.app.engine.info.warnings) process.stderr.write(`warning: ${w}\n`);

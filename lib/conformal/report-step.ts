@@ -14,7 +14,7 @@ import { applySets } from './apply';
 import type { LoadedConformal } from './file';
 
 /** Nearest-neighbour resampling of a uint8 map to width x height, as floats for the colormap. */
-function resampled(map: Uint8Array, w: number, h: number, width: number, height: number): Float32Array {
+export function resampled(map: Uint8Array, w: number, h: number, width: number, height: number): Float32Array {
   const out = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / height));
@@ -23,14 +23,16 @@ function resampled(map: Uint8Array, w: number, h: number, width: number, height:
   return out;
 }
 
+/** The set size drawn brightest: sets of 4 or more classes are rare, so 1, 2 and 3 stay apart. */
+export const setSizeTop = (classes: number): number => Math.max(2, Math.min(4, classes));
+
 /** The report entry of `p` with its conformal record and files (`entry` as reportEntry made it). */
 export function withConformal(entry: ReportImage, p: ProcessedImage, conformal: LoadedConformal, out: string, files: EntryFiles): ReportImage {
   const maps = p.labelled?.maps ?? p.fullMaps();
   const { width, height } = maps;
   const label = p.labelled ? { data: p.labelled.label.data, ignoreIndex: p.labelled.ignoreIndex } : undefined;
   const { record, sizes } = applySets(conformal.sets, maps.meanProbs, width, height, label);
-  // sets of 4 or more classes are rare and all drawn brightest, so 1, 2 and 3 stay apart
-  const top = Math.max(2, Math.min(4, conformal.sets.thresholds.length));
+  const top = setSizeTop(conformal.sets.thresholds.length);
   let png: string | undefined;
   if (files.mapSize !== null) {
     const size = fitSize(width, height, files.mapSize);

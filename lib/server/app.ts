@@ -1,5 +1,6 @@
 /** What every route reads: the model, limits, the queue, stored results and progress; and one request's context. */
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { LoadedConformal } from '../conformal/file';
 import type { ModelCard } from '../model/types';
 import type { ResolvedServeOptions } from './options';
 import type { PageRenderer } from './page';
@@ -32,6 +33,8 @@ export interface App {
   /** the page at / for a nonce (read once at start: lib/server/page.ts) */
   readonly page: PageRenderer;
   readonly emit: (event: ServeEvent) => void;
+  /** serve --conformal: the fitted file (its model checked at start) */
+  readonly conformal?: LoadedConformal | null;
 }
 
 export interface RouteContext {

@@ -34,6 +34,8 @@ export interface ServeOptions extends SegmenterOptions {
   readonly minUploadRate?: number;
   /** how long an upload may arrive at any rate */
   readonly uploadGraceMs?: number;
+  /** a fitted conformal.json: answers with the request's samples and seed equal to the file's get prediction sets */
+  readonly conformal?: string;
 }
 
 export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' | 'maxUpload' | 'concurrency' | 'queue' | 'samples'

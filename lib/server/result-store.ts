@@ -25,6 +25,8 @@ export interface StoredResult {
   readonly response: SegmentResponse;
   readonly pngs: Readonly<Record<MapName, Buffer>>;
   readonly maps: StoredMaps;
+  /** serve --conformal: the set-size map (served as set-size.png) */
+  readonly setSizePng?: Buffer;
 }
 
 /** 16 random bytes, base64url: 22 characters of [A-Za-z0-9_-]. */
@@ -37,6 +39,7 @@ export const RESULT_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export function storedBytes(r: StoredResult): number {
   let n = 2048 + JSON.stringify(r.response).length;
   for (const name of MAP_NAMES) n += r.pngs[name].byteLength;
+  n += r.setSizePng?.byteLength ?? 0;
   const m = r.maps;
   return n + m.meanProbs.byteLength + m.entropy.byteLength + m.mutualInformation.byteLength + m.variance.byteLength;
 }

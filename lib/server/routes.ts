@@ -70,6 +70,7 @@ function serveProgress(ctx: RouteContext): void {
 function serveMap(ctx: RouteContext): void {
   const stored = storedResult(ctx);
   const name = ctx.params[1] as MapName;
+  if (ctx.params[1] === 'set-size' && stored.setSizePng) return sendBytes(ctx.res, 'image/png', stored.setSizePng, IMMUTABLE);
   if (!MAP_NAMES.includes(name)) throw new HttpError(404, `no map '${name}': maps are ${MAP_NAMES.join(', ')}`);
   sendBytes(ctx.res, 'image/png', stored.pngs[name], IMMUTABLE);
 }
@@ -80,6 +81,7 @@ function serveDownload(ctx: RouteContext): void {
   const entries = [
     { name: `segnet-uq-${id}/result.json`, data: Buffer.from(JSON.stringify(stored.response, null, 2) + '\n') },
     ...MAP_NAMES.map((name) => ({ name: `segnet-uq-${id}/${name}.png`, data: stored.pngs[name] })),
+    ...(stored.setSizePng ? [{ name: `segnet-uq-${id}/set-size.png`, data: stored.setSizePng }] : []),
   ];
   sendBytes(ctx.res, 'application/x-tar', tarArchive(entries), {
     ...IMMUTABLE, 'Content-Disposition': `attachment; filename="segnet-uq-${id}.tar"`,

@@ -4,9 +4,12 @@
  * image data and ClientGoneError once `signal` aborts.
  */
 import type { ModelCard } from '../model/types';
-import type { ProgressState, SegmentResponse } from './types';
+import type { ConformalAnswer, ConformalJob, ProgressState, SegmentResponse } from './types';
+import type { UncertaintyMaps } from '../engine/types';
+import { applySets } from '../conformal/apply';
+import { resampled, setSizeTop } from '../conformal/report-step';
 import type { Segmenter } from '../engine/segmenter';
-import { encodePng, ImageError } from '../image';
+import { applyColormap, encodePng, ImageError } from '../image';
 import { renderImageOutputs } from '../report/image-outputs';
 import { processImage } from '../run/image-step';
 import { ClientGoneError, HttpError } from './http-error';
@@ -24,6 +27,17 @@ export interface SegmentJob {
   readonly queueMs: number;
   readonly displayMaxSide: number;
   readonly onProgress?: (state: ProgressState) => void;
+  /** serve --conformal: the sets to apply (at the model's resolution), or why none */
+  readonly conformal?: ConformalJob;
+}
+
+/** The set-size PNG at the display size and the answer's numbers; the reason alone without sets. */
+function conformalPart(job: ConformalJob, m: UncertaintyMaps, width: number, height: number): { answer: ConformalAnswer; png?: Buffer } {
+  const head = { method: job.method, risk: job.risk, alpha: job.alpha };
+  if (!job.sets) return { answer: { ...head, applied: false, ...(job.reason ? { reason: job.reason } : {}) } };
+  const { record, sizes } = applySets(job.sets, m.meanProbs, m.width, m.height);
+  const png = encodePng(applyColormap(resampled(sizes, m.width, m.height, width, height), width, height, { min: 1, max: setSizeTop(m.numClasses), name: 'viridis' }));
+  return { answer: { ...head, applied: true, meanSetSize: round(record.meanSetSize), ambiguous: round(record.ambiguous) }, png };
 }
 
 function classFractions(predicted: Uint8Array, numClasses: number): number[] {
@@ -70,6 +84,7 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
     classes: encodePng(images.classMap), entropy: encodePng(images.entropy),
     'mutual-information': encodePng(images.mutualInformation), variance: encodePng(images.variance), overlay: encodePng(images.overlay),
   };
+  const cp = job.conformal ? conformalPart(job.conformal, result.maps, images.classMap.width, images.classMap.height) : null;
   const t3 = performance.now();
   const id = newResultId();
   const base = `/api/result/${id}`;
@@ -93,11 +108,13 @@ export async function runSegmentJob(segmenter: Segmenter, job: SegmentJob): Prom
     links: {
       classMap: `${base}/classes.png`, entropy: `${base}/entropy.png`, mutualInformation: `${base}/mutual-information.png`,
       variance: `${base}/variance.png`, overlay: `${base}/overlay.png`, pixel: `${base}/pixel`, json: base, download: `${base}/download`,
+      ...(cp?.png ? { setSize: `${base}/set-size.png` } : {}),
     },
     warnings: segmenter.warnings,
+    ...(cp ? { conformal: cp.answer } : {}),
   };
   return {
-    response, pngs,
+    response, pngs, ...(cp?.png ? { setSizePng: cp.png } : {}),
     maps: {
       width: m.width, height: m.height, numClasses: m.numClasses, meanProbs: m.meanProbs,
       entropy: m.predictiveEntropy, mutualInformation: m.mutualInformation, variance: m.meanVariance,

@@ -5,14 +5,15 @@
  * body, so slow senders cannot lock others out), a run slot, and the job. When the client disconnects the work is dropped: while queued it never
  * runs, while sampling it stops at the next chunk.
  */
+import type { LoadedConformal } from '../conformal/file';
 import { ClientGoneError, HttpError, queryParam, sendJson } from './http-error';
 import { JOB_TOKEN_PATTERN } from './progress';
-import type { ProgressState } from './types';
+import type { ConformalJob, ProgressState } from './types';
 import type { Ticket } from './queue';
 import type { RouteContext } from './app';
 import { checkUploadHeaders, readBody, sniffUpload } from './upload';
 import { AUTO_DEFAULTS } from '../defaults';
-import { parseSampleCount, plannedSamples, type SampleCount } from '../engine/convergence';
+import { describeSampleCount, parseSampleCount, plannedSamples, type SampleCount } from '../engine/convergence';
 import { MAX_SEED, parseInteger } from '../validate';
 
 /** ?samples=N, or ?samples=auto: the stopping rule of --samples auto, capped at the server's --max-samples. */
@@ -28,6 +29,15 @@ function jobToken(query: URLSearchParams): string | null {
   if (token === null || token === '') return null;
   if (!JOB_TOKEN_PATTERN.test(token)) throw new HttpError(400, `query 'job' must be 8 to 64 characters of [A-Za-z0-9_-], got '${token}'`);
   return token;
+}
+
+/** serve --conformal: the sets when the request samples as the file was fitted, else why not. */
+function conformalJob(c: LoadedConformal, samples: SampleCount, seed: number): ConformalJob {
+  const f = c.content;
+  const head = { method: f.method, risk: f.risk, alpha: f.alpha };
+  const asked = describeSampleCount(samples);
+  if (JSON.stringify(asked) === JSON.stringify(f.samples) && seed === f.seed) return { ...head, sets: c.sets };
+  return { ...head, sets: null, reason: `the sets were fitted with samples=${JSON.stringify(f.samples)} and seed=${f.seed}; this request asked samples=${JSON.stringify(asked)} and seed=${seed}` };
 }
 
 export async function handleSegment(ctx: RouteContext): Promise<void> {
@@ -62,7 +72,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
     const t0 = performance.now();
     const stored = await admitted.run(() => app.engine.run({
       bytes, samples, seed, signal: controller.signal, queueMs: performance.now() - t0, displayMaxSide: o.displayMaxSide,
-      onProgress: setProgress,
+      onProgress: setProgress, ...(app.conformal ? { conformal: conformalJob(app.conformal, samples, seed) } : {}),
     }), controller.signal);
     app.store.put(stored);
     const r = stored.response;

@@ -16,6 +16,9 @@ import { ProgressRegistry } from './progress';
 import { WorkQueue } from './queue';
 import { ResultStore } from './result-store';
 import { SessionHost } from './session-host';
+import { checkServedConformal } from './conformal';
+import { readConformalFile } from '../conformal/file';
+import { resolveModel } from '../model/card';
 import { UploadGate } from './upload-gate';
 import { findRoute } from './routes';
 import { discardBody, drainBody } from './upload';
@@ -75,6 +78,7 @@ async function dispatch(app: App, req: IncomingMessage, res: ServerResponse): Pr
 export async function startServer(options: ServeOptions & { onEvent?: (event: ServeEvent) => void } = {}): Promise<RunningServer> {
   const o = resolveServeOptions(options);
   const page = loadPage(); // before the model loads: a missing build fails at once
+  const conformal = options.conformal === undefined ? null : readConformalFile(options.conformal, { flag: '--conformal' });
   const { onEvent, ...rest } = options;
   const segmenterOptions: SegmenterOptions = {
     model: rest.model, card: rest.card, device: rest.device, threads: rest.threads, batch: rest.batch, dropoutRate: rest.dropoutRate,
@@ -82,6 +86,14 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
     maxMemory: rest.maxMemory,
   };
   const engine = await SessionHost.start(segmenterOptions);
+  if (conformal) {
+    try {
+      checkServedConformal(conformal, engine.info, resolveModel(rest.model, rest.card).modelPath, rest.temperature);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+  }
   const app: App = {
     engine, card: engine.info.card, options: o,
     queue: new WorkQueue({ concurrency: o.concurrency, queue: o.queue }),
@@ -92,6 +104,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
     colorBarPng: encodePng(renderColorBar()),
     page,
     emit: onEvent ?? ((): void => undefined),
+    conformal,
   };
   const server = createServer((req, res) => { void dispatch(app, req, res); });
   server.headersTimeout = 20_000;

@@ -8,7 +8,7 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { SegmenterOptions } from '../engine/segmenter';
-import type { ProgressState } from './types';
+import type { ConformalJob, ProgressState } from './types';
 import type { StoredResult } from './result-store';
 import { deserializeError, FromWorker, JobMessage, ModelInfo, reviveStored } from './session-protocol';
 import type { SampleCount } from '../engine/convergence';
@@ -22,6 +22,8 @@ export interface HostJob {
   /** aborts the job at the next chunk boundary */
   readonly signal: AbortSignal;
   readonly onProgress?: (state: ProgressState) => void;
+  /** serve --conformal: the sets to apply, or why none */
+  readonly conformal?: ConformalJob;
 }
 
 interface Pending {
@@ -96,7 +98,7 @@ export class SessionHost {
       else job.signal.addEventListener('abort', onAbort, { once: true });
       const message: JobMessage = {
         type: 'job', id, bytes: job.bytes, samples: job.samples, seed: job.seed, queueMs: job.queueMs,
-        displayMaxSide: job.displayMaxSide, cancel: shared,
+        displayMaxSide: job.displayMaxSide, cancel: shared, ...(job.conformal ? { conformal: job.conformal } : {}),
       };
       this.worker.postMessage(message);
     });

@@ -6,7 +6,7 @@
  */
 import type { ModelCard } from '../model/types';
 import { ClientGoneError, HttpError } from './http-error';
-import type { ProgressState } from './types';
+import type { ProgressState, ConformalJob } from './types';
 import { MAP_NAMES, StoredResult } from './result-store';
 import type { SampleCount } from '../engine/convergence';
 
@@ -28,6 +28,7 @@ export interface JobMessage {
   readonly displayMaxSide: number;
   /** Int32Array(1) over it: non-zero once the client has gone */
   readonly cancel: SharedArrayBuffer;
+  readonly conformal?: ConformalJob;
 }
 
 export type ToWorker = JobMessage | { readonly type: 'close' };
@@ -62,7 +63,7 @@ export function deserializeError(e: SerializedError): Error {
 
 /** The buffers of a result that own their whole ArrayBuffer (never a slice of Node's pool). */
 export function transferablesOf(stored: StoredResult): ArrayBuffer[] {
-  const views: ArrayBufferView[] = [...MAP_NAMES.map((n) => stored.pngs[n]), stored.maps.meanProbs, stored.maps.entropy,
+  const views: ArrayBufferView[] = [...MAP_NAMES.map((n) => stored.pngs[n]), ...(stored.setSizePng ? [stored.setSizePng] : []), stored.maps.meanProbs, stored.maps.entropy,
     stored.maps.mutualInformation, stored.maps.variance];
   const seen = new Set<ArrayBufferLike>();
   const out: ArrayBuffer[] = [];
@@ -82,5 +83,6 @@ export function reviveStored(stored: StoredResult): StoredResult {
     const u = stored.pngs[n] as Uint8Array;
     return [n, Buffer.from(u.buffer, u.byteOffset, u.byteLength)];
   })) as unknown as StoredResult['pngs'];
-  return { ...stored, pngs };
+  const s = stored.setSizePng as Uint8Array | undefined;
+  return { ...stored, pngs, ...(s ? { setSizePng: Buffer.from(s.buffer, s.byteOffset, s.byteLength) } : {}) };
 }

@@ -26,7 +26,7 @@ async function runJob(segmenter: Segmenter, job: JobMessage): Promise<void> {
   const signal = { get aborted(): boolean { return Atomics.load(flag, 0) !== 0; } };
   try {
     const stored = await runSegmentJob(segmenter, {
-      bytes: job.bytes, samples: job.samples, seed: job.seed, queueMs: job.queueMs, displayMaxSide: job.displayMaxSide, signal,
+      bytes: job.bytes, samples: job.samples, seed: job.seed, queueMs: job.queueMs, displayMaxSide: job.displayMaxSide, signal, conformal: job.conformal,
       onProgress: (state) => post({ type: 'progress', id: job.id, state }),
     });
     post({ type: 'done', id: job.id, stored }, transferablesOf(stored));

@@ -34,6 +34,31 @@ export interface SegmentLinks {
   readonly json: string;
   /** GET -> a tar of the PNG maps and result.json */
   readonly download: string;
+  /** with serve --conformal, when the request's samples and seed are the file's: the set-size map */
+  readonly setSize?: string;
+}
+
+/** What a job needs of serve --conformal: the sets, or why this request gets none. */
+export interface ConformalJob {
+  /** lib/conformal/apply.ts ConformalSets */
+  readonly sets: { readonly method: 'lac' | 'aps'; readonly thresholds: readonly number[] } | null;
+  readonly method: string;
+  readonly risk: string;
+  readonly alpha: number;
+  /** when `sets` is null */
+  readonly reason?: string;
+}
+
+/** SegmentResponse.conformal: the sets at the model's resolution, or why there are none. */
+export interface ConformalAnswer {
+  readonly applied: boolean;
+  readonly method: string;
+  readonly risk: string;
+  readonly alpha: number;
+  readonly meanSetSize?: number;
+  /** share of pixels whose set holds more than one class */
+  readonly ambiguous?: number;
+  readonly reason?: string;
 }
 
 /** JSON answer of POST /api/segment (and GET /api/result/ID). */
@@ -69,6 +94,8 @@ export interface SegmentResponse {
   };
   readonly links: SegmentLinks;
   readonly warnings: readonly string[];
+  /** with serve --conformal */
+  readonly conformal?: ConformalAnswer;
 }
 
 /** JSON answer of GET /api/result/ID/pixel: the maps at one image pixel (bilinear, as drawn). */
