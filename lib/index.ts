@@ -42,6 +42,9 @@ export { runReport, type ReportOptions, type ReportEvent } from './commands/repo
 export { runCalibrate, type CalibrateOptions, type CalibrateResult } from './commands/calibrate';
 export { runConformal, type ConformalOptions, type ConformalResult } from './commands/conformal';
 export { runSamples, type SamplesOptions } from './commands/samples';
+export { runShift, type ShiftOptions } from './commands/shift';
+export { readShiftResult, type ShiftResult, type ShiftRow, type ShiftMetrics, type SeveritySummary } from './shift/result';
+export type { ShiftCondition } from './shift/conditions';
 export { runAudit, auditCalibrationFile, auditExitCode, type AuditOptions } from './commands/audit';
 export { parseGateFlag, type GateSpec } from './audit/gates';
 export { readBaseline, type Baseline } from './audit/baseline';

@@ -24,7 +24,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   samples: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'counts', 'labels', 'ignore-index', 'bins', 'out', 'json'],
   shift: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'corruptions', 'severities', 'out', 'bins', 'ignore-index', 'save-images', 'json'],
   audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'conformal', 'min-coverage', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
-    'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'json'],
+    'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'shift', 'json'],
   serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet', 'conformal'],
   merge: ['out', 'copy', 'allow-partial', 'card', 'json'],
   inspect: ['card', 'json', 'tensors', 'dropout-at', 'dropout-rate'],

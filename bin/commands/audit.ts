@@ -34,7 +34,7 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
 const FRESH_RUN_FLAGS = [
   'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
   'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
-  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'min-coverage',
+  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'min-coverage', 'shift',
 ] as const;
 
 export const auditCommand: CommandModule = {
@@ -67,6 +67,7 @@ export const auditCommand: CommandModule = {
       .option('slice-by', { choices: GROUP_BY, default: AUDIT_DEFAULTS.sliceBy, describe: "slices beside the property terciles: file-name prefix (up to '_'), folder" })
       .option('bins', BINS_OPTION)
       .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+      .option('shift', { type: 'string', array: true, describe: 'comma-separated corruptions to run after the clean images (OUT/shift/, as segnet-uq shift) for gates such as --max shift.gaussian-noise.3.ece=0.05, at the severities the gates name' })
       .option('json', { type: 'boolean', default: false, describe: 'print audit.json to stdout' })
       .check(checkNumbers)
       .check((argv) => {
@@ -92,6 +93,7 @@ export const auditCommand: CommandModule = {
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
       recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       conformal: argv.conformal as string | undefined, minCoverage: argv['min-coverage'] as number | undefined, shard, onEvent: (e: ReportEvent) => progress(e),
+      shift: argv.shift === undefined ? undefined : (argv.shift as string[]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean),
     });
     progress({ type: 'done' });
     if (argv.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -14,6 +14,7 @@ import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
 import { readJsonAs, readJsonFile } from '../json-file';
 import type { GateSpec } from './gates';
+import { shiftRowsBeside } from '../shift/result';
 import { checkFile } from '../schema';
 import { auditSchema, calibrationSchema, summarySchema } from '../report/format-schemas';
 
@@ -97,7 +98,7 @@ export function readBaseline(input: string): Baseline {
     if (!a.run || !a.metrics) throw new FileError(file, 'this audit.json records no metrics (made with --from an older file?)', { flag: '--baseline' });
     checkFile(file, raw, auditSchema, { flag: '--baseline' });
     return {
-      file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null },
+      file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null, shift: shiftRowsBeside(file) },
       images: a.imageRecords ?? null, slices: a.slices ?? null,
     };
   }
@@ -108,7 +109,7 @@ export function readBaseline(input: string): Baseline {
     return {
       file, kind: 'calibration',
       identity: { card: c.model?.name ?? '', classes: c.classes, ignoreIndex: c.ignoreIndex ?? null, samples: c.samples },
-      run: { metrics: c.metrics, classes: c.classes, msPerImage: msOfSummary(summary) }, images: imagesOfSummary(summary), slices: null,
+      run: { metrics: c.metrics, classes: c.classes, msPerImage: msOfSummary(summary), shift: shiftRowsBeside(file) }, images: imagesOfSummary(summary), slices: null,
     };
   }
   if ((raw as { schemaVersion?: number }).schemaVersion !== undefined && !('kind' in raw)) {

@@ -3,9 +3,13 @@
  * allowed change knows from this whether a drop or a rise is the change that hurts.
  * Names: meanIoU, globalAccuracy, classAverageAccuracy, iou:CLASS, ece, adaptiveEce, classwiseEce,
  * mce, nll, brier, auroc[:KIND], aupr[:KIND], ause[:KIND], pavpu[:KIND] (KIND entropy,
- * mutualInformation or variance; entropy when left out), msPerImage.
+ * mutualInformation or variance; entropy when left out), msPerImage; under a corruption (audit
+ * --shift): shift.CORRUPTION.SEVERITY.METRIC, METRIC any of those but msPerImage, or meanEntropy
+ * and meanMutualInformation (e.g. shift.gaussian-noise.3.ece; shift.none.0 is the clean images).
  */
+import { checkCorruption } from '../corruptions';
 import type { MetricSummary, UncertaintyKind } from '../metrics/types';
+import type { ShiftRow } from '../shift/result';
 
 /** What a metric is read from: a calibration's summary, the classes and the mean sampling time. */
 export interface MeasuredRun {
@@ -13,6 +17,8 @@ export interface MeasuredRun {
   readonly classes: readonly string[];
   /** mean sampling milliseconds per image; null when the run's times are unknown (audit --from) */
   readonly msPerImage: number | null;
+  /** audit --shift: the shift run's rows (OUT/shift/shift.json); absent or null without one */
+  readonly shift?: readonly Pick<ShiftRow, 'corruption' | 'severity' | 'metrics'>[] | null;
 }
 
 export interface MetricDef {
@@ -58,7 +64,46 @@ const PER_KIND: Readonly<Record<string, { label: string; higherIsBetter: boolean
   pavpu: { label: 'PAvPU', higherIsBetter: true, fraction: true, read: (m, k) => m.uncertainty[k].pavpu.fixed.pavpu },
 };
 
-export const METRIC_NAMES = [...Object.keys(FIXED), 'iou:CLASS', ...Object.keys(PER_KIND).map((k) => `${k}[:${KINDS.join('|')}]`)];
+export const METRIC_NAMES = [...Object.keys(FIXED), 'iou:CLASS', ...Object.keys(PER_KIND).map((k) => `${k}[:${KINDS.join('|')}]`), 'shift.CORRUPTION.SEVERITY.METRIC'];
+
+/** shift.CORRUPTION.SEVERITY.METRIC: corruption names hold no dot, so the third dot ends the condition. */
+export const SHIFT_METRIC = /^shift\.([^.]+)\.([^.]+)\.(.+)$/;
+
+const SHIFT_MEANS: Readonly<Record<string, string>> = { meanEntropy: 'mean entropy', meanMutualInformation: 'mean mutual information' };
+
+/** A metric of one shift condition: the inner metric's definition, read from that condition's row. */
+function shiftMetricDef(name: string, m: RegExpExecArray, classes: readonly string[]): MetricDef {
+  const [, corruptionText, severityText, inner] = m;
+  let corruption: string;
+  try {
+    corruption = corruptionText === 'none' ? 'none' : checkCorruption(corruptionText);
+  } catch (err) {
+    throw new RangeError(`metric ${name}: ${(err as Error).message}`);
+  }
+  const severity = Number(severityText);
+  const severityOk = corruption === 'none' ? severity === 0 : Number.isInteger(severity) && severity >= 1 && severity <= 5;
+  if (!severityOk) throw new RangeError(`metric ${name}: severity ${severityText} ${corruption === 'none' ? 'of the clean images is 0' : 'must be 1-5'}`);
+  const mean = Object.hasOwn(SHIFT_MEANS, inner) ? inner as 'meanEntropy' | 'meanMutualInformation' : null;
+  const def: Omit<MetricDef, 'key'> & { key: string } = mean
+    ? { key: mean, label: SHIFT_MEANS[mean], higherIsBetter: false, fraction: false, read: (r) => (r.metrics as MetricSummary & Record<string, number | null>)[mean] ?? null }
+    : metricDef(inner, classes);
+  if (def.key === 'msPerImage' || def.key.startsWith('shift.')) throw new RangeError(`metric ${name}: ${def.key} is not measured per condition`);
+  return {
+    key: `shift.${corruption}.${severity}.${def.key}`, label: `${def.label} under ${corruption} ${severity}`, higherIsBetter: def.higherIsBetter, fraction: def.fraction,
+    read: (r) => {
+      const row = r.shift?.find((x) => x.corruption === corruption && x.severity === severity);
+      return row ? def.read({ metrics: row.metrics, classes: r.classes, msPerImage: null }) : null;
+    },
+  };
+}
+
+/** The conditions the gates name (shift.CORRUPTION.SEVERITY.*), corruption names as given. */
+export function shiftGateConditions(metrics: readonly string[]): { corruption: string; severity: number }[] {
+  return metrics.flatMap((name) => {
+    const m = SHIFT_METRIC.exec(name);
+    return m ? [{ corruption: m[1] === 'none' ? 'none' : checkCorruption(m[1]), severity: Number(m[2]) }] : [];
+  });
+}
 
 /** The class index of a name (or a decimal index); throws naming the known classes. */
 export function classIndex(spec: string, classes: readonly string[], flag = 'iou'): number {
@@ -75,6 +120,8 @@ export function classIndex(spec: string, classes: readonly string[], flag = 'iou
 export function metricDef(name: string, classes: readonly string[]): MetricDef {
   // own keys only: a plain lookup of '__proto__' or 'constructor' found Object's (issue 25)
   const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+  const shift = SHIFT_METRIC.exec(name);
+  if (shift) return shiftMetricDef(name, shift, classes);
   const canonical = own(ALIASES, name) ?? name;
   const fixed = own(FIXED, canonical);
   if (fixed) return { key: canonical, ...fixed };

@@ -46,6 +46,8 @@ export interface AuditInputs {
   readonly worstImages: Partial<Record<WorstList, WorstEntry[]>>;
   /** gates evaluated elsewhere (audit --conformal's coverage gate), after the others */
   readonly extraGates?: readonly GateResult[];
+  /** audit --shift: the shift run's rows, for the shift.* gates */
+  readonly shift?: MeasuredRun['shift'];
 }
 
 /** Compares with the baseline (a difference that makes it meaningless throws) and evaluates every gate. */
@@ -54,7 +56,7 @@ export function auditResult(c: AuditInputs): AuditResult {
   const comparison = c.baseline ? compareWithBaseline(c.baseline, identity, c.images, c.strict) : null;
   if (comparison?.errors.length) throw new RangeError(comparison.errors.join('; '));
   const msPerImage = c.totalMs !== null && c.imageCount > 0 ? c.totalMs / c.imageCount : null;
-  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage };
+  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage, shift: c.shift ?? null };
   const defs = resolveGates(c.gates, c.calibration.classes);
   const gates = [...c.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall })), ...(c.extraGates ?? [])];
   return {

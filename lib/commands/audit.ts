@@ -13,7 +13,10 @@ import { auditResult, type AuditInputs } from '../audit/result';
 import type { AuditResult } from '../report/formats';
 import { GROUP_BY, type GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
-import { AUDIT_DEFAULTS, DEFAULT_OUT, DEFAULT_SAMPLES } from '../defaults';
+import { shiftGateConditions } from '../audit/metrics';
+import { checkCorruption } from '../corruptions';
+import { AUDIT_DEFAULTS, DEFAULT_OUT, DEFAULT_SAMPLES, SHIFT_DEFAULTS } from '../defaults';
+import { AUDIT_SHIFT_DIR, shiftRowsBeside } from '../shift/result';
 import { describeSampleCount, resolveSampleCount } from '../engine/convergence';
 import { resolveModel } from '../model/card';
 import { readCalibrationReport } from '../report/calibration-files';
@@ -21,6 +24,7 @@ import { checkInteger } from '../validate';
 import type { ConformalMetrics } from '../conformal/apply';
 import { checkMinCoverage, coverageGate } from '../conformal/gate';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
+import { runShift } from './shift';
 
 export { auditExitCode } from '../audit/result';
 export type { AuditResult } from '../report/formats';
@@ -38,6 +42,8 @@ export interface AuditGateOptions {
 }
 
 export interface AuditOptions extends CalibrateOptions, AuditGateOptions {
+  /** corruptions to run after the clean images (OUT/shift/, as `segnet-uq shift`), at the severities the shift.* gates name (all five when none does) */
+  readonly shift?: readonly string[];
   /** [AUDIT_DEFAULTS.worst] entries per worst-images list */
   readonly worst?: number;
   /** [AUDIT_DEFAULTS.sliceBy] slices of the image set beside the property terciles: by file-name prefix (up to '_'), folder, or none */
@@ -69,15 +75,32 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const baseline = comparableBaseline(options.baseline, {
     card: card.name, classes, ignoreIndex, samples: describeSampleCount(resolveSampleCount(options.samples ?? DEFAULT_SAMPLES, options.tolerance, options.maxSamples)),
   }, options.gates);
+  const shift = checkShiftGates(options);
   const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
   const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) }, resolved);
   const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
   const { slices, overall } = collector.finish();
+  const shifted = shift && await runShift({ ...options, out: path.join(out, AUDIT_SHIFT_DIR), corruptions: shift.corruptions, severities: shift.severities });
   return conclude(out, options, {
-    calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall,
+    calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall, shift: shifted?.rows ?? null,
     ...(minCoverage !== null ? { extraGates: [coverageGate(minCoverage, summary.metrics?.conformal as ConformalMetrics | undefined)] } : {}),
   }, collector.worst);
+}
+
+/** --shift and the shift.* gates, checked before any image is sampled: the corruptions and severities to run, or null. */
+function checkShiftGates(options: AuditOptions): { corruptions: string[]; severities: number[] } | null {
+  const named = shiftGateConditions(options.gates.map((g) => g.metric));
+  const corruptions = (options.shift ?? []).map((c) => checkCorruption(c));
+  if (corruptions.length === 0) {
+    if (named.length > 0) throw new RangeError(`the gate on ${options.gates.find((g) => g.metric.startsWith('shift.'))?.metric} needs --shift CORRUPTIONS: the corruptions to run`);
+    return null;
+  }
+  if (options.shard) throw new RangeError('--shift cannot be combined with --shard: merge does not combine an audit\'s shift run; run `shift --shard`, merge it, and gate it with `audit --from`');
+  const missing = named.find((c) => c.corruption !== 'none' && !corruptions.includes(c.corruption as never));
+  if (missing) throw new RangeError(`a gate names ${missing.corruption}, which --shift ${corruptions.join(',')} does not run`);
+  const severities = [...new Set(named.map((c) => c.severity).filter((s) => s > 0))].sort((a, b) => a - b);
+  return { corruptions, severities: severities.length ? severities : [...SHIFT_DEFAULTS.severities] };
 }
 
 export interface AuditFileOptions extends AuditGateOptions {
@@ -103,8 +126,12 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   }
   const baseline = comparableBaseline(options.baseline, identityOfCalibration(report), options.gates);
   const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
+  // the shift.* gates read the shift run an audit --shift wrote beside the calibration.json
+  const shift = shiftRowsBeside(file);
+  const needs = options.gates.find((g) => g.metric.startsWith('shift.'));
+  if (needs && !shift) throw new RangeError(`the gate on ${needs.metric} needs a shift run: ${path.join(path.dirname(file), AUDIT_SHIFT_DIR, 'shift.json')} is missing (audit the images with --shift)`);
   return conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
-    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {},
+    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift,
   }, null);
 }

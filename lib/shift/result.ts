@@ -4,6 +4,8 @@
  * mergeable statistics, a summary row per severity (mean over corruptions) and a BRAVO-style
  * harmonic mean. Everything is computed from the statistics, so a merge of shards recomputes it.
  */
+import { existsSync } from 'fs';
+import * as path from 'path';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
@@ -115,6 +117,15 @@ export function summarizeSeverities(rows: readonly ShiftRow[]): { bySeverity: Se
 
 export function writeShiftResult(out: string, result: ShiftResult): void {
   writeFileAtomic(insideOutput(out, SHIFT_FILE), JSON.stringify(result, null, 2) + '\n');
+}
+
+/** audit --shift writes the shift run here, inside the audit's folder: OUT/shift/shift.json. */
+export const AUDIT_SHIFT_DIR = 'shift';
+
+/** The rows of the shift.json an audit wrote beside `file` (an audit.json or calibration.json); null when there is none. */
+export function shiftRowsBeside(file: string): ShiftRow[] | null {
+  const beside = path.join(path.dirname(file), AUDIT_SHIFT_DIR, SHIFT_FILE);
+  return existsSync(beside) ? [...readShiftResult(beside).result.rows] : null;
 }
 
 /** Reads a shift.json (or the one in a folder) and its rows' statistics; errors name the file. */
