@@ -22,8 +22,7 @@ export const mergeCommand: CommandModule = {
     const r = runMerge({ inputs, out, card: argv.card as string | undefined, copy: argv.copy as boolean, allowPartial: argv['allow-partial'] as boolean });
     const errors = [...(r.summary ?? r.calibration)?.errors ?? [], ...r.samples?.errors ?? [], ...r.shift?.errors ?? []];
     if (argv.json) {
-      process.stdout.write(JSON.stringify({ ...r, calibration: r.calibration ? { ...r.calibration, stats: undefined } : undefined,
-        shift: r.shift ? { ...r.shift, rows: r.shift.rows.map((row) => ({ ...row, stats: undefined })) } : undefined }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...r, calibration: r.calibration ? { ...r.calibration, stats: undefined } : undefined}, null, 2) + '\n');
     } else {
       const n = r.shards.count ? `${r.shards.merged.length} of ${r.shards.count} shards` : `${r.calibration?.mergedFrom?.length ?? 0} runs`;
       process.stdout.write(`${n}, ${r.summary?.images.length ?? r.samples?.images ?? r.shift?.images ?? r.calibration?.metrics.images} images, ${errors.length} errors -> ${out}\n`);

@@ -25,7 +25,7 @@ export const shiftCommand: CommandModule = {
     .option('bins', BINS_OPTION)
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
     .option('save-images', { type: 'boolean', default: false, describe: 'write the corrupted images to OUT/images/CORRUPTION-SEVERITY/ (otherwise they are never written)' })
-    .option('json', { type: 'boolean', default: false, describe: 'print shift.json to stdout (without the statistics)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print shift.json to stdout' })
     .check(checkNumbers),
   handler: async (argv) => {
     const shard = shardOf(argv);
@@ -44,7 +44,7 @@ export const shiftCommand: CommandModule = {
       onEvent: (e: RunEvent) => progress(e),
     });
     progress({ type: 'done' });
-    if (argv.json) process.stdout.write(JSON.stringify({ ...result, rows: result.rows.map(({ stats: _s, ...r }) => r) }, null, 2) + '\n');
+    if (argv.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
       process.stdout.write(`${result.images} images x ${result.rows.length} conditions, ${result.errors.length} errors -> ${String(argv.out)}/index.html, shift.json\n`);
       process.stdout.write('severity  mIoU   ECE    NLL    entropy  MI     AUROC  score\n');

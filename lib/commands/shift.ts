@@ -123,8 +123,9 @@ async function shiftInto(out: string, options: ShiftOptions, checked: CheckedRun
     corruptions: [...new Set(conditions.slice(1).map((c) => c.corruption))], severities: [...new Set(conditions.slice(1).map((c) => c.severity))],
     images: listing.files.length, rows, ...summarizeSeverities(rows), errors, warnings, complete: completed,
   };
-  writeShiftResult(out, result);
-  writeShiftPage(out, result);
+  const stats = sinks.map((s) => s.stats);
+  writeShiftResult(out, result, stats);
+  writeShiftPage(out, result, stats);
   if (options.shard) writeShardManifest(out, options.shard, options.inputs, listing, done, { ...settings, corruptions: result.corruptions, severities: result.severities, bins });
   return result;
 }

@@ -5,7 +5,8 @@
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { insideOutput, writeFileAtomic } from '../atomic';
-import { mergeMetricStats, metricStatsFromJSON } from '../metrics/metric-stats';
+import { mergeMetricStats } from '../metrics/metric-stats';
+import type { MetricStats } from '../metrics/types';
 import { summarizeMetrics } from '../metrics/summary';
 import { renderChart, SERIES_COLORS } from '../report/chart-render';
 import { axis, reliabilityDiagramConfig, title } from '../report/charts';
@@ -47,13 +48,13 @@ export function shiftMetricChartConfig(result: ShiftResult, metric: (typeof SHIF
 }
 
 /** The pooled statistics of every row at `severity` (the clean row alone at 0). */
-function pooledAt(result: ShiftResult, severity: number) {
-  const stats = result.rows.filter((r) => r.severity === severity).map((r) => metricStatsFromJSON(r.stats));
-  return summarizeMetrics(stats.reduce((a, b) => mergeMetricStats(a, b)));
+function pooledAt(result: ShiftResult, stats: readonly MetricStats[], severity: number) {
+  const at = stats.filter((_, k) => result.rows[k].severity === severity);
+  return summarizeMetrics(at.reduce((a, b) => mergeMetricStats(a, b)));
 }
 
 /** Writes OUT/charts/shift-*.png; returns the files by name, relative to OUT. */
-export function writeShiftCharts(out: string, result: ShiftResult): { metrics: Record<string, string>; reliability: { severity: number; file: string }[] } {
+export function writeShiftCharts(out: string, result: ShiftResult, stats: readonly MetricStats[]): { metrics: Record<string, string>; reliability: { severity: number; file: string }[] } {
   const metrics: Record<string, string> = {};
   for (const m of SHIFT_CHART_METRICS) {
     const file = `charts/shift-${m.key}.png`;
@@ -62,7 +63,7 @@ export function writeShiftCharts(out: string, result: ShiftResult): { metrics: R
   }
   const reliability = result.bySeverity.map(({ severity }) => {
     const file = `charts/shift-reliability-${severity}.png`;
-    const pooled = pooledAt(result, severity);
+    const pooled = pooledAt(result, stats, severity);
     const name = severity === 0 ? 'clean images' : `severity ${severity}, every corruption pooled`;
     writeFileAtomic(insideOutput(out, file), renderChart(reliabilityDiagramConfig(pooled.calibration.bins, { title: `Reliability: ${name} (ECE ${pooled.calibration.ece?.toFixed(3) ?? '–'})` }), { width: 480, height: 360 }));
     return { severity, file };

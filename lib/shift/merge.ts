@@ -26,14 +26,15 @@ export function mergeShiftResults(dirs: readonly string[], out: string, extra: {
     }
     if (conditionsOf(run.result) !== conditionsOf(first.result)) throw new Error(`${run.file}: its conditions differ from ${first.file}'s`);
   }
-  const rows = first.result.rows.map((row, k) => shiftRow(row, runs.map((r) => r.stats[k]).reduce((a, b) => mergeMetricStats(a, b))));
+  const stats = first.result.rows.map((_, k) => runs.map((r) => r.stats[k]).reduce((a, b) => mergeMetricStats(a, b)));
+  const rows = first.result.rows.map((row, k) => shiftRow(row, stats[k]));
   const merged: ShiftResult = {
     ...first.result, ...fileHeader(SHIFT_SCHEMA_VERSION),
     images: runs.reduce((n, r) => n + r.result.images, 0), rows, ...summarizeSeverities(rows),
     errors: [...runs.flatMap((r) => r.result.errors), ...(extra.errors ?? [])], warnings: [...new Set(runs.flatMap((r) => r.result.warnings))],
     complete: runs.every((r) => r.result.complete), mergedFrom: runs.map((r) => r.file),
   };
-  writeShiftResult(out, merged);
-  writeShiftPage(out, merged);
+  writeShiftResult(out, merged, stats);
+  writeShiftPage(out, merged, stats);
   return merged;
 }

@@ -2,6 +2,7 @@
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { escapeHtml, hrefOf, pageHtml } from '../report/html';
 import { SHIFT_CHART_METRICS, writeShiftCharts } from './charts';
+import type { MetricStats } from '../metrics/types';
 import type { ShiftResult } from './result';
 
 const fmt = (v: number | null | undefined, d = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
@@ -38,7 +39,7 @@ ${errors}`);
 }
 
 /** The charts and OUT/index.html. */
-export function writeShiftPage(out: string, result: ShiftResult): void {
-  const charts = writeShiftCharts(out, result);
+export function writeShiftPage(out: string, result: ShiftResult, stats: readonly MetricStats[]): void {
+  const charts = writeShiftCharts(out, result, stats);
   writeFileAtomic(insideOutput(out, 'index.html'), shiftPageHtml(result, charts));
 }

@@ -10,13 +10,13 @@ import { insideOutput, writeFileAtomic } from '../atomic';
 import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
 import { fixedSumValue } from '../metrics/fixed-sum';
-import { metricStatsFromJSON, metricStatsToJSON, type MetricStatsJSON } from '../metrics/metric-stats';
+import { metricStatsFromJSON, metricStatsToJSON } from '../metrics/metric-stats';
 import { summarizeMetrics } from '../metrics/summary';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { FileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
 import type { ReportError } from '../report/summary';
-import type { ShiftCondition } from './conditions';
+import { conditionKey, type ShiftCondition } from './conditions';
 
 export const SHIFT_SCHEMA_VERSION = 1;
 export const SHIFT_FILE = 'shift.json';
@@ -28,8 +28,8 @@ export interface ShiftRow extends ShiftCondition {
   readonly metrics: ShiftMetrics;
   /** harmonic mean of mIoU, 1 - ECE and the entropy's misclassification AUROC (BRAVO-style); null when one is missing */
   readonly score: number | null;
-  /** the sufficient statistics: shards merge with mergeMetricStats */
-  readonly stats: MetricStatsJSON;
+  /** the file of the sufficient statistics, relative to shift.json (stats/CONDITION.json: one file per condition keeps each small); shards merge them with mergeMetricStats */
+  readonly stats: string;
 }
 
 /** Means over the corruptions at one severity (the clean row alone at severity 0). */
@@ -90,7 +90,7 @@ export function shiftRow(condition: ShiftCondition, stats: MetricStats): ShiftRo
   const metrics: ShiftMetrics = { ...summary, meanEntropy: meanUncertainty(stats, 'entropy'), meanMutualInformation: meanUncertainty(stats, 'mutualInformation') };
   const ece = summary.calibration.ece;
   const score = harmonicMean([summary.meanIoU, ece === null ? null : 1 - ece, summary.uncertainty.entropy.auroc]);
-  return { corruption: condition.corruption, severity: condition.severity, metrics, score, stats: metricStatsToJSON(stats) };
+  return { corruption: condition.corruption, severity: condition.severity, metrics, score, stats: `stats/${conditionKey(condition)}.json` };
 }
 
 function mean(values: readonly (number | null)[]): number | null {
@@ -115,7 +115,9 @@ export function summarizeSeverities(rows: readonly ShiftRow[]): { bySeverity: Se
   return { bySeverity, harmonicScore: harmonicMean(rows.filter((r) => r.severity > 0).map((r) => r.score)) };
 }
 
-export function writeShiftResult(out: string, result: ShiftResult): void {
+/** OUT/shift.json and each row's statistics (compact JSON: about 1.5 MB a condition on CamVid) */
+export function writeShiftResult(out: string, result: ShiftResult, stats: readonly MetricStats[]): void {
+  result.rows.forEach((row, k) => writeFileAtomic(insideOutput(out, row.stats), JSON.stringify(metricStatsToJSON(stats[k]))));
   writeFileAtomic(insideOutput(out, SHIFT_FILE), JSON.stringify(result, null, 2) + '\n');
 }
 
@@ -130,14 +132,19 @@ export function shiftRowsBeside(file: string): ShiftRow[] | null {
 
 /** Reads a shift.json (or the one in a folder) and its rows' statistics; errors name the file. */
 export function readShiftResult(input: string): { file: string; result: ShiftResult; stats: MetricStats[] } {
-  const file = input.endsWith('.json') ? input : `${input.replace(/\/+$/, '')}/${SHIFT_FILE}`;
+  const file = input.endsWith('.json') ? input : path.join(input, SHIFT_FILE);
   const raw = readJsonFile(file) as ShiftResult;
   if (typeof raw !== 'object' || raw === null || raw.schemaVersion !== SHIFT_SCHEMA_VERSION || !Array.isArray(raw.rows)) {
     throw new FileError(file, `not a segnet-uq shift.json (schema version ${SHIFT_SCHEMA_VERSION} with rows)`);
   }
-  try {
-    return { file, result: raw, stats: raw.rows.map((r) => metricStatsFromJSON(r.stats)) };
-  } catch (err) {
-    throw new FileError(file, `its stats are damaged (${(err as Error).message})`, { cause: err });
-  }
+  const stats = raw.rows.map((r) => {
+    const statsFile = path.join(path.dirname(file), typeof r.stats === 'string' && /^stats\/[^/\\]+\.json$/.test(r.stats) ? r.stats : 'stats/(not named)');
+    const json = readJsonFile(statsFile);
+    try {
+      return metricStatsFromJSON(json);
+    } catch (err) {
+      throw new FileError(statsFile, `damaged statistics of ${file} (${(err as Error).message})`, { cause: err });
+    }
+  });
+  return { file, result: raw, stats };
 }
