@@ -34,7 +34,7 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
 const FRESH_RUN_FLAGS = [
   'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
   'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
-  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'min-coverage', 'shift',
+  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'min-coverage', 'shift', 'anomaly-labels',
 ] as const;
 
 export const auditCommand: CommandModule = {
@@ -45,6 +45,7 @@ export const auditCommand: CommandModule = {
     let b: Argv = (shardFlags(runFlags(samplesFlags(modelFlags(y)))) as unknown as Argv)
       .positional('inputs', { type: 'string', array: true, describe: 'image files or folders' })
       .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (required with images)' })
+      .option('anomaly-labels', { type: 'string', describe: 'folder of anomaly label PNGs (1 anomaly, 0 inlier, 255 outside): anomaly.json and gates on anomaly.SCORE.METRIC (e.g. --min anomaly.entropy.ap=0.3)' })
       .option('from', { type: 'string', describe: "audit a finished calibrate or merge run's calibration.json (file or folder): no model runs" })
       .option('baseline', { type: 'string', describe: 'an earlier audit or calibrate output folder, or its audit.json / calibration.json' })
       .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.audit, describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
@@ -92,7 +93,7 @@ export const auditCommand: CommandModule = {
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
       recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
-      conformal: argv.conformal as string | undefined, minCoverage: argv['min-coverage'] as number | undefined, shard, onEvent: (e: ReportEvent) => progress(e),
+      conformal: argv.conformal as string | undefined, minCoverage: argv['min-coverage'] as number | undefined, shard, anomalyLabels: argv['anomaly-labels'] as string | undefined, onEvent: (e: ReportEvent) => progress(e),
       shift: argv.shift === undefined ? undefined : (argv.shift as string[]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean),
     });
     progress({ type: 'done' });

@@ -27,10 +27,11 @@ export class BinStore {
 
   constructor(out: string) {
     this.dir = path.join(out, '.anomaly-bins');
-    rmSync(this.dir, { recursive: true, force: true });
   }
 
   add(file: string, width: number, height: number, labels: Uint8Array, bins: readonly Uint16Array[]): void {
+    // an earlier run's leftovers go with the first image (the output folder is locked by then)
+    if (this.images.length === 0) rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
     const parts = [labels, ...bins].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     const p = path.join(this.dir, `${this.images.length}.bin.gz`);

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'fs';
 import * as path from 'path';
 import type { MetricSummary } from '../metrics/types';
 import { metricDef, type MeasuredRun } from './metrics';
-import { AUDIT_KIND, type CalibrationReport, type ImageRecord, type ImageSetComparison, type RunIdentity, type SliceRecord } from '../report/formats';
+import { AUDIT_KIND, type AnomalyScores, type CalibrationReport, type ImageRecord, type ImageSetComparison, type RunIdentity, type SliceRecord } from '../report/formats';
 import type { SamplesSetting } from '../report/summary';
 import { samplesLabel } from '../report/samples-html';
 import { FileError } from '../errors';
@@ -86,7 +86,7 @@ interface CalibrationShape {
 }
 interface AuditShape {
   kind?: string; schemaVersion?: number; run?: RunIdentity; metrics?: MetricSummary; msPerImage?: number | null;
-  imageRecords?: ImageRecord[]; slices?: SliceRecord[];
+  imageRecords?: ImageRecord[]; slices?: SliceRecord[]; anomaly?: AnomalyScores;
 }
 
 export function readBaseline(input: string): Baseline {
@@ -98,7 +98,7 @@ export function readBaseline(input: string): Baseline {
     if (!a.run || !a.metrics) throw new FileError(file, 'this audit.json records no metrics (made with --from an older file?)', { flag: '--baseline' });
     checkFile(file, raw, auditSchema, { flag: '--baseline' });
     return {
-      file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null, shift: shiftRowsBeside(file) },
+      file, kind: 'audit', identity: a.run, run: { metrics: a.metrics, classes: a.run.classes, msPerImage: a.msPerImage ?? null, shift: shiftRowsBeside(file), anomaly: a.anomaly ?? null },
       images: a.imageRecords ?? null, slices: a.slices ?? null,
     };
   }

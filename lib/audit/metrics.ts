@@ -5,10 +5,14 @@
  * mce, nll, brier, auroc[:KIND], aupr[:KIND], ause[:KIND], pavpu[:KIND] (KIND entropy,
  * mutualInformation or variance; entropy when left out), msPerImage; under a corruption (audit
  * --shift): shift.CORRUPTION.SEVERITY.METRIC, METRIC any of those but msPerImage, or meanEntropy
- * and meanMutualInformation (e.g. shift.gaussian-noise.3.ece; shift.none.0 is the clean images).
+ * and meanMutualInformation (e.g. shift.gaussian-noise.3.ece; shift.none.0 is the clean images); with
+ * --anomaly-labels anomaly.SCORE.METRIC (SCORE an anomaly score of lib/anomaly/scores.ts, METRIC ap,
+ * auroc, fpr95, sIoU, ppv or meanF1).
  */
+import { ANOMALY_KINDS, checkAnomalyKind } from '../anomaly/scores';
 import { checkCorruption } from '../corruptions';
 import type { MetricSummary, UncertaintyKind } from '../metrics/types';
+import type { AnomalyScores } from '../report/formats';
 import type { ShiftRow } from '../shift/result';
 
 /** What a metric is read from: a calibration's summary, the classes and the mean sampling time. */
@@ -19,6 +23,8 @@ export interface MeasuredRun {
   readonly msPerImage: number | null;
   /** audit --shift: the shift run's rows (OUT/shift/shift.json); absent or null without one */
   readonly shift?: readonly Pick<ShiftRow, 'corruption' | 'severity' | 'metrics'>[] | null;
+  /** anomaly.json's scores (audit --anomaly-labels); absent or null when the run had none */
+  readonly anomaly?: AnomalyScores | null;
 }
 
 export interface MetricDef {
@@ -64,7 +70,14 @@ const PER_KIND: Readonly<Record<string, { label: string; higherIsBetter: boolean
   pavpu: { label: 'PAvPU', higherIsBetter: true, fraction: true, read: (m, k) => m.uncertainty[k].pavpu.fixed.pavpu },
 };
 
-export const METRIC_NAMES = [...Object.keys(FIXED), 'iou:CLASS', ...Object.keys(PER_KIND).map((k) => `${k}[:${KINDS.join('|')}]`), 'shift.CORRUPTION.SEVERITY.METRIC'];
+const ANOMALY_METRICS: Readonly<Record<string, { label: string; higherIsBetter: boolean; part: 'pixel' | 'component' }>> = {
+  ap: { label: 'anomaly AP', higherIsBetter: true, part: 'pixel' }, auroc: { label: 'anomaly AUROC', higherIsBetter: true, part: 'pixel' },
+  fpr95: { label: 'anomaly FPR95', higherIsBetter: false, part: 'pixel' }, sIoU: { label: 'anomaly component sIoU', higherIsBetter: true, part: 'component' },
+  ppv: { label: 'anomaly component PPV', higherIsBetter: true, part: 'component' }, meanF1: { label: 'anomaly component mean F1', higherIsBetter: true, part: 'component' },
+};
+
+export const METRIC_NAMES = [...Object.keys(FIXED), 'iou:CLASS', ...Object.keys(PER_KIND).map((k) => `${k}[:${KINDS.join('|')}]`), 'shift.CORRUPTION.SEVERITY.METRIC',
+  `anomaly.{${ANOMALY_KINDS.join('|')}}.{${Object.keys(ANOMALY_METRICS).join('|')}}`];
 
 /** shift.CORRUPTION.SEVERITY.METRIC: corruption names hold no dot, so the third dot ends the condition. */
 export const SHIFT_METRIC = /^shift\.([^.]+)\.([^.]+)\.(.+)$/;
@@ -105,6 +118,21 @@ export function shiftGateConditions(metrics: readonly string[]): { corruption: s
   });
 }
 
+/** anomaly.SCORE.METRIC, read from the run's anomaly scores. */
+function anomalyMetricDef(name: string): MetricDef {
+  const [, kind, metric] = name.split('.');
+  checkAnomalyKind(kind);
+  const m = Object.hasOwn(ANOMALY_METRICS, metric) ? ANOMALY_METRICS[metric] : undefined;
+  if (!m || name.split('.').length !== 3) throw new RangeError(`metric ${name}: unknown anomaly metric '${metric}' (known: ${Object.keys(ANOMALY_METRICS).join(', ')})`);
+  return {
+    key: `anomaly.${kind}.${metric}`, label: `${m.label} (${kind})`, higherIsBetter: m.higherIsBetter, fraction: true,
+    read: (r) => ((r.anomaly?.[kind]?.[m.part] as Record<string, number | null> | undefined)?.[metric] ?? null),
+  };
+}
+
+/** Whether a metric name is an anomaly metric (it needs --anomaly-labels). */
+export const isAnomalyMetric = (name: string): boolean => name.startsWith('anomaly.');
+
 /** The class index of a name (or a decimal index); throws naming the known classes. */
 export function classIndex(spec: string, classes: readonly string[], flag = 'iou'): number {
   const byName = classes.indexOf(spec);
@@ -123,6 +151,7 @@ export function metricDef(name: string, classes: readonly string[]): MetricDef {
   const shift = SHIFT_METRIC.exec(name);
   if (shift) return shiftMetricDef(name, shift, classes);
   const canonical = own(ALIASES, name) ?? name;
+  if (isAnomalyMetric(canonical)) return anomalyMetricDef(canonical);
   const fixed = own(FIXED, canonical);
   if (fixed) return { key: canonical, ...fixed };
   const colon = canonical.indexOf(':');

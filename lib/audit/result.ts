@@ -1,6 +1,6 @@
 /** What an audit decides from its inputs: the gates and the audit.json (lib/report/formats.ts) it writes. */
 import { fileHeader } from '../report/file-header';
-import { AUDIT_KIND, AUDIT_SCHEMA_VERSION, type AuditResult, type CalibrationReport, type GateResult, type ImageRecord, type SliceDrift, type SliceRecord, type WorstEntry, type WorstList } from '../report/formats';
+import { AUDIT_KIND, AUDIT_SCHEMA_VERSION, type AnomalyScores, type AuditResult, type CalibrationReport, type GateResult, type ImageRecord, type SliceDrift, type SliceRecord, type WorstEntry, type WorstList } from '../report/formats';
 import { compareWithBaseline, identityOfCalibration, type Baseline } from './baseline';
 import { evaluateGate, gatesPass, resolveGates, type GateSpec } from './gates';
 import type { MeasuredRun } from './metrics';
@@ -48,6 +48,8 @@ export interface AuditInputs {
   readonly extraGates?: readonly GateResult[];
   /** audit --shift: the shift run's rows, for the shift.* gates */
   readonly shift?: MeasuredRun['shift'];
+  /** audit --anomaly-labels: anomaly.json's scores */
+  readonly anomaly?: AnomalyScores | null;
 }
 
 /** Compares with the baseline (a difference that makes it meaningless throws) and evaluates every gate. */
@@ -56,7 +58,7 @@ export function auditResult(c: AuditInputs): AuditResult {
   const comparison = c.baseline ? compareWithBaseline(c.baseline, identity, c.images, c.strict) : null;
   if (comparison?.errors.length) throw new RangeError(comparison.errors.join('; '));
   const msPerImage = c.totalMs !== null && c.imageCount > 0 ? c.totalMs / c.imageCount : null;
-  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage, shift: c.shift ?? null };
+  const run: MeasuredRun = { metrics: c.calibration.metrics, classes: c.calibration.classes, msPerImage, shift: c.shift ?? null, anomaly: c.anomaly ?? null };
   const defs = resolveGates(c.gates, c.calibration.classes);
   const gates = [...c.gates.map((spec, i) => evaluateGate(spec, defs[i], { run, baseline: c.baseline?.run ?? null, slices: c.slices, overall: c.overall })), ...(c.extraGates ?? [])];
   return {
@@ -67,5 +69,6 @@ export function auditResult(c: AuditInputs): AuditResult {
     cost: { samples: c.calibration.samples, totalMs: c.totalMs, msPerImage },
     baseline: c.baseline && comparison ? { file: c.baseline.file, kind: c.baseline.kind, imageSet: comparison.imageSet, metrics: c.baseline.run.metrics } : null,
     worstImages: c.worstImages, slices: c.slices, sliceDrift: sliceDrift(c.slices, c.baseline?.slices ?? null), imageRecords: c.images ?? [],
+    ...(c.anomaly ? { anomaly: c.anomaly } : {}),
   };
 }

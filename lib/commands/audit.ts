@@ -4,13 +4,17 @@
  * (a pull-request comment) and audit.html. Exit semantics (auditExitCode): 0 every fail gate
  * holds, 1 one is broken, 2 an input could not be scored (usage errors throw before any work).
  */
+import { existsSync } from 'fs';
 import * as path from 'path';
+import { readJsonFile } from '../json-file';
+import { anomalyScoresSchema } from '../report/format-schemas';
+import { checkFile, obj } from '../schema';
 import { comparableBaseline, identityOfCalibration, imageRecordsOf, imagesOfSummary, timesOfSummary } from '../audit/baseline';
 import { AuditCollector } from '../audit/collector';
 import { writeAuditFiles } from '../audit/files';
 import { checkAuditGates, type GateSpec } from '../audit/gates';
 import { auditResult, type AuditInputs } from '../audit/result';
-import type { AuditResult } from '../report/formats';
+import type { AnomalyScores, AuditResult } from '../report/formats';
 import { GROUP_BY, type GroupBy } from '../audit/slices';
 import type { WorstImages } from '../audit/worst-images';
 import { shiftGateConditions } from '../audit/metrics';
@@ -25,6 +29,8 @@ import type { ConformalMetrics } from '../conformal/apply';
 import { checkMinCoverage, coverageGate } from '../conformal/gate';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
 import { runShift } from './shift';
+import { anomalySink, checkAnomalyOptions, concludeAnomaly, type AnomalyScoringOptions } from '../anomaly/run';
+import { isAnomalyMetric } from '../audit/metrics';
 
 export { auditExitCode } from '../audit/result';
 export type { AuditResult } from '../report/formats';
@@ -41,7 +47,7 @@ export interface AuditGateOptions {
   readonly singleFile?: boolean;
 }
 
-export interface AuditOptions extends CalibrateOptions, AuditGateOptions {
+export interface AuditOptions extends CalibrateOptions, AuditGateOptions, Partial<AnomalyScoringOptions> {
   /** corruptions to run after the clean images (OUT/shift/, as `segnet-uq shift`), at the severities the shift.* gates name (all five when none does) */
   readonly shift?: readonly string[];
   /** [AUDIT_DEFAULTS.worst] entries per worst-images list */
@@ -77,13 +83,21 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   }, options.gates);
   const shift = checkShiftGates(options);
   const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
+  // --anomaly-labels: anomaly.json beside calibration.json, and the anomaly.SCORE.METRIC gates read it
+  const anomalyChecked = options.anomalyLabels === undefined ? null : checkAnomalyOptions({ ...options, anomalyLabels: options.anomalyLabels });
+  const needsAnomaly = options.gates.find((g) => isAnomalyMetric(g.metric));
+  if (needsAnomaly && !anomalyChecked) throw new RangeError(`the gate on ${needsAnomaly.metric} needs --anomaly-labels (a folder of anomaly label PNGs)`);
+  const anomaly = anomalyChecked && anomalySink(anomalyChecked, out, classes.length, options);
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
-  const { summary, calibration } = await runCalibrate({ ...options, out }, { labelled: (image) => collector.add(image) }, resolved);
+  const { summary, calibration } = await runCalibrate({ ...options, out }, {
+    labelled: (image) => collector.add(image), ...(anomaly ? { image: (image) => anomaly.image(image) } : {}),
+  }, resolved);
+  const anomalyScores = anomaly && anomalyChecked ? concludeAnomaly(out, anomaly, summary, anomalyChecked, options.images ?? true).report.scores : null;
   const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
   const { slices, overall } = collector.finish();
   const shifted = shift && await runShift({ ...options, out: path.join(out, AUDIT_SHIFT_DIR), corruptions: shift.corruptions, severities: shift.severities });
   return conclude(out, options, {
-    calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall, shift: shifted?.rows ?? null,
+    calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall, shift: shifted?.rows ?? null, anomaly: anomalyScores,
     ...(minCoverage !== null ? { extraGates: [coverageGate(minCoverage, summary.metrics?.conformal as ConformalMetrics | undefined)] } : {}),
   }, collector.worst);
 }
@@ -130,8 +144,13 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   const shift = shiftRowsBeside(file);
   const needs = options.gates.find((g) => g.metric.startsWith('shift.'));
   if (needs && !shift) throw new RangeError(`the gate on ${needs.metric} needs a shift run: ${path.join(path.dirname(file), AUDIT_SHIFT_DIR, 'shift.json')} is missing (audit the images with --shift)`);
+  // an audit --anomaly-labels run wrote anomaly.json beside its calibration.json
+  const anomalyFile = path.join(path.dirname(file), 'anomaly.json');
+  const anomaly: AnomalyScores | null = existsSync(anomalyFile) ? checkFile(anomalyFile, readJsonFile(anomalyFile, { flag: '--from' }), obj({ scores: anomalyScoresSchema }), { flag: '--from' }).scores : null;
+  const needsAnomaly = options.gates.find((g) => isAnomalyMetric(g.metric));
+  if (needsAnomaly && !anomaly) throw new RangeError(`the gate on ${needsAnomaly.metric} needs ${anomalyFile} (a run with --anomaly-labels)`);
   return conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
-    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift,
+    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift, anomaly,
   }, null);
 }

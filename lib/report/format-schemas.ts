@@ -89,13 +89,18 @@ const gate = obj({
   threshold: nullable(num()), allowedChange: nullable(obj({ value: num({ min: 0 }), relative: bool })), passed: bool,
 });
 
+/** AnomalyScores (./formats.ts): per anomaly score, what audit gates read of anomaly.json's scores. */
+export const anomalyScoresSchema = record(obj({
+  pixel: obj({ ap: maybeRate, auroc: maybeRate, fpr95: maybeRate }), component: obj({ sIoU: maybeRate, ppv: maybeRate, meanF1: maybeRate }),
+}));
+
 /** audit.json (AuditResult), as a --baseline and a shard's audit read it. */
 export const auditSchema = obj({
   schemaVersion: literal(AUDIT_SCHEMA_VERSION), kind: literal(AUDIT_KIND), passed: bool, failOnWarn: bool, gates: arr(gate),
   run: identity, metrics: metricSummary, msPerImage: nullable(nonNegative),
 }, {
   imageRecords: arr(imageRecord), slices: arr(obj({ property: str, name: str, images: count, values: record(nullable(num())) })),
-  baseline: nullable(obj({ file: str })),
+  baseline: nullable(obj({ file: str })), anomaly: anomalyScoresSchema,
 });
 
 /** samples.json (SamplesResult), as a shard's is read. */

@@ -221,4 +221,12 @@ export interface AuditResult extends FileHeader {
   readonly sliceDrift: readonly SliceDrift[];
   /** the images by name (what a later audit compares its image set and per-image IoU with) */
   readonly imageRecords: readonly ImageRecord[];
+  /** audit --anomaly-labels: anomaly.json's scores, per anomaly score (entropy, mutualInformation, ...) */
+  readonly anomaly?: AnomalyScores;
 }
+
+/** What an audit keeps of anomaly.json's scores (lib/anomaly/report-file.ts has them in full). */
+export type AnomalyScores = Readonly<Record<string, {
+  readonly pixel: { readonly ap: number | null; readonly auroc: number | null; readonly fpr95: number | null };
+  readonly component: { readonly sIoU: number | null; readonly ppv: number | null; readonly meanF1: number | null };
+}>>;
