@@ -157,8 +157,9 @@ for s, (r, ab) in ((2, (4, 0.5)), (5, (10, 0.5))):
 def czoom(a, z):
     h, w = a.shape[:2]; c0 = int(np.ceil(h / z)); c1 = int(np.ceil(w / z)); t0 = (h - c0) // 2; t1 = (w - c1) // 2
     return ndimage.zoom(a[t0:t0 + c0, t1:t1 + c1], (z, z, 1), order=1)[:h, :w]
-zs = np.arange(1, 1.21, 0.02)
-out['zoom-blur-3'] = u8((x + sum(czoom(x, z) for z in zs)) / (len(zs) + 1))
+for s, a in ((1, (1, 1.11, 0.01)), (3, (1, 1.21, 0.02))):
+    zs = np.arange(*a)
+    out['zoom-blur-%d' % s] = u8((x + sum(czoom(x, z) for z in zs)) / (len(zs) + 1))
 m = x.mean(axis=(0, 1), keepdims=True)
 out['contrast-4'] = u8((x - m) * 0.1 + m)
 def hsvmap(f):
@@ -217,7 +218,7 @@ if (HAS) ref('each deterministic corruption and piece matches the reference form
   const want = JSON.parse(run.stdout) as Record<string, number[]> & { zooms: number[][]; jpeg: { same_tables: boolean; sampling: number[]; pixels: number[] }; smooth: number[] };
   const checks: [string, Promise<RgbImage>][] = [
     ['gaussian-blur-2', corrupt(img, 'gaussian-blur', 2)], ['defocus-blur-2', corrupt(img, 'defocus-blur', 2)], ['defocus-blur-5', corrupt(img, 'defocus-blur', 5)],
-    ['zoom-blur-3', corrupt(img, 'zoom-blur', 3)], ['contrast-4', corrupt(img, 'contrast', 4)], ['brightness-3', corrupt(img, 'brightness', 3)],
+    ['zoom-blur-1', corrupt(img, 'zoom-blur', 1)], ['zoom-blur-3', corrupt(img, 'zoom-blur', 3)], ['contrast-4', corrupt(img, 'contrast', 4)], ['brightness-3', corrupt(img, 'brightness', 3)],
     ['saturate-5', corrupt(img, 'saturate', 5)], ['pixelate-3', corrupt(img, 'pixelate', 3)],
   ];
   for (const [key, p] of checks) {
