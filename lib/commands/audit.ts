@@ -5,6 +5,7 @@
  * holds, 1 one is broken, 2 an input could not be scored (usage errors throw before any work).
  */
 import { existsSync } from 'fs';
+import { withLockedOut } from '../report/out-lock';
 import * as path from 'path';
 import { readJsonFile } from '../json-file';
 import { anomalyScoresSchema } from '../report/format-schemas';
@@ -89,17 +90,19 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   if (needsAnomaly && !anomalyChecked) throw new RangeError(`the gate on ${needsAnomaly.metric} needs --anomaly-labels (a folder of anomaly label PNGs)`);
   const anomaly = anomalyChecked && anomalySink(anomalyChecked, out, classes.length, options);
   const collector = new AuditCollector(card, ignoreIndex, { worst: worstK, groupBy: sliceBy, baselineImages: baseline?.images ?? null });
-  const { summary, calibration } = await runCalibrate({ ...options, out }, {
+  // audit.json and its pages are written under the run's lock (runCalibrate's finish)
+  return await runCalibrate({ ...options, out }, {
     labelled: (image) => collector.add(image), ...(anomaly ? { image: (image) => anomaly.image(image) } : {}),
-  }, resolved);
-  const anomalyScores = anomaly && anomalyChecked ? concludeAnomaly(out, anomaly, summary, anomalyChecked, options.images ?? true).report.scores : null;
-  const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
-  const { slices, overall } = collector.finish();
-  const shifted = shift && await runShift({ ...options, out: path.join(out, AUDIT_SHIFT_DIR), corruptions: shift.corruptions, severities: shift.severities });
-  return conclude(out, options, {
-    calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall, shift: shifted?.rows ?? null, anomaly: anomalyScores,
-    ...(minCoverage !== null ? { extraGates: [coverageGate(minCoverage, summary.metrics?.conformal as ConformalMetrics | undefined)] } : {}),
-  }, collector.worst);
+  }, resolved, async ({ summary, calibration }) => {
+    const anomalyScores = anomaly && anomalyChecked ? concludeAnomaly(out, anomaly, summary, anomalyChecked, options.images ?? true).report.scores : null;
+    const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
+    const { slices, overall } = collector.finish();
+    const shifted = shift && await runShift({ ...options, out: path.join(out, AUDIT_SHIFT_DIR), corruptions: shift.corruptions, severities: shift.severities });
+    return conclude(out, options, {
+      calibration, baseline, images: imageRecordsOf(summary.images), imageCount: summary.images.length, totalMs, slices, overall, shift: shifted?.rows ?? null, anomaly: anomalyScores,
+      ...(minCoverage !== null ? { extraGates: [coverageGate(minCoverage, summary.metrics?.conformal as ConformalMetrics | undefined)] } : {}),
+    }, collector.worst);
+  });
 }
 
 /** --shift and the shift.* gates, checked before any image is sampled: the corruptions and severities to run, or null. */
@@ -139,7 +142,6 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
     throw new RangeError(`ms per image needs sampling times, and ${summaryFile} is missing: audit the images instead of --from`);
   }
   const baseline = comparableBaseline(options.baseline, identityOfCalibration(report), options.gates);
-  const out = path.resolve(options.out ?? DEFAULT_OUT.audit);
   // the shift.* gates read the shift run an audit --shift wrote beside the calibration.json
   const shift = shiftRowsBeside(file);
   const needs = options.gates.find((g) => g.metric.startsWith('shift.'));
@@ -149,8 +151,9 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   const anomaly: AnomalyScores | null = existsSync(anomalyFile) ? checkFile(anomalyFile, readJsonFile(anomalyFile, { flag: '--from' }), obj({ scores: anomalyScoresSchema }), { flag: '--from' }).scores : null;
   const needsAnomaly = options.gates.find((g) => isAnomalyMetric(g.metric));
   if (needsAnomaly && !anomaly) throw new RangeError(`the gate on ${needsAnomaly.metric} needs ${anomalyFile} (a run with --anomaly-labels)`);
-  return conclude(out, options, {
+  // locked as a run's folder is: a report writing there meanwhile would mix two runs (issue 25)
+  return withLockedOut(options.out ?? DEFAULT_OUT.audit, 'audit --from', (out) => conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
     totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift, anomaly,
-  }, null);
+  }, null));
 }

@@ -41,26 +41,31 @@ export interface CalibrateResult {
  * extra.labelled: more work per labelled image, after the calibration's own (audit's slices and
  * worst images); resolved: the model and card the caller read already (runReportImages).
  */
-export async function runCalibrate(options: CalibrateOptions, extra: ImageSink = {}, resolved?: ResolvedModel): Promise<CalibrateResult> {
+export async function runCalibrate<T>(options: CalibrateOptions, extra: ImageSink, resolved: ResolvedModel | undefined, finish: (result: CalibrateResult) => T): Promise<T>;
+export async function runCalibrate(options: CalibrateOptions, extra?: ImageSink, resolved?: ResolvedModel): Promise<CalibrateResult>;
+export async function runCalibrate<T>(options: CalibrateOptions, extra: ImageSink = {}, resolved?: ResolvedModel,
+  finish?: (result: CalibrateResult) => T): Promise<T | CalibrateResult> {
   if (typeof options.labels !== 'string' || options.labels === '') throw new RangeError('--labels is required: calibration compares against label masks');
   const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
   const capacity = checkInteger('--reservoir-size', options.reservoirSize ?? DEFAULT_RESERVOIR_SIZE, 1, 1 << 24);
   const fit = Boolean(options.fitTemperature || options.saveTemperature);
   if (options.shard && options.saveTemperature) throw new RangeError('--save-temperature with --shard: every shard would write its own fit into the card; fit on one run over every image');
-  const run = await runReportImages({ ...options, out: options.out ?? DEFAULT_OUT.calibrate, resume: false }, (card) => new CalibrationSink(card, {
+  return await runReportImages({ ...options, out: options.out ?? DEFAULT_OUT.calibrate, resume: false }, (card) => new CalibrationSink(card, {
     ignoreIndex: options.ignoreIndex ?? card.ignoreIndex ?? null, bins, reservoir: fit ? { capacity, seed: options.seed ?? DEFAULT_SEED } : null,
-  }, extra), resolved);
-  // the run is over: calibrate's own files, then the page with its section
-  const { summary, card, cardPath, out, sink } = run;
-  const metrics = summarizeMetrics(sink.stats);
-  const charts = writeCalibrationCharts(out, metrics, card);
-  const fitted = sink.fitTemperature(summary.model.temperature);
-  if (fitted && options.saveTemperature) saveTemperature(cardPath, fitted.combined);
-  const calibration = calibrationReport(summary, {
-    cardPath, bins, labels: path.resolve(options.labels), ignoreIndex: sink.stats.ignoreIndex, classes: card.classes.map((k) => k.name), metrics,
-    temperature: fitted && { ...fitted, savedTo: options.saveTemperature ? cardPath : null }, charts, stats: sink.stats,
+  }, extra), resolved, (run) => {
+    // the run is over: calibrate's own files, then the page with its section, under the run's lock (issue 25)
+    const { summary, card, cardPath, out, sink } = run;
+    const metrics = summarizeMetrics(sink.stats);
+    const charts = writeCalibrationCharts(out, metrics, card);
+    const fitted = sink.fitTemperature(summary.model.temperature);
+    if (fitted && options.saveTemperature) saveTemperature(cardPath, fitted.combined);
+    const calibration = calibrationReport(summary, {
+      cardPath, bins, labels: path.resolve(options.labels), ignoreIndex: sink.stats.ignoreIndex, classes: card.classes.map((k) => k.name), metrics,
+      temperature: fitted && { ...fitted, savedTo: options.saveTemperature ? cardPath : null }, charts, stats: sink.stats,
+    });
+    writeCalibrationReport(out, calibration);
+    writeReportIndex(run, [calibrationSectionHtml(calibration, card)]);
+    const result = { summary, calibration };
+    return finish ? finish(result) : result as unknown as T;
   });
-  writeCalibrationReport(out, calibration);
-  writeReportIndex(run, [calibrationSectionHtml(calibration, card)]);
-  return { summary, calibration };
 }

@@ -71,7 +71,7 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
     const fold = has('calibration.json') ? foldCalibrations(shards.map((s) => s.dir)) : null;
     const audit = has('audit.json') ? auditSettings(shards) : null;
     const classes = fold?.first.report.classes ?? (summaries.find((s) => s.metrics)?.metrics?.perClass as { class: string }[] | undefined)?.map((c) => c.class) ?? null;
-    const card = mergeCard(summaries[0].settings?.card.path ?? '', options.card, classes, path.join(shards[0].dir, 'summary.json'));
+    const card = mergeCard(summaries[0].settings?.card.path ?? '', options.card, classes, path.join(shards[0].dir, 'summary.json'), summaries[0].settings?.card.sha256 ?? null);
     const summary = mergeSummaries(shards, summaries, out, Boolean(options.copy), { shards: record });
     const sections: string[] = [shardsSectionHtml(record)];
     writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

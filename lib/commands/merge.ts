@@ -3,14 +3,15 @@
  * merged into the outputs one run over every image writes (lib/shard/merge); or, for runs made
  * without --shard over disjoint image sets, their calibration.json files added up.
  */
-import { existsSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync } from 'fs';
 import * as path from 'path';
-import { insideOutput, writeFileAtomic } from '../atomic';
+import { insideOutput, TEMP_PREFIX, writeFileAtomic } from '../atomic';
+import { LOCK_NAME, withLockedOut } from '../report/out-lock';
 import { FileError } from '../errors';
 import { DEFAULT_OUT } from '../defaults';
 import { mergedCalibrationHtml } from '../report/calibration-html';
 import { SHARD_FILE } from '../shard/manifest';
-import { checkDistinctRuns, checkMergeOut, folderOf } from '../shard/merge-checks';
+import { checkDistinctImages, checkDistinctRuns, checkMergeOut, folderOf } from '../shard/merge-checks';
 import { mergeShards, type ShardMergeResult } from './merge-shards';
 import { foldCalibrations, mergeCalibrations, mergeCard } from '../shard/merge-calibration';
 
@@ -27,13 +28,55 @@ export interface MergeOptions {
   readonly allowPartial?: boolean;
 }
 
-/** Merges the runs into OUT; throws naming the file or folder when they do not add up. */
+/**
+ * Merges the runs into OUT; throws naming the file or folder when they do not add up. OUT is
+ * locked as a run's folder is (a report writing there meanwhile mixed two runs) and the merge is
+ * written into a temporary folder beside it, moved in only when whole: a refused or failed merge
+ * leaves OUT as it was (issue 25).
+ */
 export function runMerge(options: MergeOptions): ShardMergeResult {
   if (!Array.isArray(options.inputs) || options.inputs.length < 1) {
     throw new RangeError(`merge needs the folders to merge, got ${JSON.stringify(options.inputs)}`);
   }
   const out = path.resolve(options.out ?? DEFAULT_OUT.merge);
   checkMergeOut(out, options.inputs);
+  const existed = existsSync(out);
+  try {
+    return withLockedOut(out, 'merge', () => staged(out, (stage) => ({ ...mergeInto(stage, options), out })));
+  } catch (err) {
+    if (!existed) rmEmptyFolder(out);
+    throw err;
+  }
+}
+
+function rmEmptyFolder(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone: leave it
+  }
+}
+
+/**
+ * `work` writes into a fresh folder beside `out` (same parent, so relative links into the
+ * shards read the same from both); its entries then replace OUT's of the same name.
+ */
+function staged<T>(out: string, work: (stage: string) => T): T {
+  const stage = mkdtempSync(path.join(path.dirname(out), `${TEMP_PREFIX}merge-${process.pid}-`));
+  try {
+    const result = work(stage);
+    for (const name of readdirSync(stage)) {
+      if (name === LOCK_NAME) continue;
+      rmSync(path.join(out, name), { recursive: true, force: true });
+      renameSync(path.join(stage, name), path.join(out, name));
+    }
+    return result;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+function mergeInto(out: string, options: MergeOptions): ShardMergeResult {
   const sharded = options.inputs.filter((i) => existsSync(path.join(folderOf(i), SHARD_FILE)));
   if (sharded.length > 0) {
     const plain = options.inputs.find((i) => !sharded.includes(i));
@@ -43,6 +86,7 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
   if (options.inputs.length < 2) throw new RangeError(`merge needs two or more calibration.json files, got ${JSON.stringify(options.inputs)}`);
   checkDistinctRuns(options.inputs);
   const fold = foldCalibrations(options.inputs);
+  checkDistinctImages(options.inputs); // after the settings: runs of other settings are named as such first
   const { first, runs } = fold;
   const card = mergeCard(first.report.model.card, options.card, first.report.classes, first.file);
   const merged = mergeCalibrations(fold, out, card);

@@ -86,12 +86,16 @@ export function writeReportIndex(run: ReportRun, sections: readonly string[]): v
  * locked (out-lock.ts) before the model loads. `resolved`: the model and card a command read
  * before the run (audit), so the card is read once.
  */
-export async function runReportImages<S extends ImageSink>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel): Promise<ReportRun<S>> {
+export async function runReportImages<S extends ImageSink, T = ReportRun<S>>(options: ReportOptions, sinkFor: (card: ModelCard) => S, resolved?: ResolvedModel,
+  finish?: (run: ReportRun<S>) => T | Promise<T>): Promise<T> {
   // checked before the folder is made: a usage error leaves no empty OUT behind
   const checked = checkRunOptions(options);
   const conformal = options.conformal === undefined ? null : readConformalFile(options.conformal, { flag: '--conformal' });
-  return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report',
-    (out, warning) => reportInLockedFolder({ ...options, out }, { ...checked, conformal }, sinkFor, warning ? [warning] : [], resolved));
+  // `finish` (a command's own files: calibration.json, audit.json) writes under the same lock
+  return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report', async (out, warning) => {
+    const run = await reportInLockedFolder({ ...options, out }, { ...checked, conformal }, sinkFor, warning ? [warning] : [], resolved);
+    return finish ? await finish(run) : run as unknown as T;
+  });
 }
 
 async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, checked: CheckedRun & { conformal: LoadedConformal | null }, sinkFor: (card: ModelCard) => S,

@@ -157,10 +157,13 @@ function release(file: string): void {
 
 /**
  * Makes `dir` (prepareOutDir) and holds its lock while `run` works in it, synchronously or until
- * its promise settles. A stale lock's takeover warning is passed to `run`.
+ * its promise settles. A stale lock's takeover warning is passed to `run`. Re-entrant: a folder
+ * this process already holds is worked in under that lock.
  */
 export function withLockedOut<T>(dir: string, command: string, run: (out: string, warning?: string) => T): T {
   const out = prepareOutDir(dir);
+  // this process holds it already (merge gating its merged folder as audit --from does): work on
+  if (held.has(path.join(out, LOCK_NAME))) return run(out);
   const lock = acquireOutLock(out, command);
   let result: T;
   try {

@@ -12,6 +12,8 @@ import { CALIBRATION_SCHEMA_VERSION, type CalibrationReport } from '../report/fo
 import { mergeMetricStats, metricStatsToJSON } from '../metrics/metric-stats';
 import { summarizeMetrics } from '../metrics/summary';
 import { CardError, loadCard } from '../model/card';
+import { FileError } from '../errors';
+import { sha256File } from '../report/resume';
 
 export type CalibrationRun = ReturnType<typeof readCalibrationReport>;
 
@@ -37,16 +39,36 @@ export function checkSameCalibration(runs: readonly CalibrationRun[]): void {
   }
 }
 
-/** The model card for the merged page: `--card`, else the one the first run recorded; its classes must be the runs' (when known). */
-export function mergeCard(recorded: string, override: string | undefined, classes: readonly string[] | null, recordedBy: string): ModelCard {
+/**
+ * The model card for the merged page: `--card`, else the one the runs recorded. A recorded path
+ * is another run's word, not the user's (issue 25): with the card's sha256 recorded (shards)
+ * the file there must have it, else it is refused without showing what it holds; a card that
+ * cannot be read is named, never quoted. Its classes must be the runs' (when known).
+ */
+export function mergeCard(recorded: string, override: string | undefined, classes: readonly string[] | null, recordedBy: string, digest?: string | null): ModelCard {
   const cardPath = override ?? recorded;
   let card: ModelCard;
-  try {
-    card = loadCard(cardPath);
-  } catch (err) {
-    if (override || !(err instanceof CardError)) throw err;
-    throw new CardError(err.file, `${err.reason} (the card ${recordedBy} recorded; pass --card)`, { cause: err });
-  }
+  if (override === undefined) {
+    const refuse = (why: string, cause?: unknown): never => {
+      throw new CardError(recorded, `${why} (the card ${recordedBy} recorded; pass --card)`, cause === undefined ? {} : { cause });
+    };
+    if (typeof recorded !== 'string' || recorded === '') refuse('no card path recorded');
+    if (digest) {
+      let actual: string;
+      try {
+        actual = sha256File(recorded, 'card');
+      } catch (err) {
+        return refuse(err instanceof FileError ? err.reason : 'cannot be read', err);
+      }
+      if (actual !== digest) refuse(`is not the card the runs were made with (its sha256 is ${actual.slice(0, 12)}..., they recorded ${digest.slice(0, 12)}...)`);
+    }
+    try {
+      card = loadCard(recorded);
+    } catch (err) {
+      // the reason may quote the file (JSON.parse does): named only, unless its digest vouched for it
+      return refuse(digest && err instanceof CardError ? err.reason : 'cannot be read as a model card', err);
+    }
+  } else card = loadCard(override);
   if (classes !== null && !sameValue(card.classes.map((c) => c.name), classes)) {
     throw new CardError(cardPath, `its classes ${JSON.stringify(card.classes.map((c) => c.name))} are not the runs' ${JSON.stringify(classes)}`);
   }

@@ -9,7 +9,8 @@ import * as path from 'path';
 import { shardOfDigest, shardOfText } from './assign';
 import { comparableSettings, readShardManifest, SHARD_FILE, type ShardManifest } from './manifest';
 import { FileError } from '../errors';
-import { readJsonFile } from '../json-file';
+import { readJsonAs, readJsonFile } from '../json-file';
+import { summarySchema } from '../report/format-schemas';
 import { checkFile, type Check } from '../schema';
 
 export interface LoadedShard {
@@ -65,6 +66,7 @@ export function checkAlike(shards: readonly LoadedShard[]): void {
 export function checkPartition(shards: readonly LoadedShard[]): number[] {
   const byIndex = new Map<number, string>();
   const owner = new Map<string, string>();
+  const byContent = new Map<string, { key: string; dir: string }>();
   for (const s of shards) {
     const { index, count } = s.manifest.shard;
     const seen = byIndex.get(index);
@@ -75,6 +77,13 @@ export function checkPartition(shards: readonly LoadedShard[]): number[] {
       const other = owner.get(id);
       if (other !== undefined) throw new Error(`${image.key} is in two shards: ${other} and ${s.dir}; each image must be in one shard only`);
       owner.set(id, s.dir);
+      if (image.sha256 !== null) {
+        const twin = byContent.get(image.sha256);
+        if (twin !== undefined && twin.dir !== s.dir) {
+          throw new FileError(s.dir, `${image.key} has the same content (sha256 ${image.sha256.slice(0, 12)}...) as ${twin.key} in ${twin.dir}: it would be counted twice; remove the copy from the inputs`);
+        }
+        byContent.set(image.sha256, { key: image.key, dir: s.dir });
+      }
       const expected = s.manifest.shard.by === 'content'
         ? (image.sha256 === null ? null : shardOfDigest(image.sha256, count))
         : shardOfText(image.key, count);
@@ -127,6 +136,25 @@ export function checkDistinctRuns(inputs: readonly string[]): void {
     const resolved = path.resolve(input.endsWith('.json') ? input : path.join(input, 'calibration.json'));
     if (seen.has(resolved)) throw new RangeError(`${resolved} is given twice: its images would count twice`);
     seen.add(resolved);
+  }
+}
+
+/**
+ * Runs made without --shard: no image (by content, from the summary.json beside each
+ * calibration.json) in two of them. The same photo in two folders was counted twice ('8 images'
+ * from 7 distinct, issue 25); refused naming both files.
+ */
+export function checkDistinctImages(inputs: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const input of inputs) {
+    const summary = path.join(folderOf(input), 'summary.json');
+    if (!existsSync(summary)) continue;
+    const { images } = readJsonAs(summary, summarySchema) as { images: { file: string; sha256: string }[] };
+    for (const image of images) {
+      const other = seen.get(image.sha256);
+      if (other !== undefined) throw new FileError(summary, `${image.file} has the same content (sha256 ${image.sha256.slice(0, 12)}...) as ${other} of another run: it would be counted twice; merge runs over distinct images`);
+      seen.set(image.sha256, image.file);
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  * exactly to one run's.
  */
 import { shardSummarySchema } from '../report/format-schemas';
-import { cpSync } from 'fs';
+import { cpSync, mkdirSync, realpathSync } from 'fs';
 import * as path from 'path';
 import type { ImageOutputs } from '../report/image-outputs';
 import { labelMetrics, withImageCounts } from '../report/label-metrics';
@@ -22,8 +22,37 @@ import { conformalMetrics } from '../conformal/apply';
 
 export function readSummary(dir: string): ReportSummary {
   const summary = readResult<ReportSummary>(dir, 'summary.json', SCHEMA_VERSION, shardSummarySchema);
-  if (!summary.complete) throw new FileError(path.join(dir, 'summary.json'), "the shard's run did not finish (complete: false); rerun that shard (report --resume continues it)");
+  const file = path.join(dir, 'summary.json');
+  if (!summary.complete) throw new FileError(file, "the shard's run did not finish (complete: false); rerun that shard (report --resume continues it)");
+  summary.images.forEach((image, i) => {
+    for (const [field, rel] of outputPaths(image)) checkInsideShard(dir, rel, file, `images[${i}].outputs.${field}`);
+  });
   return summary;
+}
+
+/** An image's output paths with their field names (the .npy ones under npy.NAME). */
+function outputPaths(image: ReportImage): [string, string][] {
+  return Object.entries(image.outputs ?? {}).flatMap(([k, v]: [string, unknown]) => (typeof v === 'string' ? [[k, v] as [string, string]]
+    : Object.entries((v ?? {}) as Record<string, string>).map(([n, r]) => [`${k}.${n}`, r] as [string, string])));
+}
+
+/**
+ * A path a shard's summary.json records must be relative, normalised and inside the shard folder,
+ * also through symlinks: merge links or copies it, and `../secret` copied a folder beside the
+ * shard into OUT (issue 25). Refused before anything is written.
+ */
+function checkInsideShard(dir: string, rel: string, file: string, field: string): void {
+  const fail = (why: string): never => { throw new FileError(file, `${field} ${JSON.stringify(rel)} ${why}: a shard's outputs lie inside its folder`); };
+  if (rel === '' || path.posix.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.includes('\\') || rel.includes('\0')) fail('is not a relative path');
+  if (path.posix.normalize(rel) !== rel || rel.split('/').some((part) => part === '..' || part === '.')) fail('is not a normalised path inside the folder');
+  let real: string;
+  try {
+    real = realpathSync(path.join(dir, rel));
+  } catch {
+    return; // missing: the page shows it missing; nothing is read or copied from outside
+  }
+  const root = realpathSync(dir);
+  if (!real.startsWith(root + path.sep)) fail('leads out of the folder through a symlink');
 }
 
 /** A shard image's place in the merged run. */
@@ -56,11 +85,14 @@ function relinked(p: PlacedImage, dir: string, out: string, copy: boolean): Repo
   let base: string;
   if (copy) {
     base = `shard-${p.shard}`;
-    for (const rel of new Set(Object.values(p.image.outputs).map((r) => path.dirname(r)))) {
-      cpSync(path.join(dir, rel), insideOutput(out, base, rel), { recursive: true });
+    for (const rel of new Set(outputPaths(p.image).map(([, r]) => r))) {
+      const target = insideOutput(out, base, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      cpSync(path.join(dir, rel), target, { dereference: false });
     }
   } else base = posix(path.relative(out, dir));
-  const outputs = Object.fromEntries(Object.entries(p.image.outputs).map(([k, rel]) => [k, `${base}/${rel}`])) as unknown as ImageOutputs;
+  const moved = (v: unknown): unknown => (typeof v === 'string' ? `${base}/${v}` : Object.fromEntries(Object.entries(v as Record<string, string>).map(([n, r]) => [n, `${base}/${r}`])));
+  const outputs = Object.fromEntries(Object.entries(p.image.outputs).map(([k, v]) => [k, moved(v)])) as unknown as ImageOutputs;
   return { ...p.image, id, outputs };
 }
 
