@@ -130,6 +130,50 @@ noise('plasma fractal: in [0, 1], touching both ends; fog is (x + c p) max / (ma
   }
 });
 
+noise('spatter: mud (severities 4-5) blends towards (63, 42, 20) by m in {0} or [0.8, 1]; water (1-3) adds pale turquoise (175, 238, 238)', async () => {
+  const img = flat(120, 90, 200);
+  const mud = await corrupt(img, 'spatter', 5, 0, 'mud');
+  let changed = 0;
+  for (let p = 0; p < 120 * 90; p++) {
+    const px = Array.from(mud.data.subarray(p * 3, p * 3 + 3));
+    if (px.every((v) => v === 200)) continue;
+    changed++;
+    const t = (200 - px[0]) / (200 - 63); // the blend weight, from the red channel
+    assert.ok(t >= 0.8 - 0.01 && t <= 1.01, `weight ${t}`);
+    for (const [k, target] of [[1, 42], [2, 20]]) assert.ok(Math.abs(px[k] - (200 * (1 - t) + target * t)) <= 1.5, `channel ${k}: ${px}`);
+  }
+  assert.ok(changed > 0, 'some mud');
+  const water = await corrupt(flat(120, 90, 10), 'spatter', 3, 0, 'water');
+  let n = 0;
+  for (let p = 0; p < 120 * 90; p++) {
+    const d = Array.from(water.data.subarray(p * 3, p * 3 + 3), (v) => v - 10);
+    if (d[1] < 40) continue;
+    n++;
+    assert.ok(Math.abs(d[1] - d[2]) <= 1, `green and blue rise alike: ${d}`);
+    assert.ok(Math.abs(d[0] / d[1] - 175 / 238) < 0.05, `red rises 175/238 as much: ${d}`);
+  }
+  assert.ok(n > 0, 'some water');
+});
+
+noise('snow: away from the flakes a black image becomes (1 - blend) max(x, 1.5 grey + 0.5) (severity 1: blend 0.8 -> 25)', async () => {
+  const out = await corrupt(flat(100, 80, 0), 'snow', 1, 0, 'snow');
+  const counts = new Map<number, number>();
+  for (const v of out.data) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const mode = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  assert.is(mode, Math.floor(0.2 * 0.5 * 255));
+  assert.ok(Math.max(...out.data) > 100, 'flakes are bright');
+});
+
+noise('glass blur: a flat image stays flat; otherwise local copies keep the mean', async () => {
+  const flatOut = (await corrupt(flat(40, 30, 77), 'glass-blur', 5, 0, 'g')).data;
+  assert.ok(flatOut.every((v) => v === flatOut[0]) && Math.abs(flatOut[0] - 77) <= 1, `${flatOut[0]}`); // the reference's truncations may take one level
+  const img = testImage(60, 50);
+  const out = await corrupt(img, 'glass-blur', 3, 0, 'g');
+  const [a] = meanStd(img.data), [b] = meanStd(out.data);
+  assert.ok(Math.abs(a - b) < 2, `${a} vs ${b}`);
+  assert.not.equal(Buffer.from(out.data), Buffer.from((await corrupt(img, 'gaussian-blur', 1)).data));
+});
+
 const HAS = pythonHas('numpy', 'scipy', 'PIL');
 const ref = suite('against numpy / scipy / PIL / colorsys');
 if (!HAS) console.log('  SKIPPED corruptions reference checks: /usr/bin/python3 lacks numpy, scipy or PIL (.ci/run installs them)');
