@@ -97,6 +97,9 @@ export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath
   const m = summary.metrics;
   const metricsBlock = m ? `<h2>Accuracy against labels</h2><table><tr><th>global accuracy</th><th>class-average accuracy</th><th>mean IoU</th></tr>
 <tr><td>${fmt(m.globalAccuracy)}</td><td>${fmt(m.classAverageAccuracy)}</td><td>${fmt(m.meanIoU)}</td></tr></table>` : '';
+  // --conformal's numbers (lib/conformal/apply.ts ConformalMetrics), read here without its type: report sits below conformal
+  const cm = m?.conformal as { coverage: number | null; meanSetSize: number; ambiguous: number; images: number } | undefined;
+  const conformalBlock = cm ? `<h2>Conformal prediction sets</h2><p>coverage ${fmt(cm.coverage)} over ${cm.images} images (mean of each image's share of labelled pixels whose class is in its set) · mean set size ${fmt(cm.meanSetSize, 3)} · pixels with more than one class ${fmt(cm.ambiguous)}</p>` : '';
   const hasLabels = summary.images.some((i) => i.metrics);
   const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}">${i.outputs?.thumbnail ? `<a href="#${escapeHtml(i.id)}"><img src="${hrefOf(i.outputs.thumbnail)}" alt="" loading="lazy"></a>` : ''}</td>
 <td class="name" data-v="${escapeHtml(i.file)}">${i.outputs?.photo ? `<a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a>` : escapeHtml(i.file)}</td>
@@ -108,7 +111,7 @@ ${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.
   return pageHtml('segnet-uq report', `<h1>segnet-uq uncertainty report</h1>
 <p class="meta">model <code>${escapeHtml(summary.model.name)}</code> · ${escapeHtml(samplesMeta(summary.samples))} · seed ${summary.seed} · ${summary.images.length} images · ${summary.errors.length} errors · ${escapeHtml(summary.createdAt)}</p>
 ${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
-${overview}${legendHtml(card)}${metricsBlock}${samplesSectionHtml(summary.samples, summary.images)}
+${overview}${legendHtml(card)}${metricsBlock}${conformalBlock}${samplesSectionHtml(summary.samples, summary.images)}
 <h2>Images</h2><p class="meta">Click a column to sort.</p>
 <table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>N</th><th>ms</th></tr></thead>
 <tbody>${rows}</tbody></table>
