@@ -2,11 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runCalibrate } from '../lib/commands/calibrate';
 import { runSamples } from '../lib/commands/samples';
+import { decodeImage } from '../lib/image';
 import { formatSamplesTable } from '../lib/report/samples-table';
 import { Segmenter } from '../lib/engine/segmenter';
 import type { UncertaintyMaps } from '../lib/engine/types';
-import { makeCommandProject } from './fixtures/command-project';
+import { type CommandProject, IGNORE, makeCommandProject } from './fixtures/command-project';
 import { buildPng, rejects } from './fixtures/report-inputs';
 
 const project = makeCommandProject({ count: 3 });
@@ -82,6 +84,72 @@ run('rows per count, label metrics, agreement 1 at the largest count, files writ
   const table = formatSamplesTable(result);
   assert.match(table, /^\s*N\s+mIoU/);
   assert.is(table.trim().split('\n').length, 4);
+});
+
+/**
+ * The slow reference for one count: each image sampled by the Segmenter (the same seed and image
+ * key), then confusion, mIoU, accuracy and 15-bin ECE in plain float64 loops at the labels'
+ * resolution (the project's images are the model's 8x8, so no resize stands between).
+ */
+async function slowRow(p: CommandProject, samples: number, seed: number): Promise<{ meanIoU: number; globalAccuracy: number; ece: number }> {
+  const seg = await Segmenter.create({ model: p.model, card: p.card });
+  const C = 4, BINS = 15;
+  const cm = new Float64Array(C * C), count = new Float64Array(BINS), correct = new Float64Array(BINS), conf = new Float64Array(BINS);
+  try {
+    for (const file of p.files) {
+      const { maps } = await seg.sample(await seg.prepare(readFileSync(file), file), { samples, seed });
+      const labels = decodeImage(readFileSync(path.join(p.labels, path.basename(file)))).data;
+      const n = maps.width * maps.height;
+      for (let i = 0; i < n; i++) {
+        const y = labels[i * 3];
+        if (y === IGNORE) continue;
+        let best = 0;
+        for (let c = 1; c < C; c++) if (maps.meanProbs[c * n + i] > maps.meanProbs[best * n + i]) best = c;
+        const confidence = maps.meanProbs[best * n + i];
+        cm[y * C + best]++;
+        const b = Math.min(BINS - 1, Math.floor(confidence * BINS));
+        count[b]++;
+        conf[b] += confidence;
+        if (best === y) correct[b]++;
+      }
+    }
+  } finally {
+    await seg.release();
+  }
+  const total = count.reduce((a, b) => a + b, 0);
+  const ious: number[] = [];
+  for (let k = 0; k < C; k++) {
+    let row = 0, col = 0;
+    for (let j = 0; j < C; j++) { row += cm[k * C + j]; col += cm[j * C + k]; }
+    const union = row + col - cm[k * C + k];
+    if (union > 0) ious.push(cm[k * C + k] / union);
+  }
+  let diag = 0, ece = 0;
+  for (let k = 0; k < C; k++) diag += cm[k * C + k];
+  for (let b = 0; b < BINS; b++) ece += Math.abs(correct[b] - conf[b]) / total;
+  return { meanIoU: ious.reduce((a, b) => a + b, 0) / ious.length, globalAccuracy: diag / total, ece };
+}
+
+run("the table's mIoU, accuracy and ECE for each N equal calibrate's with that N and seed, and a slow reference", async () => {
+  const p = makeCommandProject({ count: 3, width: 8, height: 8 });
+  try {
+    const seed = 5;
+    const result = await runSamples({ model: p.model, card: p.card, inputs: [p.images], labels: p.labels, counts: [1, 3, 6], seed });
+    assert.equal(result.rows.map((r) => r.samples), [1, 3, 6]);
+    for (const row of result.rows) {
+      const { calibration } = await runCalibrate({ model: p.model, card: p.card, inputs: [p.images], labels: p.labels, samples: row.samples, seed, out: path.join(p.dir, `cal-${row.samples}`) });
+      const cal = calibration.metrics;
+      const slow = await slowRow(p, row.samples, seed);
+      const got = [row.meanIoU, row.globalAccuracy, row.ece] as number[];
+      // chunking differs (the sweep runs to 6 in chunks, calibrate to N): maps agree to ~1e-7
+      for (const [name, want] of [['calibrate', [cal.meanIoU, cal.globalAccuracy, cal.calibration.ece]], ['slow reference', [slow.meanIoU, slow.globalAccuracy, slow.ece]]] as const) {
+        got.forEach((v, k) => assert.ok(Math.abs(v - (want[k] as number)) < 1e-6, `N=${row.samples} ${['mIoU', 'accuracy', 'ECE'][k]}: samples ${v}, ${name} ${want[k]}`));
+      }
+    }
+    assert.ok(result.rows[0].ece !== result.rows[2].ece, 'N changes the numbers (else the comparison would be idle)');
+  } finally {
+    p.cleanup();
+  }
 });
 
 run('without labels: uncertainty rows only, no files without out', async () => {
