@@ -3,7 +3,7 @@
  * image sampled on its own, each pixel's LAC set built by hand, each image's loss at every grid
  * threshold, and get_lhat's rule (the last threshold before the first violation).
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -95,6 +95,21 @@ test('report --conformal: per-image coverage and its mean, set-size.npy, the set
 test('a file fitted with other samples or seed is refused, naming the difference', async () => {
   await rejectsError(() => runReport({ ...base, samples: 2, seed: 5, conformal: path.join(project.dir, 'fit', 'conformal.json'), out: path.join(project.dir, 'other') }),
     FileError, /--samples 3 \(this run: 2\); --seed 0 \(this run: 5\)/);
+});
+
+test('a tampered conformal.json is refused naming the file, the field and the value', async () => {
+  const good = JSON.parse(readFileSync(path.join(project.dir, 'fit', 'conformal.json'), 'utf8'));
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ ...good, threshold: 'x' }, /bad\.json: threshold must be a number in \[0, 1\], got 'x'/],
+    [{ ...good, kind: 'segnet-uq audit' }, /bad\.json: kind must be "segnet-uq conformal", got 'segnet-uq audit'/],
+    [{ ...good, classThresholds: [0.1] }, /classThresholds\.length must be 4 \(one per class\), got 1/],
+    [{ ...good, stats: { ...good.stats, extra: [1] } }, /stats is damaged \(stats\.extra must be/],
+  ];
+  const bad = path.join(project.dir, 'bad.json');
+  for (const [content, message] of cases) {
+    writeFileSync(bad, JSON.stringify(content));
+    await rejectsError(() => runReport({ ...base, conformal: bad, out: path.join(project.dir, 'bad-out') }), FileError, message);
+  }
 });
 
 test('alpha that the images cannot certify is refused before any sampling, naming the images needed', async () => {

@@ -11,7 +11,9 @@ import { FileError } from '../errors';
 import { readJsonFile } from '../json-file';
 import { fileHeader, type FileHeader } from '../report/file-header';
 import type { ReportError, ReportSettings, SamplesSetting } from '../report/summary';
-import { shown } from '../validate';
+import { any, arr, bool, checkFile, count, fail, int, literal, matching, nullable, num, obj, rate, str, type Check } from '../schema';
+import { samplesSetting } from '../report/format-schemas';
+import { MAX_SEED, shown } from '../validate';
 import type { ConformalSets } from './apply';
 import { parseRisk } from './crc';
 import { fitConformal, type ClassFit, type ConformalFit } from './fit';
@@ -107,7 +109,20 @@ export interface LoadedConformal {
   readonly sets: ConformalSets;
 }
 
-const isNumberIn01 = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+const conformalSchema: Check<unknown> = (v, at) => {
+  const c = obj({
+    kind: literal(CONFORMAL_KIND), schemaVersion: literal(CONFORMAL_SCHEMA_VERSION), method: literal(...METHODS), risk: str,
+    alpha: num({ above: 0, below: 1 }), mondrian: bool, threshold: nullable(rate), classThresholds: nullable(arr(rate)), images: count,
+    imagesNeeded: nullable(count), calibrationRisk: nullable(rate), meanSetSize: nullable(num({ min: 1 })),
+    model: obj({ path: str, sha256: matching(/^[0-9a-f]{64}$/, 'a sha256 in hex'), name: str, temperature: num({ above: 0 }), dropoutPoints: arr(obj({ tensor: str, rate })) }),
+    samples: samplesSetting, seed: int(0, MAX_SEED), classes: arr(str), ignoreIndex: nullable(int(0, 255)), minClassImages: int(1), stats: any,
+    errors: arr(obj({ file: str, message: str })),
+  }, { shard: bool, tta: literal('flip') })(v, at);
+  if (c.classes.length === 0) fail('classes', 'a list of class names', c.classes);
+  if (c.classThresholds && c.classThresholds.length !== c.classes.length) fail('classThresholds.length', `${c.classes.length} (one per class)`, c.classThresholds.length);
+  if (!c.shard && c.threshold === null) fail('threshold', 'a number in [0, 1] (null only in a shard\'s file)', c.threshold);
+  return c;
+};
 
 /**
  * Reads and checks OUT/conformal.json (or the one in a folder): every error names the file, the
@@ -115,34 +130,18 @@ const isNumberIn01 = (v: unknown): v is number => typeof v === 'number' && Numbe
  */
 export function readConformalFile(input: string, options: { readonly flag?: string; readonly allowShard?: boolean } = {}): LoadedConformal {
   const file = input.endsWith('.json') ? input : path.join(input, CONFORMAL_FILE);
-  const raw = readJsonFile(file, options.flag === undefined ? {} : { flag: options.flag });
-  const bad = (field: string, want: string, value: unknown): FileError => new FileError(file, `field '${field}' must be ${want}, got ${shown(value)}`, { flag: options.flag });
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FileError(file, 'not a segnet-uq conformal.json (not a JSON object)', { flag: options.flag });
-  const c = raw as ConformalFile;
-  if (c.kind !== CONFORMAL_KIND) throw bad('kind', `'${CONFORMAL_KIND}' (a file written by segnet-uq conformal)`, c.kind);
-  if (c.schemaVersion !== CONFORMAL_SCHEMA_VERSION) throw bad('schemaVersion', String(CONFORMAL_SCHEMA_VERSION), c.schemaVersion);
-  if (!METHODS.includes(c.method)) throw bad('method', METHODS.join(' or '), c.method);
-  if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((k) => typeof k === 'string')) throw bad('classes', 'a list of class names', c.classes);
-  if (c.shard && !options.allowShard) throw new FileError(file, "a shard's statistics (no threshold): merge the shards with segnet-uq merge, then use the merged conformal.json", { flag: options.flag });
-  if (!c.shard && !isNumberIn01(c.threshold)) throw bad('threshold', 'a number in [0, 1]', c.threshold);
-  if (c.classThresholds !== null && (!Array.isArray(c.classThresholds) || c.classThresholds.length !== c.classes.length || !c.classThresholds.every(isNumberIn01))) {
-    throw bad('classThresholds', `null or ${c.classes.length} numbers in [0, 1]`, c.classThresholds);
-  }
-  if (!isNumberIn01(c.alpha) || c.alpha === 0) throw bad('alpha', 'a number in (0, 1]', c.alpha);
-  if (typeof c.model !== 'object' || c.model === null || typeof c.model.sha256 !== 'string') throw bad('model.sha256', 'the model\'s sha256', c.model?.sha256);
-  if (typeof c.model.temperature !== 'number') throw bad('model.temperature', 'a number', c.model.temperature);
-  if (!Array.isArray(c.model.dropoutPoints)) throw bad('model.dropoutPoints', 'a list', c.model.dropoutPoints);
-  if (!Number.isInteger(c.seed)) throw bad('seed', 'an integer', c.seed);
-  if (typeof c.samples !== 'number' && (typeof c.samples !== 'object' || c.samples === null)) throw bad('samples', 'a sample count', c.samples);
-  if (c.ignoreIndex !== null && !Number.isInteger(c.ignoreIndex)) throw bad('ignoreIndex', 'null or an integer', c.ignoreIndex);
+  const flag = options.flag === undefined ? {} : { flag: options.flag };
+  const c = checkFile(file, readJsonFile(file, flag), conformalSchema, flag) as ConformalFile;
+  const bad = (field: string, want: string, value: unknown): FileError => new FileError(file, `${field} must be ${want}, got ${shown(value)}`, flag);
+  if (c.shard && !options.allowShard) throw new FileError(file, "a shard's statistics (no threshold): merge the shards with segnet-uq merge, then use the merged conformal.json", flag);
   let stats: ConformalStats;
   try {
     stats = conformalStatsFromJSON(c.stats);
   } catch (err) {
-    throw new FileError(file, `field 'stats' is damaged (${(err as Error).message})`, { flag: options.flag, cause: err });
+    throw new FileError(file, `stats is damaged (${(err as Error).message})`, { ...flag, cause: err });
   }
   if (stats.method !== c.method) throw bad('stats.method', `'${c.method}' (the file's method)`, stats.method);
-  if (stats.grid.length !== GRID.length || stats.grid.some((v, i) => v !== GRID[i])) throw new FileError(file, 'made on another threshold grid (another segnet-uq version): fit it again', { flag: options.flag });
+  if (stats.grid.length !== GRID.length || stats.grid.some((v, i) => v !== GRID[i])) throw new FileError(file, 'made on another threshold grid (another segnet-uq version): fit it again', flag);
   const thresholds = c.classThresholds ?? c.classes.map(() => c.threshold as number);
   return { file, content: c, stats, sets: { method: c.method, thresholds } };
 }
