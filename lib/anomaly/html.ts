@@ -7,7 +7,8 @@ import { ANOMALY_KIND_LABEL, type AnomalyKind } from './scores';
 const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const row = (cells: readonly string[], head = false): string => `<tr>${cells.map((c) => (head ? `<th>${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
 
-export function anomalySectionHtml(report: AnomalyReport, panelScore: AnomalyKind): string {
+export function anomalySectionHtml(report: AnomalyReport): string {
+  const panelScore = report.panelScore;
   const rows = (Object.entries(report.scores) as [AnomalyKind, AnomalyReport['scores'][AnomalyKind]][]).map(([kind, s]) => row([
     escapeHtml(ANOMALY_KIND_LABEL[kind]), fmt(s.pixel.ap), fmt(s.pixel.auroc), fmt(s.pixel.fpr95), fmt(s.pixel.bestF1), fmt(s.pixel.threshold, 5),
     fmt(s.component.sIoU), fmt(s.component.ppv), fmt(s.component.meanF1), `${s.component.gtComponents} / ${s.component.predictedComponents}`,

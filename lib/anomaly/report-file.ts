@@ -26,6 +26,8 @@ export interface AnomalyReport extends FileHeader {
   readonly labels: string;
   /** the component size filters the run used */
   readonly sizes: ComponentSizes;
+  /** the score drawn in the per-image panels */
+  readonly panelScore: AnomalyKind;
   /** images scored (an anomaly label read and counted) */
   readonly images: number;
   readonly scores: Record<AnomalyKind, AnomalyScoreReport>;
@@ -38,7 +40,10 @@ export interface AnomalyReport extends FileHeader {
   readonly errors: readonly ReportError[];
 }
 
-export function anomalyReport(summary: ReportSummary, m: AnomalyMeasures, labels: string, sizes: ComponentSizes, charts: AnomalyCharts | null): AnomalyReport {
+/** How a run scored: the label folder, the size filters, the panels' score. */
+export type AnomalySettings = Pick<AnomalyReport, 'labels' | 'sizes' | 'panelScore'>;
+
+export function anomalyReport(summary: ReportSummary, m: AnomalyMeasures, settings: AnomalySettings, charts: AnomalyCharts | null): AnomalyReport {
   const scores = {} as Record<AnomalyKind, AnomalyScoreReport>;
   for (const [kind, s] of Object.entries(m.scores) as [AnomalyKind, AnomalyMeasures['scores'][AnomalyKind]][]) {
     scores[kind] = { pixel: s.pixel, component: s.component };
@@ -46,7 +51,7 @@ export function anomalyReport(summary: ReportSummary, m: AnomalyMeasures, labels
   return {
     ...fileHeader(ANOMALY_SCHEMA_VERSION),
     model: { path: summary.model.path, name: summary.model.name, temperature: summary.model.temperature },
-    samples: summary.samples, seed: summary.seed, labels, sizes, images: m.images.length, scores, charts, perImage: m.images,
+    samples: summary.samples, seed: summary.seed, ...settings, images: m.images.length, scores, charts, perImage: m.images,
     stats: { histograms: m.histograms.map(anomalyHistogramToJSON) }, errors: summary.errors,
   };
 }

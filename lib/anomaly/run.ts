@@ -57,13 +57,16 @@ export function anomalySink(checked: CheckedAnomaly, out: string, numClasses: nu
   });
 }
 
-/** After the run: the metrics, charts (with images) and OUT/anomaly.json; returns the report and its index.html section. */
-export function concludeAnomaly(out: string, sink: AnomalySink, summary: ReportSummary, checked: CheckedAnomaly, images: boolean)
+/**
+ * After the run: the metrics, charts (with images) and OUT/anomaly.json; returns the report and
+ * its index.html section. A shard keeps its bins for the merge (lib/shard/merge-anomaly.ts).
+ */
+export function concludeAnomaly(out: string, sink: AnomalySink, summary: ReportSummary, checked: CheckedAnomaly, images: boolean, shard = false)
   : { report: AnomalyReport; section: string } {
-  const measures = sink.finish();
+  const measures = sink.finish(shard);
   const curves = Object.fromEntries(Object.entries(measures.scores).map(([k, s]) => [k, s.curves]));
   const charts = images ? writeAnomalyCharts(out, curves) : null;
-  const report = anomalyReport(summary, measures, checked.dir, checked.sizes, charts);
+  const report = anomalyReport(summary, measures, { labels: checked.dir, sizes: checked.sizes, panelScore: checked.panelScore }, charts);
   writeAnomalyReport(out, report);
-  return { report, section: anomalySectionHtml(report, checked.panelScore) };
+  return { report, section: anomalySectionHtml(report) };
 }

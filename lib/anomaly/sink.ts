@@ -89,23 +89,36 @@ export class AnomalySink implements ImageSink {
     this.images.push({ file: s.file, label: label.file, anomalyPixels, inlierPixels, ...(panel ? { panel } : {}) });
   }
 
-  /** Pixel metrics from the pooled histograms, then the component pass at each score's best-F1 bin; the stored bins go. */
-  finish(): AnomalyMeasures {
-    const pixel = this.histograms.map((h) => pixelMetrics(h));
-    const counts = ANOMALY_KINDS.map(() => createComponentCounts());
-    for (const stored of this.store.images) {
-      const { labels, bins } = this.store.read(stored, ANOMALY_KINDS.length);
+  /**
+   * Pixel metrics from the pooled histograms, then the component pass at each score's best-F1
+   * bin. keepBins (a shard): the bins stay, listed, for the merge; otherwise they go.
+   */
+  finish(keepBins = false): AnomalyMeasures {
+    const measures = measureAnomaly(this.histograms, [this.store], this.options.sizes, this.images);
+    if (keepBins) this.store.keep();
+    else this.store.remove();
+    return measures;
+  }
+}
+
+/** Every score's metrics from pooled histograms and the stores holding every image's bins (one run's, or a merge's shards'). */
+export function measureAnomaly(histograms: readonly AnomalyHistogram[], stores: readonly BinStore[], sizes: ComponentSizes,
+  images: readonly AnomalyImage[]): AnomalyMeasures {
+  const pixel = histograms.map((h) => pixelMetrics(h));
+  const counts = ANOMALY_KINDS.map(() => createComponentCounts());
+  for (const store of stores) {
+    for (const stored of store.images) {
+      const { labels, bins } = store.read(stored, ANOMALY_KINDS.length);
       pixel.forEach((m, k) => {
-        if (m.bestF1Bin !== null) addImageComponents(counts[k], labels, predictedMask(bins[k], m.bestF1Bin), stored.width, stored.height, this.options.sizes);
+        if (m.bestF1Bin !== null) addImageComponents(counts[k], labels, predictedMask(bins[k], m.bestF1Bin), stored.width, stored.height, sizes);
       });
     }
-    this.store.remove();
-    const scores = {} as Record<AnomalyKind, AnomalyScoreResult>;
-    const components = {} as Record<AnomalyKind, ComponentCounts>;
-    ANOMALY_KINDS.forEach((kind, k) => {
-      scores[kind] = { pixel: pixel[k], component: componentMetrics(counts[k]), curves: curvePoints(this.histograms[k]) };
-      components[kind] = counts[k];
-    });
-    return { scores, images: this.images, histograms: this.histograms, components };
   }
+  const scores = {} as Record<AnomalyKind, AnomalyScoreResult>;
+  const components = {} as Record<AnomalyKind, ComponentCounts>;
+  ANOMALY_KINDS.forEach((kind, k) => {
+    scores[kind] = { pixel: pixel[k], component: componentMetrics(counts[k]), curves: curvePoints(histograms[k]) };
+    components[kind] = counts[k];
+  });
+  return { scores, images, histograms, components };
 }

@@ -22,7 +22,7 @@ export async function runAnomaly(options: AnomalyOptions): Promise<AnomalyResult
   const out = options.out ?? DEFAULT_OUT.anomaly;
   const run = await runReportImages({ ...options, out, resume: false },
     (card) => anomalySink(checked, out, card.classes.length, options));
-  const { report, section } = concludeAnomaly(run.out, run.sink, run.summary, checked, options.images ?? true);
+  const { report, section } = concludeAnomaly(run.out, run.sink, run.summary, checked, options.images ?? true, Boolean(options.shard));
   writeReportIndex(run, [section]);
   return { summary: run.summary, anomaly: report };
 }

@@ -94,7 +94,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   return await runCalibrate({ ...options, out }, {
     labelled: (image) => collector.add(image), ...(anomaly ? { image: (image) => anomaly.image(image) } : {}),
   }, resolved, async ({ summary, calibration }) => {
-    const anomalyScores = anomaly && anomalyChecked ? concludeAnomaly(out, anomaly, summary, anomalyChecked, options.images ?? true).report.scores : null;
+    const anomalyScores = anomaly && anomalyChecked ? concludeAnomaly(out, anomaly, summary, anomalyChecked, options.images ?? true, Boolean(options.shard)).report.scores : null;
     const totalMs = summary.images.length ? summary.images.reduce((a, i) => a + i.ms, 0) : null;
     const { slices, overall } = collector.finish();
     const shifted = shift && await runShift({ ...options, out: path.join(out, AUDIT_SHIFT_DIR), corruptions: shift.corruptions, severities: shift.severities });

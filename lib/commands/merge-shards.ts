@@ -23,6 +23,8 @@ import type { ConformalFile } from '../conformal/file';
 import { mergeConformal } from '../shard/merge-conformal';
 import { mergeSummaries, readSummary } from '../shard/merge-summary';
 import { mergeShiftResults } from '../shift/merge';
+import { mergeAnomaly } from '../shard/merge-anomaly';
+import type { AnomalyReport } from '../anomaly/report-file';
 import type { ShiftResult } from '../shift/result';
 
 export interface ShardMergeOptions {
@@ -47,6 +49,8 @@ export interface ShardMergeResult {
   /** the fit of `segnet-uq conformal` shards */
   readonly conformal?: ConformalFile;
   readonly shift?: ShiftResult;
+  /** the anomaly scores of `anomaly` or `audit --anomaly-labels` shards */
+  readonly anomaly?: AnomalyReport;
 }
 
 export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
@@ -76,6 +80,12 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
     const sections: string[] = [shardsSectionHtml(record)];
     writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (summary.ranking) writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(summary.ranking, summary.images));
+    // before the audit's gates: audit --from reads the merged anomaly.json
+    if (has('anomaly.json')) {
+      const merged = mergeAnomaly(shards, out, summary, summary.images.some((i) => i.outputs !== undefined));
+      result.anomaly = merged.report;
+      sections.push(merged.section);
+    }
     if (fold) {
       // a partial merge: the missing shards' images were not scored, which an audit must not pass
       const gaps = missing.map((i) => ({ file: `shard ${i}/${record.count}`, message: 'missing from the merge (--allow-partial): its images are not in these numbers' }));

@@ -21,7 +21,7 @@ export interface LoadedShard {
 }
 
 /** The result files merge knows, in the order it merges them. */
-export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json', 'conformal.json', 'shift.json'] as const;
+export const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json', 'conformal.json', 'shift.json', 'anomaly.json'] as const;
 
 export function loadShard(dir: string): LoadedShard {
   const manifest = readShardManifest(dir);
