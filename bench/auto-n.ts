@@ -23,6 +23,8 @@ import { summarizeMetrics } from '../lib/metrics/summary';
 export interface CheckpointRecord {
   readonly n: number;
   readonly flipShare: number;
+  /** ConvergenceCheck.decidableShare (absent in records made before it) */
+  readonly decidableShare?: number;
   readonly entropyChange: number | null;
   readonly miChange: number | null;
   /** sampling time from the image's start to this checkpoint (the recording work excluded) */
@@ -35,19 +37,24 @@ export interface CheckpointRecord {
 export interface ImageRecord {
   readonly file: string;
   readonly checkpoints: readonly CheckpointRecord[];
+  /** --samples analytic on the same image in the same process: its time and label metrics */
+  readonly analytic?: { readonly ms: number; readonly stats: MetricStatsJSON };
 }
 
-export type AutoRule = Omit<AutoSamples, 'step'>;
+/** a rule's bounds; `decidable`: judge the decidable share (ties excluded) instead of the flip share */
+export type AutoRule = Omit<AutoSamples, 'step'> & { readonly decidable?: boolean };
 
 /** Records every image of `files` into `jsonl` (one line per image; images already there are kept). */
 export async function recordAutoRuns(modelPath: string, files: readonly string[], labels: string, fixed: number, step: number,
   seed: number, jsonl: string, log: (s: string) => void): Promise<void> {
-  const done = new Set(existsSync(jsonl) ? readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as ImageRecord).file) : []);
+  // records from before the analytic mode and the decidable share are made again
+  const done = new Set(existsSync(jsonl) ? readRecords(jsonl).filter((r) => r.analytic && r.checkpoints[0]?.decidableShare !== undefined).map((r) => r.file) : []);
   const seg = await Segmenter.create({ model: modelPath });
   const card = seg.card;
   const at: number[] = [];
   for (let n = step; n < fixed; n += step) at.push(n);
   at.push(fixed);
+  let analyticWarm = false;
   try {
     for (const file of files) {
       if (done.has(file)) continue;
@@ -71,14 +78,19 @@ export async function recordAutoRuns(modelPath: string, files: readonly string[]
             const maps = finishMaps(acc, card.classes.length, card.input.width, card.input.height, acc.count);
             const stats = createMetricStats({ numClasses: card.classes.length, ignoreIndex: card.ignoreIndex ?? null });
             addImage(stats, metricInput(maps, label).input);
-            checkpoints.push({ n: acc.count, flipShare: c.flipShare, entropyChange: nullIfNaN(c.entropyChange), miChange: nullIfNaN(c.miChange),
+            checkpoints.push({ n: acc.count, flipShare: c.flipShare, decidableShare: c.decidableShare, entropyChange: nullIfNaN(c.entropyChange), miChange: nullIfNaN(c.miChange),
               ms: t1 - t0 - recording, checkMs: t2 - t1, stats: metricStatsToJSON(stats) });
             recording += performance.now() - t1;
             return false;
           },
         },
       });
-      appendFileSync(jsonl, JSON.stringify({ file, checkpoints }) + '\n');
+      // analytic after MC on the same image: the same load; its session was made (and run once) before the first image
+      if (!analyticWarm) { await seg.sample(prepared, { samples: 'analytic', seed }); analyticWarm = true; }
+      const an = await seg.sample(prepared, { samples: 'analytic', seed });
+      const anStats = createMetricStats({ numClasses: card.classes.length, ignoreIndex: card.ignoreIndex ?? null });
+      addImage(anStats, metricInput(an.maps, label).input);
+      appendFileSync(jsonl, JSON.stringify({ file, checkpoints, analytic: { ms: an.ms, stats: metricStatsToJSON(anStats) } }) + '\n');
       const last = checkpoints[checkpoints.length - 1];
       log(`  ${path.basename(file)}: N=${fixed} ${last.ms.toFixed(0)} ms, flip share ${checkpoints.map((c) => c.flipShare.toFixed(3)).join(' ')}`);
     }
@@ -95,7 +107,8 @@ export function stopAt(record: ImageRecord, rule: AutoRule): CheckpointRecord {
   for (const c of cps) {
     if (c.n < rule.minSamples) continue;
     const settled = (v: number | null): boolean => v !== null && v <= rule.mapTolerance;
-    if (c.flipShare <= rule.tolerance && settled(c.entropyChange) && settled(c.miChange)) return c;
+    const share = rule.decidable ? c.decidableShare ?? c.flipShare : c.flipShare;
+    if (share <= rule.tolerance && settled(c.entropyChange) && settled(c.miChange)) return c;
   }
   return cps[cps.length - 1];
 }
@@ -142,18 +155,39 @@ export function evaluateRules(records: readonly ImageRecord[], rules: readonly A
   });
 }
 
+/** The records of a JSON-lines file, the last one per image. */
 export function readRecords(jsonl: string): ImageRecord[] {
-  return readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ImageRecord);
+  const byFile = new Map<string, ImageRecord>();
+  for (const l of readFileSync(jsonl, 'utf8').split('\n').filter(Boolean)) { const r = JSON.parse(l) as ImageRecord; byFile.set(r.file, r); }
+  return [...byFile.values()];
+}
+
+/** --samples analytic against the fixed count: the same images, its time beside the fixed run's. */
+export function evaluateAnalytic(records: readonly ImageRecord[]): AutoRow | null {
+  if (records.some((r) => !r.analytic)) return null;
+  const fixedCp = records.map((r) => r.checkpoints[r.checkpoints.length - 1]);
+  const fixed = headline(mergeAll(fixedCp.map((c) => c.stats)));
+  const an = headline(mergeAll(records.map((r) => (r.analytic as { stats: MetricStatsJSON }).stats)));
+  const ms = records.reduce((a, r) => a + (r.analytic as { ms: number }).ms, 0);
+  return {
+    rule: { tolerance: NaN, mapTolerance: NaN, minSamples: 0, maxSamples: 0 }, images: records.length, meanN: 0, minN: 0, maxN: 0,
+    timeRatio: ms / fixedCp.reduce((a, c) => a + c.ms, 0), dMeanIoU: an.meanIoU - fixed.meanIoU, dEce: an.ece - fixed.ece,
+    dAurocEntropy: an.aurocEntropy - fixed.aurocEntropy, dAurocMi: an.aurocMi - fixed.aurocMi, fixed,
+  };
 }
 
 /** The markdown table of evaluateRules. */
 export function autoTable(rows: readonly AutoRow[], fixedN: number): string {
   const d = (v: number): string => (v >= 0 ? '+' : '') + v.toFixed(4);
+  const name = (r: AutoRow): string => (Number.isNaN(r.rule.tolerance) ? 'analytic' : r.rule.tolerance === 1 ? `fixed N=${r.rule.minSamples}`
+    : r.rule.decidable ? 'auto, ties decided' : 'auto (flip share)');
   return [
-    `| tolerance | map bound | min..max | images | mean N (range) | time vs N=${fixedN} | ΔmIoU | ΔECE | ΔAUROC entropy | ΔAUROC MI |`,
-    '|---:|---:|---|---:|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.rule.tolerance} | ${r.rule.mapTolerance} | ${r.rule.minSamples}..${r.rule.maxSamples} | ${r.images} | `
-      + `${r.meanN.toFixed(1)} (${r.minN}-${r.maxN}) | ${r.timeRatio.toFixed(3)} | ${d(r.dMeanIoU)} | ${d(r.dEce)} | ${d(r.dAurocEntropy)} | ${d(r.dAurocMi)} |`),
+    `| rule | tolerance | map bound | min..max | images | mean N (range) | time vs N=${fixedN} | ΔmIoU | ΔECE | ΔAUROC entropy | ΔAUROC MI |`,
+    '|---|---:|---:|---|---:|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => (Number.isNaN(r.rule.tolerance)
+      ? `| analytic | | | | ${r.images} | 1 pass | ${r.timeRatio.toFixed(3)} | ${d(r.dMeanIoU)} | ${d(r.dEce)} | ${d(r.dAurocEntropy)} | ${d(r.dAurocMi)} |`
+      : `| ${name(r)} | ${r.rule.tolerance} | ${r.rule.mapTolerance} | ${r.rule.minSamples}..${r.rule.maxSamples} | ${r.images} | `
+      + `${r.meanN.toFixed(1)} (${r.minN}-${r.maxN}) | ${r.timeRatio.toFixed(3)} | ${d(r.dMeanIoU)} | ${d(r.dEce)} | ${d(r.dAurocEntropy)} | ${d(r.dAurocMi)} |`)),
   ].join('\n');
 }
 
@@ -164,18 +198,19 @@ export function autoTable(rows: readonly AutoRow[], fixedN: number): string {
  * fixed N=16 and N=24 for comparison.
  */
 export async function autoSection(modelPath: string, files: readonly string[], labels: string, tolerances: readonly number[], jsonl: string,
-  log: (s: string) => void): Promise<string> {
+  log: (s: string) => void, setName = 'val'): Promise<string> {
   const fixed = AUTO_DEFAULTS.maxSamples;
   await recordAutoRuns(modelPath, files, labels, fixed, AUTO_DEFAULTS.step, 0, jsonl, log);
   const wanted = new Set(files);
   const records = readRecords(jsonl).filter((r) => wanted.has(r.file));
   const rules: AutoRule[] = [
-    ...tolerances.map((t) => ({ ...AUTO_DEFAULTS, tolerance: t, mapTolerance: MAP_PER_FLIP * t })),
+    ...tolerances.flatMap((t) => [false, true].map((decidable) => ({ ...AUTO_DEFAULTS, tolerance: t, mapTolerance: MAP_PER_FLIP * t, decidable }))),
     ...[16, 24].map((n) => ({ tolerance: 1, mapTolerance: Infinity, minSamples: n, maxSamples: fixed })),
   ];
-  const rows = evaluateRules(records, rules);
+  const analytic = evaluateAnalytic(records);
+  const rows = [...evaluateRules(records, rules), ...(analytic ? [analytic] : [])];
   const f = rows[0].fixed;
-  return `--samples auto against fixed N=${fixed}, seed 0, same samples (nested), ${records.length} labelled images `
+  return `${setName}: --samples auto and analytic against fixed N=${fixed}, seed 0, same samples (nested), ${records.length} labelled images `
     + `(fixed: mIoU ${f.meanIoU.toFixed(4)}, ECE ${f.ece.toFixed(4)}, AUROC entropy ${f.aurocEntropy.toFixed(4)}, MI ${f.aurocMi.toFixed(4)}); `
     + `map bound = ${MAP_PER_FLIP} x tolerance; rows with tolerance 1 are fixed N (min..max)\n\n${autoTable(rows, fixed)}`;
 }

@@ -6,8 +6,9 @@
  *
  *   npm run bench -- [--model M.onnx | --large] [--images DIR] [--image-count 2] [--counts 1,10,50]
  *                    [--reps 3] [--methods abcde] [--json] [--rss] [--chunks 1,2,4,5,8] [--profile] [--folder]
+ *                    [--auto-only] [--image-count 16] [--unseen-count 16]   (auto and analytic beside N=50, val and unseen)
  */
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -15,6 +16,7 @@ import { PreparedImage, Segmenter } from '../lib/engine/segmenter';
 import { batchRun, floorRuns, plainRuns, plainSession, PlainModel, withBatch } from './plain';
 import { BenchModel, benchImages, CACHE, CAMVID_VAL, largeModel, namedModel } from './setup';
 import { autoSection } from './auto-n';
+import { unseenSet } from './unseen-set';
 import { endToEnd, endToEndTable } from './end-to-end';
 import { TorchMc, torchMissing, writeWeights } from './torch-client';
 import { chunkSweep, folderOverlap, rssChild, runRssChild } from './extra';
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     .option('auto-tolerances', { type: 'string', default: '0.04,0.05,0.06', describe: "tolerances of the auto-N table ('': skip it)" })
     .option('auto-record', { type: 'string', describe: 'JSON lines of the auto-N recording, reused for images already in it [default: bench/.cache/auto-n.jsonl]' })
     .option('auto-only', { type: 'boolean', default: false, describe: 'instead: only the auto-N table' })
+    .option('unseen-count', { type: 'number', default: 16, describe: 'images of the unseen set (bench/unseen-set.ts: 0006R0, half corrupted) in the auto-N table (0: skip it)' })
     .option('out', { type: 'string', describe: 'also write the printed table (markdown) here' })
     .strict().parseSync();
 
@@ -74,6 +77,13 @@ async function main(): Promise<void> {
     if (argv.autoTolerances === '') return parts;
     if (!labels || !existsSync(labels)) parts.push('auto-N table skipped: no labels (--labels DIR)');
     else parts.push(await autoSection(model.path, files, labels, list(argv.autoTolerances), argv.autoRecord ?? path.join(CACHE, 'auto-n.jsonl'), log));
+    if (argv.unseenCount > 0 && !argv.model && !argv.large) {
+      // the rule's check off the training drive's val frames: the same rows on frames val does not contain
+      const unseen = await unseenSet();
+      const names = readdirSync(unseen.images).sort().slice(0, argv.unseenCount);
+      parts.push(await autoSection(model.path, names.map((n) => path.join(unseen.images, n)), unseen.labels, list(argv.autoTolerances),
+        path.join(CACHE, 'auto-n-unseen.jsonl'), log, 'unseen (0006R0, half corrupted)'));
+    }
     return parts;
   };
   if (argv.profile) {

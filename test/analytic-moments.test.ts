@@ -3,8 +3,9 @@
  * variance of tensors after the first dropout, layer by layer, against MC estimates from many
  * runs of the same rewritten graph with the engine's dropout masks. Linear rules (Conv,
  * BatchNormalization, bilinear Resize, Concat, Add) are exact under independent masks and must
- * match to sampling error; ReLU (Gaussian moment matching) and MaxPool (the pooled means' element)
- * are approximations and get looser bounds. The shipped SegNet (its weights exported at 64x96)
+ * match to sampling error; ReLU's variance (Gaussian moment matching) and MaxPool (the pooled
+ * means' element) are approximations and get looser bounds. ReLU's mean is ReLU(mean), the
+ * deterministic pass's (lib/analytic/rules.ts says why), so it sits below the MC mean (Jensen). The shipped SegNet (its weights exported at 64x96)
  * and torchvision's deeplabv3_mobilenet_v3_large come from test/fixtures/analytic_export.py
  * (SKIPPED without /usr/bin/python3's torch).
  */
@@ -27,6 +28,13 @@ async function both(bytes: Uint8Array, options: typeof tiny, input: Float32Array
   const a = await analyticMoments(bytes, options, input, tensors);
   const mc = await sampledMoments(bytes, options, input, tensors, samples);
   return new Map(tensors.map((t) => [t, [a.get(t) as Moments, mc.get(t) as Moments]]));
+}
+
+/** Jensen: E ReLU(X) >= ReLU(E X), so ReLU(mean) is at most the MC mean, to 5 standard errors. */
+function assertBelowMc(a: Moments, mc: Moments, samples: number, what: string): void {
+  let bad = 0;
+  for (let i = 0; i < a.mean.length; i++) if (a.mean[i] > mc.mean[i] + 5 * Math.sqrt(mc.variance[i] / samples) + 1e-5) bad++;
+  assert.ok(bad <= a.mean.length * 0.002, `${what}: ${bad} of ${a.mean.length} means above the MC mean`);
 }
 
 /** Per element: the mean within 5 standard errors of the MC mean (plus float noise). */
@@ -52,15 +60,16 @@ s('linear rules are exact on independent elements: Dropout, Conv, BatchNormaliza
   }
 });
 
-s('ReLU by moment matching and MaxPool by the pooled means\' element: close to MC after a convolution of dropped inputs', async () => {
+s('ReLU\'s variance by moment matching and MaxPool by the pooled means\' element: close to MC after a convolution of dropped inputs', async () => {
   const samples = 2000;
   const got = await both(nonlinearChain(), tiny, testImage(8, 8, 4), ['conv', 'relu', 'pool', 'out'], samples);
   const c = (t: string): ReturnType<typeof compareMoments> => compareMoments(...(got.get(t) as [Moments, Moments]));
   assert.ok(Math.abs(c('conv').varRatio - 1) < 0.04, `conv (exact): ${JSON.stringify(c('conv'))}`);
-  // a conv of 36 dropped inputs is near Gaussian: the rectified moments follow
-  assert.ok(c('relu').meanRelErr < 0.03 && Math.abs(c('relu').varRatio - 1) < 0.1 && c('relu').varCorr > 0.95, `relu: ${JSON.stringify(c('relu'))}`);
-  // the max of the means underestimates E[max] (by 22% here); the chosen element's variance is of the right size
-  assert.ok(c('pool').meanRelErr < 0.3 && c('pool').varRatio > 0.5 && c('pool').varRatio < 2 && c('pool').varCorr > 0.8, `pool: ${JSON.stringify(c('pool'))}`);
+  // a conv of 36 dropped inputs is near Gaussian: the rectified variance follows; the mean is ReLU(mean)
+  assert.ok(Math.abs(c('relu').varRatio - 1) < 0.1 && c('relu').varCorr > 0.95, `relu: ${JSON.stringify(c('relu'))}`);
+  assertBelowMc(...(got.get('relu') as [Moments, Moments]), samples, 'relu');
+  // the max of the means underestimates E[max]; the chosen element's variance is of the right size
+  assert.ok(c('pool').meanRelErr < 0.5 && c('pool').varRatio > 0.5 && c('pool').varRatio < 2 && c('pool').varCorr > 0.8, `pool: ${JSON.stringify(c('pool'))}`);
   assert.ok(c('out').varCorr > 0.8, `out: ${JSON.stringify(c('out'))}`);
 });
 
@@ -111,10 +120,12 @@ if (!pythonHas('torch', 'torchvision', 'onnx')) {
     const tensors = [`${head}classifier.0/project/project.3/Dropout_output_0`, `${head}classifier.1/Conv_output_0`, `${head}classifier.2/BatchNormalization_output_0`,
       `${head}classifier.3/Relu_output_0`, `${head}classifier.4/Conv_output_0`, 'out'];
     const got = await both(readFileSync(files.zoo), options as typeof tiny, testImage(64, 64, 3), tensors, samples);
-    for (const t of tensors) {
+    for (const [i, t] of tensors.entries()) {
       const c = compareMoments(...(got.get(t) as [Moments, Moments]));
-      assert.ok(Math.abs(c.varRatio - 1) < 0.1 && c.varCorr > 0.85 && c.meanRelErr < 0.1, `${t}: ${JSON.stringify(c)}`);
+      // before the ReLU the means match; from it on they are the deterministic pass's (Jensen)
+      assert.ok(Math.abs(c.varRatio - 1) < 0.1 && c.varCorr > 0.85 && (i >= 3 || c.meanRelErr < 0.1), `${t}: ${JSON.stringify(c)}`);
     }
+    assertBelowMc(...(got.get(tensors[3]) as [Moments, Moments]), samples, tensors[3]);
   });
 }
 

@@ -33,7 +33,7 @@ export function appendLogitSampling(model: Model, mean: string, variance: string
   graph.node = nodes;
   graph.input = [...(graph.input ?? []), valueInfo(LOGIT_NOISE, onnx.TensorProto.DataType.FLOAT, [options.samples, options.classes, 1, 1])];
   graph.output = [{ name: 'analytic_logit_draws' }];
-  appendAggregation(model, { output: 'analytic_logit_draws', outputKind: 'logits', temperature: options.temperature });
+  appendAggregation(model, { output: 'analytic_logit_draws', outputKind: 'logits', temperature: options.temperature, decomposedSoftmax: true });
 }
 
 /** S standard normal C-vectors [S, C] (S even): S/2 Box-Muller draws from the seed's stream, then their negatives. */
