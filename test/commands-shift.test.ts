@@ -112,6 +112,22 @@ run('--shard runs merge into the one run\'s rows (merge)', async () => {
   assert.ok(existsSync(path.join(project.dir, 'merged', 'charts', 'shift-ece.png')));
 });
 
+run('--resume: a stopped run goes on from its checkpoint to the one run\'s numbers; other settings are refused', async () => {
+  const dir = path.join(project.dir, 'shift-resume');
+  const opts = { ...base, out: dir, corruptions: ['gaussian-noise', 'brightness'], severities: [1, 5] };
+  const stop = new AbortController();
+  const first = await runShift({ ...opts, signal: stop.signal, onEvent: (e) => { if (e.type === 'image') stop.abort(); } });
+  assert.is(first.complete, false);
+  assert.is(first.done?.length, 1, 'the first image, every condition of it');
+  assert.is(first.rows[3].metrics.images, 1);
+  const events: string[] = [];
+  const resumed = await runShift({ ...opts, resume: true, onEvent: (e) => { if (e.type === 'image') events.push(e.resumed ? 'reused' : 'sampled'); } });
+  assert.equal(events, ['reused', 'sampled', 'sampled']);
+  assert.is(resumed.complete, true);
+  assert.equal(resumed.rows.map((r) => r.metrics), shift.rows.map((r) => r.metrics));
+  await rejectsError(() => runShift({ ...opts, seed: SEED + 1, resume: true }), RangeError, /--resume: .*shift.json was made with other settings/);
+});
+
 run('usage errors name the flag before any folder is made', async () => {
   const out = path.join(project.dir, 'never');
   await rejectsError(() => runShift({ ...base, out, corruptions: ['rain'] }), RangeError, /unknown corruption 'rain'/);

@@ -24,6 +24,7 @@ export const shiftCommand: CommandModule = {
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.shift, describe: 'output folder' })
     .option('bins', BINS_OPTION)
     .option('ignore-index', { type: 'number', describe: "label value to ignore [default: the card's]" })
+    .option('resume', { type: 'boolean', default: false, describe: 'go on from OUT/shift.json (a stopped run): its images, unchanged, are not sampled again; other settings are refused' })
     .option('save-images', { type: 'boolean', default: false, describe: 'write the corrupted images to OUT/images/CORRUPTION-SEVERITY/ (otherwise they are never written)' })
     .option('json', { type: 'boolean', default: false, describe: 'print shift.json to stdout' })
     .check(checkNumbers),
@@ -40,7 +41,7 @@ export const shiftCommand: CommandModule = {
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string,
       corruptions: argv.corruptions === undefined ? undefined : list(argv.corruptions), severities,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, saveImages: argv['save-images'] as boolean, shard,
+      recursive: argv.recursive as boolean, saveImages: argv['save-images'] as boolean, resume: argv.resume as boolean, shard,
       onEvent: (e: RunEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -15,7 +15,7 @@ import { summarizeMetrics } from '../metrics/summary';
 import type { MetricStats, MetricSummary } from '../metrics/types';
 import type { FileHeader } from '../report/file-header';
 import type { CalibrationReport } from '../report/formats';
-import type { ReportError } from '../report/summary';
+import type { ReportError, ReportSettings } from '../report/summary';
 import { conditionKey, type ShiftCondition } from './conditions';
 
 export const SHIFT_SCHEMA_VERSION = 1;
@@ -60,8 +60,12 @@ export interface ShiftResult extends FileHeader, Pick<CalibrationReport, 'model'
   readonly harmonicScore: number | null;
   readonly errors: readonly ReportError[];
   readonly warnings: readonly string[];
-  /** false when the run stopped before every image */
+  /** false when the run stopped before every image (`shift --resume` goes on from here) */
   readonly complete: boolean;
+  /** the images in these numbers, by content hash: every condition sampled them */
+  readonly done?: readonly { readonly file: string; readonly sha256: string }[];
+  /** what the numbers depend on (the model and card by content): `--resume` compares it */
+  readonly settings?: ReportSettings;
   /** `merge`: the shift.json files merged */
   readonly mergedFrom?: readonly string[];
 }
