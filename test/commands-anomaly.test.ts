@@ -5,7 +5,7 @@
  * saved with --save-maps.
  */
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { suite } from 'uvu';
@@ -94,6 +94,12 @@ else pasted('the CLI scores a pasted set; AP, AUROC and FPR95 agree with scikit-
   const dir = mkdtempSync(path.join(os.tmpdir(), 'segnet-uq-pasted-'));
   const made = spawnSync('bash', [path.join(ROOT, 'examples', 'anomaly', 'make-pasted-set.sh'), CAMVID, dir, '2', '5', '120'], { encoding: 'utf8' });
   assert.is(made.status, 0, made.stderr);
+  // same arguments, same set, to the byte
+  const again = spawnSync('bash', [path.join(ROOT, 'examples', 'anomaly', 'make-pasted-set.sh'), CAMVID, path.join(dir, 'again'), '2', '5', '120'], { encoding: 'utf8' });
+  assert.is(again.status, 0, again.stderr);
+  for (const sub of ['images', 'labels']) {
+    for (const name of readdirSync(path.join(dir, sub))) assert.ok(readFileSync(path.join(dir, sub, name)).equals(readFileSync(path.join(dir, 'again', sub, name))), `${sub}/${name} differs`);
+  }
   const out = path.join(dir, 'out');
   const r = await cli(['anomaly', path.join(dir, 'images'), '--anomaly-labels', path.join(dir, 'labels'), '--samples', '2', '--seed', '3', '--save-maps', '--out', out, '-q']);
   assert.is(r.code, 0, r.stderr);

@@ -57,10 +57,10 @@ for ((k = 0; k < count; k++)); do
   "${im[@]}" -size "${w}x${h}" xc:black +antialias -fill white "${draw[@]}" -depth 8 "PNG24:$tmp/mask.png"
   r ${#textures[@]}; texture=${textures[$R]}
   "${im[@]}" -seed $(( seed * 1000 + k )) -size "${w}x${h}" "$texture" -attenuate 0.6 +noise Gaussian -depth 8 "PNG24:$tmp/texture.png"
-  "${im[@]}" "$tmp/frame.png" "$tmp/texture.png" "$tmp/mask.png" -composite -depth 8 "PNG24:$out/images/$name"
+  "${im[@]}" "$tmp/frame.png" "$tmp/texture.png" "$tmp/mask.png" -composite -depth 8 -define png:exclude-chunks=date,time "PNG24:$out/images/$name"
   # label: 1 on the object, 255 on a 2-pixel ring around it, 0 elsewhere (8-bit gray, values as they are)
   "${im[@]}" "$tmp/mask.png" -colorspace Gray -morphology Dilate Square:2 "$tmp/ring.png"
   "${im[@]}" "$tmp/ring.png" "$tmp/mask.png" -colorspace Gray -fx 'v > 0.5 ? 1/255 : (u > 0.5 ? 1 : 0)' \
-    -depth 8 -define png:color-type=0 -define png:bit-depth=8 "$out/labels/$name"
+    -depth 8 -define png:color-type=0 -define png:bit-depth=8 -define png:exclude-chunks=date,time "$out/labels/$name"
 done
 echo "$count pasted frames in $out/images, anomaly labels in $out/labels"
