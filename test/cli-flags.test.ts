@@ -68,7 +68,7 @@ test('a flag the command does not take exits 2 naming the flag (and the command)
 });
 
 /** audit's flags that still apply with --from (a finished run's calibration.json: no model runs). */
-const AUDIT_FROM = ['from', 'baseline', 'out', 'config', 'min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou',
+const AUDIT_FROM = ['from', 'baseline', 'out', 'config', 'min-coverage', 'min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou',
   ...GATES, 'fail-on-warn', 'single-file', 'strict', 'quiet', 'json'];
 /** A value each audit flag parses (choices valid), so the only usage error left is the one under test. */
 const VALUE: Readonly<Record<string, string>> = {

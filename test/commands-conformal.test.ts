@@ -8,7 +8,7 @@ import * as path from 'path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runConformal } from '../lib/commands/conformal';
-import { auditExitCode, runAudit } from '../lib/commands/audit';
+import { auditCalibrationFile, auditExitCode, runAudit } from '../lib/commands/audit';
 import { runMerge } from '../lib/commands/merge';
 import { runReport } from '../lib/commands/report';
 import { GRID } from '../lib/conformal/scores';
@@ -135,6 +135,20 @@ test('audit --conformal --min-coverage: holds on the calibration images at 1 - a
   assert.not.ok(g?.passed);
   assert.match(g?.message ?? '', /finite-sample slack/);
   assert.is(auditExitCode(broken), 1);
+});
+
+test('sharded audits with --min-coverage: merge checks the gate on every image, as one audit and audit --from do', async () => {
+  const fit = path.join(project.dir, 'fit', 'conformal.json');
+  const one = await runAudit({ ...base, gates: [], conformal: fit, minCoverage: 1 - ALPHA, out: path.join(project.dir, 'audit-one') });
+  const dirs = [0, 1].map((i) => path.join(project.dir, `audit-shard-${i}`));
+  for (const [i, out] of dirs.entries()) await runAudit({ ...base, gates: [], conformal: fit, minCoverage: 1 - ALPHA, out, shard: parseShard(`${i}/2`) });
+  const merged = runMerge({ inputs: dirs, out: path.join(project.dir, 'audit-merged') });
+  const gate = (gates: readonly { metric: string; measured: number | null; passed: boolean }[] | undefined) => gates?.find((g) => g.metric === 'conformalCoverage');
+  const want = gate(one.gates);
+  assert.ok(want && Math.abs((gate(merged.audit?.gates)?.measured as number) - (want.measured as number)) < 1e-12, JSON.stringify(merged.audit?.gates));
+  assert.is(gate(merged.audit?.gates)?.passed, want?.passed);
+  const from = auditCalibrationFile({ from: path.join(project.dir, 'audit-one'), out: path.join(project.dir, 'audit-from'), gates: [], minCoverage: 1 - ALPHA });
+  assert.ok(Math.abs((gate(from.gates)?.measured as number) - (want?.measured as number)) < 1e-12);
 });
 
 test.after(() => project.cleanup());

@@ -34,7 +34,7 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
 const FRESH_RUN_FLAGS = [
   'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
   'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
-  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'min-coverage', 'shift', 'anomaly-labels',
+  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'shift', 'anomaly-labels',
 ] as const;
 
 export const auditCommand: CommandModule = {
@@ -52,7 +52,7 @@ export const auditCommand: CommandModule = {
       .option('images', IMAGES_OPTION)
       .option('map-size', MAP_SIZE_OPTION)
       .option('conformal', CONFORMAL_OPTION)
-      .option('min-coverage', { type: 'number', describe: 'with --conformal: the coverage its sets must keep on these images (e.g. 0.9), less the finite-sample slack the message states' })
+      .option('min-coverage', { type: 'number', describe: 'with --conformal (or --from a run made with it): the coverage its sets must keep on these images (e.g. 0.9), less the finite-sample slack the message states' })
       .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' });
     for (const [flag, { help }] of Object.entries(LEGACY_GATES)) b = b.option(flag, { type: 'number', describe: help });
     b = b.option('pavpu-kind', { choices: UNCERTAINTY_KINDS, default: AUDIT_DEFAULTS.pavpuKind, describe: 'uncertainty for --min-pavpu' })
@@ -88,7 +88,7 @@ export const auditCommand: CommandModule = {
     };
     const shard = argv.from === undefined ? shardOf(argv) : null;
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
-    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string }) : await runAudit({
+    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string, minCoverage: argv['min-coverage'] as number | undefined }) : await runAudit({
       ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,

@@ -27,7 +27,7 @@ import { resolveModel } from '../model/card';
 import { readCalibrationReport } from '../report/calibration-files';
 import { checkInteger } from '../validate';
 import type { ConformalMetrics } from '../conformal/apply';
-import { checkMinCoverage, coverageGate } from '../conformal/gate';
+import { checkMinCoverage, conformalOfSummary, coverageGate } from '../conformal/gate';
 import { runCalibrate, type CalibrateOptions } from './calibrate';
 import { runShift } from './shift';
 import { anomalySink, checkAnomalyOptions, concludeAnomaly, type AnomalyScoringOptions } from '../anomaly/run';
@@ -73,7 +73,6 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const { card } = resolved;
   const classes = card.classes.map((c) => c.name);
   const minCoverage = options.minCoverage === undefined ? null : checkMinCoverage(options.minCoverage, options.conformal);
-  if (minCoverage !== null && options.shard) throw new RangeError('--min-coverage with --shard: merge does not check the coverage gate yet; audit the images in one run');
   checkAuditGates(options.gates, Boolean(options.baseline) || minCoverage !== null, classes);
   const worstK = checkInteger('--worst', options.worst ?? AUDIT_DEFAULTS.worst, 0, 100);
   const sliceBy = options.sliceBy ?? AUDIT_DEFAULTS.sliceBy;
@@ -125,6 +124,8 @@ export interface AuditFileOptions extends AuditGateOptions {
   readonly from: string;
   /** [DEFAULT_OUT.audit] where the audit's files go */
   readonly out?: string;
+  /** the coverage gate on the conformal numbers of the summary.json beside (a run made with --conformal) */
+  readonly minCoverage?: number;
 }
 
 /**
@@ -134,7 +135,7 @@ export interface AuditFileOptions extends AuditGateOptions {
  */
 export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   const { file, report } = readCalibrationReport(options.from);
-  checkAuditGates(options.gates, Boolean(options.baseline), report.classes);
+  checkAuditGates(options.gates, Boolean(options.baseline) || options.minCoverage !== undefined, report.classes);
   const summaryFile = path.join(path.dirname(file), 'summary.json');
   const images = imagesOfSummary(summaryFile);
   const ms = timesOfSummary(summaryFile);
@@ -142,6 +143,7 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
     throw new RangeError(`ms per image needs sampling times, and ${summaryFile} is missing: audit the images instead of --from`);
   }
   const baseline = comparableBaseline(options.baseline, identityOfCalibration(report), options.gates);
+  const coverage = options.minCoverage === undefined ? null : coverageGate(checkMinCoverage(options.minCoverage, summaryFile), conformalOfSummary(summaryFile));
   // the shift.* gates read the shift run an audit --shift wrote beside the calibration.json
   const shift = shiftRowsBeside(file);
   const needs = options.gates.find((g) => g.metric.startsWith('shift.'));
@@ -154,6 +156,6 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   // locked as a run's folder is: a report writing there meanwhile would mix two runs (issue 25)
   return withLockedOut(options.out ?? DEFAULT_OUT.audit, 'audit --from', (out) => conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
-    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift, anomaly,
+    totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift, anomaly, ...(coverage ? { extraGates: [coverage] } : {}),
   }, null));
 }

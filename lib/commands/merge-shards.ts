@@ -92,7 +92,7 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
       result.calibration = mergeCalibrations(fold, out, card, { shards: record, errors: [...fold.errors, ...gaps] });
       sections.push(calibrationSectionHtml(result.calibration, card));
       // the gates on the merged numbers, as `audit --from OUT` checks them (slices and worst images need the images)
-      if (audit) result.audit = auditCalibrationFile({ from: out, out, gates: audit.gates, failOnWarn: audit.failOnWarn, baseline: audit.baseline ?? undefined });
+      if (audit) result.audit = auditCalibrationFile({ from: out, out, gates: audit.gates, failOnWarn: audit.failOnWarn, baseline: audit.baseline ?? undefined, ...(audit.minCoverage !== null ? { minCoverage: audit.minCoverage } : {}) });
     }
     if (has('conformal.json')) {
       const gaps = missing.map((i) => ({ file: `shard ${i}/${record.count}`, message: 'missing from the merge (--allow-partial): its images are not in the fit' }));

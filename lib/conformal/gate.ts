@@ -8,6 +8,8 @@
  */
 import { CONFORMAL_DEFAULTS } from '../defaults';
 import type { GateResult } from '../report/formats';
+import { readJsonFile } from '../json-file';
+import { checkFile, count, nullable, num, obj, rate } from '../schema';
 import { checkNumber } from '../validate';
 import type { ConformalMetrics } from './apply';
 
@@ -37,4 +39,14 @@ export function coverageGate(minCoverage: number, m: ConformalMetrics | undefine
     : `measured ${fmt(measured)} over ${m.images} images is below ${fmt(minCoverage)} by ${fmt(minCoverage - measured)}, more than the ${how}: broken; `
       + 'these images are not like the calibration images (data drift?): fit the sets again on images like them';
   return { ...base, measured, passed, message };
+}
+
+/** metrics.conformal of a finished run's summary.json (audit --from, merge); a usage error when the run had no --conformal. */
+export function conformalOfSummary(file: string): ConformalMetrics {
+  const summary = checkFile(file, readJsonFile(file, { flag: '--from' }), obj({}, {
+    metrics: obj({}, { conformal: obj({ coverage: nullable(rate), coverageStd: nullable(num({ min: 0 })), images: count, meanSetSize: num({ min: 0 }), ambiguous: rate }) }),
+  }), { flag: '--from' });
+  const m = summary.metrics?.conformal;
+  if (!m) throw new RangeError(`--min-coverage needs the coverage of a run made with --conformal and labels, and ${file} has none`);
+  return m as unknown as ConformalMetrics;
 }

@@ -17,9 +17,14 @@ export function gateSpecOf(g: GateResult): GateSpec {
   };
 }
 
-export interface AuditSettings { gates: GateSpec[]; failOnWarn: boolean; baseline: string | null }
+/** minCoverage: audit --conformal's coverage gate (not a metric gate: lib/conformal/gate.ts), checked on the merged summary.json */
+export interface AuditSettings { gates: GateSpec[]; failOnWarn: boolean; baseline: string | null; minCoverage: number | null }
 
-const settingsOf = (a: AuditResult): AuditSettings => ({ gates: a.gates.map(gateSpecOf), failOnWarn: a.failOnWarn, baseline: a.baseline?.file ?? null });
+const COVERAGE = 'conformalCoverage';
+const settingsOf = (a: AuditResult): AuditSettings => ({
+  gates: a.gates.filter((g) => g.metric !== COVERAGE).map(gateSpecOf), failOnWarn: a.failOnWarn, baseline: a.baseline?.file ?? null,
+  minCoverage: a.gates.find((g) => g.metric === COVERAGE)?.threshold ?? null,
+});
 
 /** The gates every shard's audit.json holds; throws naming the shard whose differ. */
 export function auditSettings(shards: readonly LoadedShard[]): AuditSettings {
