@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
 import type { ReportSummary } from '../lib/report/summary';
-import { cli, readSummary } from './fixtures/cli';
+import { cli, holdAfter, readSummary } from './fixtures/cli';
 import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
 const model = tinyModelDir();
@@ -20,27 +20,22 @@ test('two runs into one folder: the second exits 2 at once naming the holder; th
   const photo = buildJpeg(160, 120, 3);
   for (let k = 0; k < 40; k++) writeFileSync(path.join(dir, `p${String(k).padStart(2, '0')}.jpg`), photo);
   const out = tempDir();
-  let second: Promise<Awaited<ReturnType<typeof cli>>> | null = null;
+  // the first run is held after its first image (fixtures/hold-run.ts) while the second starts:
+  // it always holds the lock then, however fast it would otherwise finish
+  const hold = holdAfter(1, tempDir());
+  const firstRun = cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '0', '--out', out], undefined, 120_000, hold);
   let firstPid = 0;
-  let secondStarted = 0;
-  const first = await cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '0', '--out', out], (child) => {
-    firstPid = child.pid ?? 0;
-    const poll = setInterval(() => {
-      const s = readSummary(out);
-      if (s && s.images.length >= 1 && !second) {
-        clearInterval(poll);
-        secondStarted = performance.now();
-        second = cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '1', '--out', out]);
-        void second.then(() => { secondStarted = performance.now() - secondStarted; });
-      }
-    }, 5);
-    child.on('close', () => clearInterval(poll));
-  });
-  assert.ok(second, 'the second run was started while the first ran');
-  const b = await (second as unknown as Promise<Awaited<ReturnType<typeof cli>>>);
-  console.log(`  second run: exit ${b.code} after ${secondStarted.toFixed(0)} ms: ${b.stderr.trim().split('\n')[0]}`);
-  assert.is(b.code, 2, b.stderr);
-  assert.match(b.stderr, new RegExp(`--out ${out}: in use by another run \\(pid ${firstPid} on host `));
+  try {
+    firstPid = await hold.held();
+    const t0 = performance.now();
+    const b = await cli(['report', dir, '--model', model.model, '-n', '30', '--seed', '1', '--out', out]);
+    console.log(`  second run: exit ${b.code} after ${(performance.now() - t0).toFixed(0)} ms: ${b.stderr.trim().split('\n')[0]}`);
+    assert.is(b.code, 2, b.stderr);
+    assert.match(b.stderr, new RegExp(`--out ${out}: in use by another run \\(pid ${firstPid} on host `));
+  } finally {
+    hold.release();
+  }
+  const first = await firstRun;
   assert.is(first.code, 0, first.stderr);
   const s = readSummary(out) as ReportSummary;
   assert.is(s.seed, 0);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ReportSummary } from '../lib/report/summary';
-import { cli, readSummary, Exit } from './fixtures/cli';
+import { cli, Exit, holdAfter, readSummary } from './fixtures/cli';
 import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
 const model = tinyModelDir();
@@ -18,26 +18,24 @@ const model = tinyModelDir();
 const TOTAL = 30;
 
 /**
- * Starts `report` over TOTAL copies of one JPEG and sends `signal` once summary.json lists
- * `afterImages` finished images. Returns the exit and the report's arguments, for --resume.
+ * Starts `report` over TOTAL copies of one JPEG, holds it once summary.json lists `afterImages`
+ * finished images (fixtures/hold-run.ts), sends `signal` and lets it go on: the signal always
+ * arrives mid-run, however fast the run. Returns the exit and the report's arguments, for --resume.
  */
-async function interruptedRun(prefix: string, seed: number, signal: NodeJS.Signals, afterImages: number, pollMs: number):
+async function interruptedRun(prefix: string, seed: number, signal: NodeJS.Signals, afterImages: number):
   Promise<{ exit: Exit; out: string; args: string[] }> {
   const dir = tempDir();
   const photo = buildJpeg(160, 120, seed);
   for (let k = 0; k < TOTAL; k++) writeFileSync(path.join(dir, `${prefix}${String(k).padStart(2, '0')}.jpg`), photo);
   const out = tempDir();
   const args = ['report', dir, '--model', model.model, '-n', '8', '--out', out];
+  const hold = holdAfter(afterImages, tempDir());
   const exit = await cli(args, (child) => {
-    const poll = setInterval(() => {
-      const s = readSummary(out);
-      if (s && s.images.length >= afterImages) {
-        clearInterval(poll);
-        child.kill(signal);
-      }
-    }, pollMs);
-    child.on('close', () => clearInterval(poll));
-  });
+    void hold.held().then(() => {
+      child.kill(signal);
+      hold.release();
+    }, () => child.kill('SIGKILL'));
+  }, 120_000, hold);
   return { exit, out, args };
 }
 
@@ -81,7 +79,7 @@ test('--samples auto: summary.json records the N each image got and the rule; th
 });
 
 test('SIGINT after the first image: exit 130, summary.json parses with complete: false; --resume completes', async () => {
-  const { exit: interrupted, out, args } = await interruptedRun('p', 9, 'SIGINT', 1, 10);
+  const { exit: interrupted, out, args } = await interruptedRun('p', 9, 'SIGINT', 1);
   assert.is(interrupted.code, 130, interrupted.stderr);
   assert.match(interrupted.stderr, /interrupted after \d+ images; run again with --resume/);
   const partial = readSummary(out);
@@ -100,7 +98,7 @@ test('SIGINT after the first image: exit 130, summary.json parses with complete:
 });
 
 test('SIGKILL mid-run (a crash): no result file is truncated, and --resume completes and clears temporaries', async () => {
-  const { exit: killed, out, args } = await interruptedRun('k', 11, 'SIGKILL', 2, 5);
+  const { exit: killed, out, args } = await interruptedRun('k', 11, 'SIGKILL', 2);
   assert.is(killed.signal, 'SIGKILL');
   const partial = readSummary(out);
   assert.ok(partial, 'summary.json parses after a crash');
