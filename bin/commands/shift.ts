@@ -5,6 +5,7 @@ import { CORRUPTIONS } from '../../lib/corruptions';
 import { DEFAULT_OUT, SHIFT_DEFAULTS } from '../../lib/defaults';
 import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
+import { stopOnSignal } from '../stop-signal';
 
 const f = (v: number | null | undefined, d = 3): string => (v === null || v === undefined ? '–' : v.toFixed(d));
 
@@ -36,7 +37,9 @@ export const shiftCommand: CommandModule = {
       return n;
     });
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
+    const stop = stopOnSignal();
     const result = await runShift({
+      signal: stop.signal,
       ...segmenterOptions(argv), ...sampleOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string,
       corruptions: argv.corruptions === undefined ? undefined : list(argv.corruptions), severities,
@@ -47,7 +50,7 @@ export const shiftCommand: CommandModule = {
     progress({ type: 'done' });
     if (argv.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
-      process.stdout.write(`${result.images} images x ${result.rows.length} conditions, ${result.errors.length} errors -> ${String(argv.out)}/index.html, shift.json\n`);
+      process.stdout.write(`${result.done?.length ?? result.images} images x ${result.rows.length} conditions, ${result.errors.length} errors -> ${String(argv.out)}/index.html, shift.json\n`);
       process.stdout.write('severity  mIoU   ECE    NLL    entropy  MI     AUROC  score\n');
       for (const s of result.bySeverity) {
         process.stdout.write(`${String(s.severity === 0 ? 'clean' : s.severity).padEnd(9)} ${f(s.meanIoU)}  ${f(s.ece)}  ${f(s.nll)}  ${f(s.meanEntropy)}    ${f(s.meanMutualInformation)}  ${f(s.auroc)}  ${f(s.score)}\n`);
@@ -55,6 +58,11 @@ export const shiftCommand: CommandModule = {
       process.stdout.write(`harmonic mean of the corrupted conditions' scores: ${f(result.harmonicScore)}\n`);
     }
     for (const e of result.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
-    process.exitCode = result.errors.length > 0 && !shard ? 1 : 0; // a shard's errors fail the merge
+    stop.release();
+    const code = stop.exitCode();
+    if (code !== null) {
+      process.stderr.write(`segnet-uq: interrupted after ${result.done?.length ?? 0} of ${result.images} images; run again with --resume to continue\n`);
+      process.exitCode = code;
+    } else process.exitCode = result.errors.length > 0 && !shard ? 1 : 0; // a shard's errors fail the merge
   },
 };
