@@ -76,6 +76,9 @@ test('conformal.json: the threshold of get_lhat\'s rule on the slow reference\'s
   const file = JSON.parse(readFileSync(path.join(project.dir, 'fit', 'conformal.json'), 'utf8'));
   assert.is(file.threshold, expected);
   assert.type(file.model.sha256, 'string');
+  const page = readFileSync(path.join(project.dir, 'fit', 'index.html'), 'utf8');
+  assert.match(page, /<h2>Conformal sets<\/h2>/);
+  assert.ok(page.includes('Sky &lt;b&gt;') && !page.includes('Sky <b>'), 'class names are escaped');
 });
 
 test('report --conformal: per-image coverage and its mean, set-size.npy, the set-size map', async () => {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { runCalibrate } from '../../lib/commands/calibrate';
+import type { ConformalMetrics } from '../../lib/conformal/apply';
 import type { ReportEvent } from '../../lib/commands/report';
 import type { MetricSummary } from '../../lib/metrics/types';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
@@ -50,8 +51,10 @@ export const calibrateCommand: CommandModule = {
     if (argv.json) process.stdout.write(JSON.stringify({ ...calibration, stats: undefined }, null, 2) + '\n');
     else {
       const t = calibration.temperature;
+      const cf = summary.metrics?.conformal as ConformalMetrics | undefined;
       process.stdout.write(`${summary.images.length} images (${m.images} labelled), ${summary.errors.length} errors -> ${String(argv.out)}/index.html, calibration.json\n`
         + metricsLine(m)
+        + (cf ? `conformal coverage ${f(cf.coverage)}  mean set size ${f(cf.meanSetSize, 3)}  pixels with more than one class ${f(cf.ambiguous)}\n` : '')
         + (t ? `temperature ${f(t.combined)} (x${f(t.fitted)} on ${t.pixels} pixels): ECE ${f(t.eceBefore)} -> ${f(t.eceAfter)}, NLL ${f(t.nllBefore)} -> ${f(t.nllAfter)}`
           + `${t.savedTo ? `, saved to ${t.savedTo}` : ''}\n` : ''));
     }

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { CONFORMAL_DEFAULTS, DEFAULT_OUT } from '../defaults';
 import { imagesNeeded, parseRisk, riskName } from '../conformal/crc';
 import { conformalFile, identityOf, writeConformalFile, type ConformalFile, type FitRequest } from '../conformal/file';
+import { conformalSectionHtml } from '../conformal/html';
 import { METHODS, type ConformalMethod } from '../conformal/scores';
 import { ConformalSink } from '../conformal/sink';
 import { resolveModel } from '../model/card';
@@ -63,6 +64,6 @@ export async function runConformal(options: ConformalOptions): Promise<Conformal
   const req: FitRequest = { method, risk: riskName(risk), alpha, mondrian, minClassImages };
   const conformal = conformalFile(sink.stats, req, identity, summary.errors, Boolean(options.shard));
   writeConformalFile(out, conformal);
-  writeReportIndex(run, []);
+  writeReportIndex(run, [conformalSectionHtml(conformal)]);
   return { summary, conformal };
 }
