@@ -77,6 +77,7 @@ if (PYOK) bench('pooled AP, AUROC and FPR95 of continuous scores within 1e-3 of 
     assert.ok(Math.abs((pixel[key] as number) - ref[key]) < 1e-3, `${key}: ${pixel[key]} vs ${ref[key]}`);
   }
   assert.ok((pixel.aurocTieBound as number) < 1e-3);
+  assert.ok((pixel.fpr95TieBound as number) < 1e-3 && Math.abs((pixel.fpr95 as number) - ref.fpr95) <= (pixel.fpr95TieBound as number), 'FPR95 within its bound');
   assert.ok(ref.ap > 0.3 && ref.ap < 0.99, `a case that is neither trivial nor hopeless (AP ${ref.ap})`);
 });
 

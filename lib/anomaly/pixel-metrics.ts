@@ -8,7 +8,8 @@
  * - the best-F1 threshold, F1 = 2 TP / (2 TP + FP + FN), where SegmentMeIfYouCan thresholds the
  *   score map for its component metrics (the first, highest, of equal maxima).
  * Pixels in one bin are ties. Scores within 0.1% of each other share a bin, so the numbers are
- * those of the exact sort up to that; aurocTieBound bounds the AUROC's part of it.
+ * those of the exact sort up to that; aurocTieBound and fpr95TieBound bound how far the AUROC
+ * and FPR95 can be from the exact ones, from the counts themselves.
  */
 import { binLowerEdge } from '../metrics/log-bins';
 import type { AnomalyHistogram } from './pixel-stats';
@@ -23,6 +24,8 @@ export interface PixelMetrics {
   readonly threshold: number | null;
   /** |AUROC - the AUROC of the exact scores| is at most this (anomaly-inlier pairs inside one bin) */
   readonly aurocTieBound: number | null;
+  /** |FPR95 - the exact one| is at most this: the inliers of the bin where the TPR reaches 0.95, over all inliers */
+  readonly fpr95TieBound: number | null;
   readonly anomalyPixels: number;
   readonly inlierPixels: number;
 }
@@ -41,10 +44,10 @@ const sum = (a: Float64Array): number => a.reduce((s, v) => s + v, 0);
 /** The metrics of one score; null for those that need anomaly and inlier pixels when either is missing. */
 export function pixelMetrics(h: AnomalyHistogram): PixelMetrics {
   const P = sum(h.anomaly), N = sum(h.inlier);
-  const none = { ap: null, auroc: null, fpr95: null, bestF1: null, bestF1Bin: null, threshold: null, aurocTieBound: null, anomalyPixels: P, inlierPixels: N };
+  const none = { ap: null, auroc: null, fpr95: null, bestF1: null, bestF1Bin: null, threshold: null, aurocTieBound: null, fpr95TieBound: null, anomalyPixels: P, inlierPixels: N };
   if (P === 0 || N === 0) return none;
   let tp = 0, fp = 0, ap = 0, area = 0, mixed = 0;
-  let fpr95: number | null = null, bestF1 = -1, bestBin = 0;
+  let fpr95: number | null = null, fpr95Bound: number | null = null, bestF1 = -1, bestBin = 0;
   for (let b = h.anomaly.length - 1; b >= 0; b--) {
     const pos = h.anomaly[b], neg = h.inlier[b];
     if (pos === 0 && neg === 0) continue;
@@ -53,7 +56,10 @@ export function pixelMetrics(h: AnomalyHistogram): PixelMetrics {
     tp += pos;
     fp += neg;
     ap += (pos / P) * (tp / (tp + fp));
-    if (fpr95 === null && tp / P >= 0.95) fpr95 = fp / N;
+    if (fpr95 === null && tp / P >= 0.95) {
+      fpr95 = fp / N;
+      fpr95Bound = neg / N;
+    }
     const f1 = (2 * tp) / (2 * tp + fp + (P - tp));
     if (f1 > bestF1) {
       bestF1 = f1;
@@ -62,7 +68,7 @@ export function pixelMetrics(h: AnomalyHistogram): PixelMetrics {
   }
   return {
     ap, auroc: area / (P * N), fpr95, bestF1, bestF1Bin: bestBin, threshold: binLowerEdge(h.layout, bestBin),
-    aurocTieBound: mixed / (2 * P * N), anomalyPixels: P, inlierPixels: N,
+    aurocTieBound: mixed / (2 * P * N), fpr95TieBound: fpr95Bound, anomalyPixels: P, inlierPixels: N,
   };
 }
 
