@@ -17,14 +17,23 @@ import { buildPng, tempDir, TINY_CLASSES, tinyModelDir } from './fixtures/report
 
 const W = 40, H = 30;
 
+/** One labelled report run, shared by the tests (made on first use). */
+let made: Promise<{ s: Awaited<ReturnType<typeof runReport>>; labels: string; out: string }> | null = null;
+function labelledRun(): NonNullable<typeof made> {
+  made ??= (async () => {
+    const model = tinyModelDir();
+    const images = tempDir(), labels = tempDir(), out = tempDir();
+    writeFileSync(path.join(images, 'a.png'), buildPng({ width: W, height: H }));
+    // three bands of classes and an ignored block
+    const label = Array.from({ length: W * H }, (_, i) => ((i % W) >= 30 && Math.floor(i / W) < 10 ? 255 : Math.floor((i % W) / 14)));
+    writeFileSync(path.join(labels, 'a.png'), buildPng({ width: W, height: H, colorType: 0, samples: label }));
+    return { s: await runReport({ inputs: [images], out, model: model.model, samples: 2, labels, seed: 1 }), labels, out };
+  })();
+  return made;
+}
+
 test('report --labels: label, errors and error overlay PNGs per image, in summary.json and on the page', async () => {
-  const model = tinyModelDir();
-  const images = tempDir(), labels = tempDir(), out = tempDir();
-  writeFileSync(path.join(images, 'a.png'), buildPng({ width: W, height: H }));
-  // three bands of classes and an ignored block
-  const label = Array.from({ length: W * H }, (_, i) => ((i % W) >= 30 && Math.floor(i / W) < 10 ? 255 : Math.floor((i % W) / 14)));
-  writeFileSync(path.join(labels, 'a.png'), buildPng({ width: W, height: H, colorType: 0, samples: label }));
-  const s = await runReport({ inputs: [images], out, model: model.model, samples: 2, labels, seed: 1 });
+  const { s, out } = await labelledRun();
   const o = s.images[0].outputs;
   assert.ok(o?.label && o.errors && o.errorOverlay, JSON.stringify(o));
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as typeof s;
@@ -37,13 +46,14 @@ test('report --labels: label, errors and error overlay PNGs per image, in summar
   assert.match(html, /<th>class in the label<\/th><th>IoU<\/th>/);
   assert.match(html, /edge of a wrong region/);
 
-  const confusion = s.images[0].metrics?.confusion ?? [];
-  const present = presentClassIoU(confusion, TINY_CLASSES.length);
+  const present = presentClassIoU(s.images[0].metrics?.confusion ?? [], TINY_CLASSES.length);
   assert.equal(present.map((c) => c.index), [0, 1, 2]);
-  if (!pythonHas('numpy', 'PIL', 'sklearn')) {
-    console.log('  SKIPPED: numpy / scikit-learn checks (missing in /usr/bin/python3)');
-    return;
-  }
+});
+
+if (!pythonHas('numpy', 'PIL', 'sklearn')) console.log('  SKIPPED report-label-outputs numpy / scikit-learn checks: missing in /usr/bin/python3');
+else test('the error map as numpy reads it (label != predicted class, ignored grey) and the IoUs as scikit-learn\'s jaccard_score', async () => {
+  const { s, labels, out } = await labelledRun();
+  const present = presentClassIoU(s.images[0].metrics?.confusion ?? [], TINY_CLASSES.length);
   const script = `import json,sys,numpy as np
 from PIL import Image
 from sklearn.metrics import jaccard_score
