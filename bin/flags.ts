@@ -40,6 +40,7 @@ export function runFlags<T>(y: Argv<T>) {
   return y
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the dropout masks (same seed, same numbers)' })
     .option('recursive', { alias: 'r', type: 'boolean', default: false, describe: 'descend into sub-folders' })
+    .option('force', { type: 'boolean', default: false, describe: 'write into an --out folder that holds files segnet-uq did not write (refused otherwise)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress bar or progress lines (warnings and errors still print)' });
 }
 

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { runReport } from '../lib/commands/report';
 import type { ReportSummary } from '../lib/report/summary';
 import { cli, holdAfter, readSummary } from './fixtures/cli';
-import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
+import { buildJpeg, rejects, tempDir, tinyModelDir } from './fixtures/report-inputs';
 
 const model = tinyModelDir();
 
@@ -53,7 +53,9 @@ test('a user file in the output folder survives a run; only our own stale tempor
   for (const f of mine) writeFileSync(f, 'precious');
   const stale = path.join(out, '.segnet-uq-tmp-999999-0-summary.json.tmp');
   writeFileSync(stale, '{"trunc');
-  await runReport({ inputs: [dir], out, samples: 2, model: model.model, card: model.card });
+  // a folder of user files is not segnet-uq's: refused without --force (issue 25), kept with it
+  await rejects(() => runReport({ inputs: [dir], out, samples: 2, model: model.model, card: model.card }), /holds files segnet-uq did not write \(keep\.tmp, notes\.2024\.1\.tmp, sub\); .* --force/);
+  await runReport({ inputs: [dir], out, samples: 2, model: model.model, card: model.card, force: true });
   for (const f of mine) assert.is(readFileSync(f, 'utf8'), 'precious', `${f} was touched`);
   assert.not.ok(existsSync(stale), 'a temporary of a dead run is cleaned up');
 });

@@ -12,7 +12,7 @@ import { cli, ROOT } from './fixtures/cli';
 
 const MODEL = ['model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'strict', 'max-pixels'];
 const SAMPLES = ['samples', 'tolerance', 'max-samples', 'samples-limit'];
-const RUN = ['seed', 'recursive', 'quiet'];
+const RUN = ['seed', 'recursive', 'force', 'quiet'];
 const SHARD = ['shard', 'shards', 'shard-by'];
 const GATES = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'].flatMap((k) => [k, `warn-${k}`]);
 
@@ -27,7 +27,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'conformal', 'min-coverage', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
     'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'shift', 'anomaly-labels', 'json'],
   serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet', 'conformal'],
-  merge: ['out', 'copy', 'allow-partial', 'card', 'json'],
+  merge: ['out', 'copy', 'allow-partial', 'card', 'force', 'json'],
   inspect: ['card', 'json', 'tensors', 'dropout-at', 'dropout-rate'],
   card: ['out', 'width', 'height', 'force'],
 };

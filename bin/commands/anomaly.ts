@@ -30,7 +30,7 @@ export const anomalyCommand: CommandModule = {
     const { summary, anomaly } = await runAnomaly({
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], anomalyLabels: argv['anomaly-labels'] as string, out: argv.out as string, ...sampleOptions(argv),
-      seed: argv.seed as number, recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined,
+      seed: argv.seed as number, recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined,
       saveMaps: checkSaveMaps(argv['save-maps']), minPredicted: argv['min-predicted'] as number, minAnomaly: argv['min-anomaly'] as number,
       panelScore: argv['panel-score'] as AnomalyKind, shard,
       onEvent: (e: ReportEvent) => progress(e),

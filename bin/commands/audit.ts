@@ -88,11 +88,11 @@ export const auditCommand: CommandModule = {
     };
     const shard = argv.from === undefined ? shardOf(argv) : null;
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
-    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string, minCoverage: argv['min-coverage'] as number | undefined }) : await runAudit({
+    const result: AuditResult = argv.from !== undefined ? auditCalibrationFile({ ...common, from: String(argv.from), out: argv.out as string, minCoverage: argv['min-coverage'] as number | undefined, force: argv.force as boolean }) : await runAudit({
       ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
+      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       conformal: argv.conformal as string | undefined, minCoverage: argv['min-coverage'] as number | undefined, shard, anomalyLabels: argv['anomaly-labels'] as string | undefined, onEvent: (e: ReportEvent) => progress(e),
       shift: argv.shift === undefined ? undefined : (argv.shift as string[]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean),
     });

@@ -37,7 +37,7 @@ export const conformalCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       alpha: argv.alpha as number, method: argv.method as ConformalMethod, risk: argv.risk as string, mondrian: argv.mondrian as boolean,
-      minClassImages: argv['min-class-images'] as number, ignoreIndex: argv['ignore-index'] as number | undefined, recursive: argv.recursive as boolean,
+      minClassImages: argv['min-class-images'] as number, ignoreIndex: argv['ignore-index'] as number | undefined, recursive: argv.recursive as boolean, force: argv.force as boolean,
       images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), shard,
       onEvent: (e: ReportEvent) => progress(e),
     });

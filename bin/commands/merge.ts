@@ -14,12 +14,13 @@ export const mergeCommand: CommandModule = {
     .option('copy', { type: 'boolean', default: false, describe: "copy each image's maps into OUT instead of linking into the shard folders" })
     .option('allow-partial', { type: 'boolean', default: false, describe: 'merge although shards are missing (flagged in every output; an audit then exits 2)' })
     .option('card', { type: 'string', describe: 'model card for class names and colours [default: the card the runs recorded]' })
+    .option('force', { type: 'boolean', default: false, describe: 'write into an OUT that holds files segnet-uq did not write (refused otherwise)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the merged results to stdout (without the statistics)' }),
   handler: (argv) => {
     const positional = argv.inputs as string[];
     const out = (argv.out as string | undefined) ?? positional[0];
     const inputs = argv.out === undefined ? positional.slice(1) : positional;
-    const r = runMerge({ inputs, out, card: argv.card as string | undefined, copy: argv.copy as boolean, allowPartial: argv['allow-partial'] as boolean });
+    const r = runMerge({ inputs, out, card: argv.card as string | undefined, copy: argv.copy as boolean, allowPartial: argv['allow-partial'] as boolean, force: argv.force as boolean });
     const errors = [...(r.summary ?? r.calibration)?.errors ?? [], ...r.samples?.errors ?? [], ...r.shift?.errors ?? []];
     if (argv.json) {
       process.stdout.write(JSON.stringify({ ...r, calibration: r.calibration ? { ...r.calibration, stats: undefined } : undefined}, null, 2) + '\n');

@@ -30,7 +30,7 @@ export const samplesCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], counts: parseCounts(String(argv.counts)), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean,
+      bins: argv.bins as number, out: argv.out as string | undefined, recursive: argv.recursive as boolean, force: argv.force as boolean,
       samplesLimit: argv['samples-limit'] as number,
       samples: argv.samples === 'auto' ? 'auto' : undefined, tolerance: argv.tolerance as number | undefined, maxSamples: argv['max-samples'] as number | undefined,
       shard, onEvent: (e) => progress(e),

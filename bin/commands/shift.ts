@@ -44,7 +44,7 @@ export const shiftCommand: CommandModule = {
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string,
       corruptions: argv.corruptions === undefined ? undefined : list(argv.corruptions), severities,
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, saveImages: argv['save-images'] as boolean, resume: argv.resume as boolean, shard,
+      recursive: argv.recursive as boolean, force: argv.force as boolean, saveImages: argv['save-images'] as boolean, resume: argv.resume as boolean, shard,
       onEvent: (e: RunEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -120,6 +120,8 @@ function checkShiftGates(options: AuditOptions): { corruptions: string[]; severi
 }
 
 export interface AuditFileOptions extends AuditGateOptions {
+  /** [false] write into an --out folder that holds files segnet-uq did not write */
+  readonly force?: boolean;
   /** a calibrate or merge run's calibration.json, or its folder */
   readonly from: string;
   /** [DEFAULT_OUT.audit] where the audit's files go */
@@ -157,5 +159,5 @@ export function auditCalibrationFile(options: AuditFileOptions): AuditResult {
   return withLockedOut(options.out ?? DEFAULT_OUT.audit, 'audit --from', (out) => conclude(out, options, {
     calibration: report, baseline, images, imageCount: images?.length ?? report.metrics.images,
     totalMs: ms?.length ? ms.reduce((a, b) => a + b, 0) : null, slices: [], overall: {}, shift, anomaly, ...(coverage ? { extraGates: [coverage] } : {}),
-  }, null));
+  }, null), { force: options.force });
 }

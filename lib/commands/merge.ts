@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync } f
 import * as path from 'path';
 import { insideOutput, TEMP_PREFIX, writeFileAtomic } from '../atomic';
 import { LOCK_NAME, withLockedOut } from '../report/out-lock';
+import { OUT_MARKER } from '../report/out-dir';
 import { FileError } from '../errors';
 import { DEFAULT_OUT } from '../defaults';
 import { mergedCalibrationHtml } from '../report/calibration-html';
@@ -24,6 +25,8 @@ export interface MergeOptions {
   readonly card?: string;
   /** [false] shard runs: copy each image's maps into OUT instead of linking into the shard folders */
   readonly copy?: boolean;
+  /** [false] write into an OUT that holds files segnet-uq did not write */
+  readonly force?: boolean;
   /** [false] shard runs: merge although shards are missing (flagged in every output) */
   readonly allowPartial?: boolean;
 }
@@ -42,7 +45,7 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
   checkMergeOut(out, options.inputs);
   const existed = existsSync(out);
   try {
-    return withLockedOut(out, 'merge', () => staged(out, (stage) => ({ ...mergeInto(stage, options), out })));
+    return withLockedOut(out, 'merge', () => staged(out, (stage) => ({ ...mergeInto(stage, options), out })), { force: options.force });
   } catch (err) {
     if (!existed) rmEmptyFolder(out);
     throw err;
@@ -51,6 +54,7 @@ export function runMerge(options: MergeOptions): ShardMergeResult {
 
 function rmEmptyFolder(dir: string): void {
   try {
+    rmSync(path.join(dir, OUT_MARKER), { force: true });
     rmdirSync(dir);
   } catch {
     // not empty, or gone: leave it

@@ -95,7 +95,7 @@ export async function runReportImages<S extends ImageSink, T = ReportRun<S>>(opt
   return await withLockedOut(options.out ?? DEFAULT_OUT.report, 'report', async (out, warning) => {
     const run = await reportInLockedFolder({ ...options, out }, { ...checked, conformal }, sinkFor, warning ? [warning] : [], resolved);
     return finish ? await finish(run) : run as unknown as T;
-  });
+  }, { force: options.force });
 }
 
 async function reportInLockedFolder<S extends ImageSink>(options: ReportOptions, checked: CheckedRun & { conformal: LoadedConformal | null }, sinkFor: (card: ModelCard) => S,

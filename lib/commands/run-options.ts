@@ -11,6 +11,8 @@ import type { ShardSpec } from '../shard';
 export interface ImageRunOptions<E = RunEvent> extends SegmenterOptions {
   /** image files and folders */
   readonly inputs: readonly string[];
+  /** [false] write into an --out folder that holds files segnet-uq did not write */
+  readonly force?: boolean;
   /** walk the folders' subfolders too */
   readonly recursive?: boolean;
   /** folder of label PNGs named like the images */

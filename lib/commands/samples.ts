@@ -45,7 +45,7 @@ export async function runSamples(options: SamplesOptions): Promise<SamplesResult
   // before the model loads: a usage error leaves no empty OUT behind
   const checked = checkSamplesOptions(options);
   if (options.out === undefined) return samplesInto(null, options, checked);
-  return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options, checked));
+  return withLockedOut(options.out, 'samples', (out) => samplesInto(out, options, checked), { force: options.force });
 }
 
 type CheckedSamples = ReturnType<typeof checkSamplesOptions>;

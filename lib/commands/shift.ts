@@ -61,7 +61,7 @@ export async function runShift(options: ShiftOptions): Promise<ShiftResult> {
   const conditions = shiftConditions(options.corruptions ?? SHIFT_DEFAULTS.corruptions, options.severities ?? SHIFT_DEFAULTS.severities);
   const bins = checkBins('--bins', options.bins ?? DEFAULT_BINS);
   const checked = checkRunOptions(options);
-  return withLockedOut(options.out ?? DEFAULT_OUT.shift, 'shift', (out, warning) => shiftInto(out, options, checked, conditions, bins, warning ? [warning] : []));
+  return withLockedOut(options.out ?? DEFAULT_OUT.shift, 'shift', (out, warning) => shiftInto(out, options, checked, conditions, bins, warning ? [warning] : []), { force: options.force });
 }
 
 async function shiftInto(out: string, options: ShiftOptions, checked: CheckedRun, conditions: readonly ShiftCondition[], bins: number,

@@ -5,9 +5,10 @@
  * forever, deaf to SIGINT), and a virtual file system answers ENOENT for a folder whose parent
  * plainly exists.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { FileError, FS_CAUSES } from '../errors';
+import { readJsonFile } from '../json-file';
 
 /** A bad output folder: a FileError (`file` the folder, `reason`, `flag`) of its own name; the message names the flag and the folder. */
 export class OutDirError extends FileError {
@@ -79,4 +80,49 @@ export function prepareOutDir(dir: string, flag = '--out'): string {
     throw new OutDirError(resolved, `cannot write in it: ${cause(codeOf(err))}`, { flag });
   }
   return resolved;
+}
+
+/** The file that says a folder is a segnet-uq output folder (written when a run takes it). */
+export const OUT_MARKER = '.segnet-uq-out';
+
+/** Result files whose segnet-uq header also marks a folder made before the marker existed. */
+const RESULT_FILES = ['summary.json', 'calibration.json', 'samples.json', 'audit.json', 'shift.json', 'anomaly.json'];
+
+function madeBySegnetUq(file: string): boolean {
+  try {
+    const v = readJsonFile(file) as { tool?: { name?: unknown } } | null;
+    return v?.tool?.name === 'segnet-uq';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A run writes only into a folder that is empty or a segnet-uq output folder (its marker, or a
+ * result file with our header): `--out $HOME` replaced the index.html and summary.json there
+ * (issue 25). `ignore`: our own names (the lock, temporaries). With `force`, any folder is taken.
+ * The marker is then written, so the next run recognises the folder.
+ */
+export function claimOutDir(dir: string, options: { readonly force?: boolean; readonly ignore?: (name: string) => boolean; readonly flag?: string } = {}): void {
+  const flag = options.flag ?? '--out';
+  const marker = path.join(dir, OUT_MARKER);
+  if (!options.force && !existsSync(marker)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => !(options.ignore?.(n) ?? false));
+    } catch (err) {
+      throw new OutDirError(dir, `cannot list it: ${cause(codeOf(err))}`, { flag });
+    }
+    if (names.length > 0 && !RESULT_FILES.some((f) => names.includes(f) && madeBySegnetUq(path.join(dir, f)))) {
+      const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+      throw new OutDirError(dir, `holds files segnet-uq did not write (${shown}); name an empty or new folder, or a previous segnet-uq output, or pass --force to write there anyway`, { flag });
+    }
+  }
+  if (!existsSync(marker)) {
+    try {
+      writeFileSync(marker, 'This folder holds segnet-uq output; a later run may replace its files.\n');
+    } catch (err) {
+      throw new OutDirError(dir, `cannot write in it: ${cause(codeOf(err))}`, { flag });
+    }
+  }
 }

@@ -10,10 +10,10 @@
 import { linkSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { hostname } from 'os';
 import * as path from 'path';
-import { isProcessAlive } from '../atomic';
+import { isProcessAlive, TEMP_PREFIX } from '../atomic';
 import { FileError } from '../errors';
 import { readUntrustedText } from '../safe-read';
-import { OutDirError, prepareOutDir } from './out-dir';
+import { claimOutDir, OutDirError, prepareOutDir } from './out-dir';
 
 export const LOCK_NAME = '.segnet-uq.lock';
 
@@ -157,16 +157,18 @@ function release(file: string): void {
 
 /**
  * Makes `dir` (prepareOutDir) and holds its lock while `run` works in it, synchronously or until
- * its promise settles. A stale lock's takeover warning is passed to `run`. Re-entrant: a folder
+ * its promise settles. A stale lock's takeover warning is passed to `run`. The folder must be
+ * empty or a segnet-uq output folder unless `force` (claimOutDir). Re-entrant: a folder
  * this process already holds is worked in under that lock.
  */
-export function withLockedOut<T>(dir: string, command: string, run: (out: string, warning?: string) => T): T {
+export function withLockedOut<T>(dir: string, command: string, run: (out: string, warning?: string) => T, options: { readonly force?: boolean } = {}): T {
   const out = prepareOutDir(dir);
   // this process holds it already (merge gating its merged folder as audit --from does): work on
   if (held.has(path.join(out, LOCK_NAME))) return run(out);
   const lock = acquireOutLock(out, command);
   let result: T;
   try {
+    claimOutDir(out, { force: options.force, ignore: (name) => name === LOCK_NAME || name.startsWith(TEMP_PREFIX) });
     result = run(out, lock.warning);
   } catch (err) {
     lock.release();

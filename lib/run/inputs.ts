@@ -22,6 +22,9 @@ function looksLikeImage(file: string): boolean {
   }
 }
 
+/** The folders a run writes under its output folder (report, calibrate, audit, merge --copy). */
+const OUTPUT_FOLDER = /^(images|charts|assets|shift|shard-\d+)$/;
+
 /** A listing of the inputs (listInputs'): the images, and what could not be listed. */
 export interface InputListing {
   readonly files: readonly string[];
@@ -66,7 +69,10 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
       errors.push({ file: dir, message: `cannot resolve folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
       return;
     }
-    if (depth > 0 && exclude.some((x) => within(x, real) && !within(x, rootReal))) {
+    // the output folder, wherever it is, unless the root lies in it; when it is the root itself,
+    // its own folders (`report D -r --out D` took its 19 PNGs in on the second run)
+    const isOutput = (x: string): boolean => within(x, real) && (rootReal === x ? depth === 1 && OUTPUT_FOLDER.test(path.basename(real)) : !within(x, rootReal));
+    if (depth > 0 && exclude.some(isOutput)) {
       excluded.push(dir);
       return;
     }
