@@ -2,6 +2,7 @@
 off, 288x384): the candidate table of models/README.md. Prints one JSON line per checkpoint.
 
   /usr/bin/python3 models/training/eval_robust.py /work/ckpt/shipped.pt /work/ckpt/robust/epoch-10.pt
+  /usr/bin/python3 models/training/eval_robust.py --size 352x480 /work/ckpt/shipped.pt   (another inference size)
 """
 import json
 import os
@@ -28,10 +29,15 @@ def main(paths, data="../shared/datasets/camvid", h=288, w=384):
         sub_i, sub_l = vimgs[::2], vlabs[::2]
         noisy = torch.stack([robust.gaussian_noise(sub_i[i].float(), 3, gen).round().byte() for i in range(sub_i.shape[0])])
         gn3 = round(evaluate(model, noisy, sub_l, h, w, 0)["mIoU"], 4)
-        print(json.dumps({"ckpt": p, "val_mIoU": val, "held_out_sev3": held,
+        print(json.dumps({"ckpt": p, "size": f"{h}x{w}", "val_mIoU": val, "held_out_sev3": held,
                           "select": round(0.5 * val + 0.5 * sum(held.values()) / len(held), 4),
                           "gaussian_noise_sev3_mIoU": gn3}), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if args[:1] == ["--size"]:
+        hh, ww = (int(v) for v in args[1].split("x"))
+        main(args[2:], h=hh, w=ww)
+    else:
+        main(args)
