@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli, ROOT } from './fixtures/cli';
 
-const MODEL = ['model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'strict', 'max-pixels'];
+const MODEL = ['model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'strict', 'tta', 'max-pixels'];
 const SAMPLES = ['samples', 'tolerance', 'max-samples', 'samples-limit'];
 const RUN = ['seed', 'recursive', 'force', 'quiet'];
 const SHARD = ['shard', 'shards', 'shard-by'];
