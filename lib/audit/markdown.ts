@@ -17,7 +17,18 @@ const num = (v: number | null | undefined, digits = 4): string => (v === null ||
 const signed = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`);
 /** Markdown table cells: pipes and newlines would break the row. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
+/** A table cell of plain text (class and slice names come from a card and file names): HTML shown, not rendered. */
+const textCell = (text: string): string => cell(text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')));
+/** A name in a code span: backticks cannot close it early, line breaks cannot end the line. */
+const code = (text: string): string => `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+/**
+ * Text with names in it (a warning), as plain text: summary.md is posted as a pull-request
+ * comment, and a file named `<img src=x>` or `[x](http://...)` was rendered (issue 25). HTML's
+ * specials become entities, Markdown's punctuation is backslash-escaped.
+ */
+export const markdownText = (text: string): string => text.replace(/[\r\n]+/g, ' ')
+  .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+  .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`);
 
 function allowed(g: AuditResult['gates'][number]): string {
   const v = (x: number | null): string => formatNumber(x, metricKind(g.metric));
@@ -54,7 +65,7 @@ function gatesTable(r: AuditResult): string[] {
   if (sliceGates.length) {
     if (lines.length) lines.push('');
     lines.push('| slice gate | worst slice | slice value | whole set | slice − whole set | allowed | verdict |', '| --- | --- | ---: | ---: | ---: | ---: | --- |',
-      ...sliceGates.map((g) => `| ${what(g)} | ${cell(g.slice ?? '–')} | ${value(g, g.measured)} | ${value(g, g.baseline)} | ${change(g, g.change)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`));
+      ...sliceGates.map((g) => `| ${what(g)} | ${textCell(g.slice ?? '–')} | ${value(g, g.measured)} | ${value(g, g.baseline)} | ${change(g, g.change)} | ${allowed(g)} | ${GLYPH[verdictOf(g, r.failOnWarn)]} |`));
   }
   if (r.gates.length > MAX_GATES) lines.push(`(${r.gates.length - MAX_GATES} more gates in audit.json)`);
   return lines;
@@ -65,7 +76,7 @@ function classTable(r: AuditResult): string[] {
   const rows = r.metrics.perClass.slice(0, MAX_CLASSES).map((c, k) => {
     const b = base?.[k]?.iou ?? null;
     const change = c.iou !== null && b !== null ? c.iou - b : null;
-    return `| ${cell(r.run.classes[k] ?? String(k))} | ${num(c.iou)} | ${num(b)} | ${signed(change)} |`;
+    return `| ${textCell(r.run.classes[k] ?? String(k))} | ${num(c.iou)} | ${num(b)} | ${signed(change)} |`;
   });
   const more = r.metrics.perClass.length > MAX_CLASSES ? [`(${r.metrics.perClass.length - MAX_CLASSES} more classes in audit.json)`] : [];
   return ['### Per-class IoU', '', '| class | IoU | baseline | change |', '| --- | ---: | ---: | ---: |', ...rows, ...more];
@@ -104,7 +115,7 @@ export function auditMarkdown(r: AuditResult): string {
     `Model card ${code(r.run.card)} · ${r.images} images, ${r.labelledImages} labelled · ${samplesLabel(r.run.samples)} samples`
       + (r.baseline ? ` · baseline ${code(path.basename(path.dirname(r.baseline.file)) + '/' + path.basename(r.baseline.file))}` : ' · no baseline'), '',
     ...gatesTable(r), ''];
-  for (const w of r.warnings.slice(0, 3)) lines.push(`> ⚠️ ${cell(w.length > 300 ? `${w.slice(0, 297)}...` : w)}`);
+  for (const w of r.warnings.slice(0, 3)) lines.push(`> ⚠️ ${markdownText(w.length > 300 ? `${w.slice(0, 297)}...` : w)}`);
   if (r.warnings.length) lines.push('');
   lines.push(...classTable(r), '', ...worstLines(r), '', costLine(r));
   return lines.join('\n') + '\n';

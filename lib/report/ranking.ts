@@ -43,7 +43,15 @@ export function rankImages(images: readonly Reviewed[], o: RankingOptions): Rank
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * A text cell of the CSV: a leading = + - @ tab or carriage return is prefixed with ' so a
+ * spreadsheet reads a file name as text, not a formula (OWASP, CSV injection); then quoted when
+ * it holds a quote, comma or line break.
+ */
+export function csvField(text: string): string {
+  const v = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
 
 export function rankingCsv(r: Ranking, images: readonly Reviewed[]): string {
   const byFile = new Map(images.map((i) => [i.file, i.review]));
