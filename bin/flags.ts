@@ -67,6 +67,11 @@ export const MAP_SIZE_OPTION = {
   type: 'number', describe: `longest side of the maps and overlays written per image (smaller images keep their size) [default: ${DEFAULT_MAP_SIZE}]`,
 } as const;
 
+/** --scale of report, calibrate and audit */
+export const SCALE_OPTION = {
+  type: 'string', choices: ['fixed', 'image'], describe: "heatmap colour ranges: 'fixed' (each map's full range, images compare) or 'image' (0 to each image's max) [default: fixed]",
+} as const;
+
 /** --images / --no-images of the commands that write a report (report, calibrate, audit). */
 export const IMAGES_OPTION = {
   type: 'boolean', default: true, describe: "write each image's maps and HTML section (--no-images: the numbers only, faster)",

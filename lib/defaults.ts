@@ -58,6 +58,11 @@ export const DEFAULT_BATCH = { cpu: 8, cuda: 16, webgpu: 8 } as const;
 export const DEFAULT_MAX_PIXELS = 40_000_000;
 /** longest side of the maps and overlays written per image: a report page of many photos stays loadable */
 export const DEFAULT_MAP_SIZE = 960;
+/**
+ * colour scale of the uncertainty heatmaps: 'fixed' (each map's full range, the same for every
+ * image, so images compare) or 'image' (0 to this image's maximum)
+ */
+export const DEFAULT_MAP_SCALE: 'fixed' | 'image' = 'fixed';
 /** output folder per command: each its own, so one command's run never overwrites another's */
 export const DEFAULT_OUT = {
   report: 'reports/latest', calibrate: 'reports/calibrate', samples: 'reports/samples', audit: 'reports/audit', merge: 'reports/merged', conformal: 'reports/conformal', shift: 'reports/shift',

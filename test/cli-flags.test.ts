@@ -18,13 +18,13 @@ const GATES = ['min', 'max', 'max-drop', 'max-rise', 'max-slice-gap'].flatMap((k
 
 /** The flags of each command, --help and --version aside. */
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'save-maps', 'conformal', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
-  calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'save-maps', 'conformal', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
+  report: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'out', 'images', 'map-size', 'scale', 'save-maps', 'conformal', 'labels', 'ignore-index', 'json', 'resume', 'rank-by', 'rank-reduction', 'top'],
+  calibrate: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'out', 'images', 'map-size', 'scale', 'save-maps', 'conformal', 'bins', 'ignore-index', 'fit-temperature', 'save-temperature', 'json'],
   conformal: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'alpha', 'method', 'risk', 'mondrian', 'min-class-images', 'out', 'images', 'map-size', 'save-maps', 'ignore-index', 'json'],
   samples: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'counts', 'labels', 'ignore-index', 'bins', 'out', 'json'],
   anomaly: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'anomaly-labels', 'out', 'images', 'map-size', 'save-maps', 'min-predicted', 'min-anomaly', 'panel-score', 'json'],
   shift: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'corruptions', 'severities', 'out', 'bins', 'ignore-index', 'save-images', 'resume', 'json'],
-  audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'conformal', 'min-coverage', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
+  audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'scale', 'conformal', 'min-coverage', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
     'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'shift', 'anomaly-labels', 'json'],
   serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet', 'conformal'],
   merge: ['out', 'copy', 'allow-partial', 'card', 'force', 'json'],

@@ -202,7 +202,7 @@ against('a drop beyond the allowed change fails (exit 1); as a warning it exits 
   assert.is(fail.gates[0].passed, false);
   assert.ok(Math.abs((fail.gates[0].change as number) + 0.05) < 1e-9);
   assert.is(auditExitCode(fail), 1);
-  assert.match(read(out, 'summary.md'), /\| mIoU drop <= 0.01 vs baseline \| [0-9.]+ \| [0-9.]+ \| -0.0500 \| -0.0100 \| ❌ fail \|/);
+  assert.match(read(out, 'summary.md'), /\| mIoU drop <= 0.01 vs baseline \| [0-9.]+ \| [0-9.]+ \| -0.05 \| -0.01 \| ❌ fail \|/);
   const within = await runAudit(base([gate('max-drop', 'meanIoU=0.06'), gate('max-drop', 'meanIoU=10%')], { baseline }));
   assert.equal(within.gates.map((g) => g.passed), [true, within.gates[1].baseline as number * 0.1 >= 0.05]);
   const warn = await runAudit(base([gate('warn-max-drop', 'meanIoU=0.01')], { baseline }));

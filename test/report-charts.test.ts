@@ -87,7 +87,7 @@ configs.run();
 // ---------------------------------------------------------------------------------------------
 const png = suite('rendered PNGs');
 
-png('every chart: PNG of the requested size on a white background', () => {
+png('every chart: PNG of the requested size at device-pixel ratio 2 on a white background', () => {
   const size = { width: 500, height: 300 };
   const charts = [
     reliabilityDiagram(bins, size), confidenceHistogram(bins, size),
@@ -98,8 +98,8 @@ png('every chart: PNG of the requested size on a white background', () => {
   ];
   for (const bytes of charts) {
     const img = decode(bytes);
-    assert.is(img.width, 500);
-    assert.is(img.height, 300);
+    assert.is(img.width, 1000);
+    assert.is(img.height, 600);
     assert.equal(Array.from(img.data.subarray(0, 4)), [255, 255, 255, 255], 'top-left pixel is opaque white');
   }
 });
@@ -115,7 +115,7 @@ png('the drawing follows the values: same values same bytes, other values other 
   // the bars of bin 0 reach 0.9 instead of 0.2: coloured (not gray) pixels high up in its column
   const blueAbove = (p: PNG): number => {
     let n = 0;
-    for (let y = 80; y < 150; y++) for (let x = 60; x < 200; x++) {
+    for (let y = 160; y < 300; y++) for (let x = 120; x < 400; x++) { // CSS (60..200, 80..150) at DPR 2
       const i = (y * p.width + x) * 4;
       const d = p.data;
       if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 20) n++;

@@ -82,7 +82,7 @@ else {
       await popup.waitForLoadState('load');
       assert.match(popup.url(), /charts\/overview-entropy\.png$/);
       const full = (await popup.evaluate(`document.images[0].naturalWidth`)) as number;
-      assert.is(full, 640, 'the chart at its full size');
+      assert.is(full, 1280, 'the chart at its full size (its PNG is drawn at device-pixel ratio 2)');
       assert.ok(full > shown, `opened (${full} px) larger than shown (${shown} px)`);
       assert.equal(problems, []);
       const artifacts = path.join(__dirname, '..', 'test-artifacts');

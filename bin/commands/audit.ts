@@ -7,7 +7,7 @@ import { UNCERTAINTY_KINDS } from '../../lib/metrics/uncertainty-stats';
 import { auditCalibrationFile, auditExitCode, runAudit, type AuditResult } from '../../lib/commands/audit';
 import type { ReportEvent } from '../../lib/commands/report';
 import { AUDIT_DEFAULTS, DEFAULT_OUT } from '../../lib/defaults';
-import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
+import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SCALE_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
 
 /** The config file's gates, then the flags'; a flag replaces the config's gate of the same kind, metric and severity. */
@@ -34,7 +34,7 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
 const FRESH_RUN_FLAGS = [
   'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
   'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
-  'labels', 'images', 'map-size', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'shift', 'anomaly-labels',
+  'labels', 'images', 'map-size', 'scale', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'shift', 'anomaly-labels',
 ] as const;
 
 export const auditCommand: CommandModule = {
@@ -51,6 +51,7 @@ export const auditCommand: CommandModule = {
       .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.audit, describe: 'output folder (audit.json, junit.xml, summary.md, audit.html, calibration report)' })
       .option('images', IMAGES_OPTION)
       .option('map-size', MAP_SIZE_OPTION)
+    .option('scale', SCALE_OPTION)
       .option('conformal', CONFORMAL_OPTION)
       .option('min-coverage', { type: 'number', describe: 'with --conformal (or --from a run made with it): the coverage its sets must keep on these images (e.g. 0.9), less the finite-sample slack the message states' })
       .option('config', { type: 'string', describe: 'JSON file of gates, keys as the flags ({"max-drop": {"meanIoU": 0.01}, "min-class-iou": {"Road": 0.8}, "fail-on-warn": true})' });
@@ -92,7 +93,7 @@ export const auditCommand: CommandModule = {
       ...segmenterOptions(argv), ...common,
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
+      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, scale: argv.scale as 'fixed' | 'image' | undefined, worst: argv.worst as number, sliceBy: argv['slice-by'] as GroupBy,
       conformal: argv.conformal as string | undefined, minCoverage: argv['min-coverage'] as number | undefined, shard, anomalyLabels: argv['anomaly-labels'] as string | undefined, onEvent: (e: ReportEvent) => progress(e),
       shift: argv.shift === undefined ? undefined : (argv.shift as string[]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean),
     });

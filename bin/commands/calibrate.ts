@@ -6,7 +6,7 @@ import type { MetricSummary } from '../../lib/metrics/types';
 import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { DEFAULT_OUT, TEMPERATURE_SEARCH } from '../../lib/defaults';
 import { atSearchEnd } from '../../lib/metrics/temperature';
-import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
+import { BINS_OPTION, checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SCALE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf } from '../flags';
 import { progressPrinter } from '../progress';
 
 const f = (v: number | null | undefined, d = 4): string => (v === null || v === undefined ? '–' : v.toFixed(d));
@@ -27,6 +27,7 @@ export const calibrateCommand: CommandModule = {
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.calibrate, describe: `output folder (its own, so a report in ${DEFAULT_OUT.report} is kept)` })
     .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
+    .option('scale', SCALE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
     .option('conformal', CONFORMAL_OPTION)
     .option('bins', BINS_OPTION)
@@ -42,7 +43,7 @@ export const calibrateCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], labels: argv.labels as string, out: argv.out as string, ...sampleOptions(argv),
       seed: argv.seed as number, bins: argv.bins as number, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), conformal: argv.conformal as string | undefined, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
+      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, scale: argv.scale as 'fixed' | 'image' | undefined, saveMaps: checkSaveMaps(argv['save-maps']), conformal: argv.conformal as string | undefined, fitTemperature: argv['fit-temperature'] as boolean, saveTemperature: argv['save-temperature'] as boolean,
       shard,
       onEvent: (e: ReportEvent) => progress(e),
     });

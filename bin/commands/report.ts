@@ -5,7 +5,7 @@ import { checkSaveMaps } from '../../lib/report/npy-outputs';
 import { checkRanking } from '../../lib/report/ranking';
 import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/report/review';
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
-import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
+import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SCALE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -18,6 +18,7 @@ export const reportCommand: CommandModule = {
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT.report, describe: 'output folder' })
     .option('images', IMAGES_OPTION)
     .option('map-size', MAP_SIZE_OPTION)
+    .option('scale', SCALE_OPTION)
     .option('save-maps', SAVE_MAPS_OPTION)
     .option('conformal', CONFORMAL_OPTION)
     .option('labels', { type: 'string', describe: 'folder of label PNGs named like the images (class index per pixel)' })
@@ -57,7 +58,7 @@ export const reportCommand: CommandModule = {
       ...segmenterOptions(argv),
       inputs: argv.inputs as string[], out: argv.out as string, ...sampleOptions(argv), seed: argv.seed as number,
       labels: argv.labels as string | undefined, ignoreIndex: argv['ignore-index'] as number | undefined,
-      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, saveMaps: checkSaveMaps(argv['save-maps']), conformal: argv.conformal as string | undefined, shard,
+      recursive: argv.recursive as boolean, force: argv.force as boolean, images: argv.images as boolean, mapSize: argv['map-size'] as number | undefined, scale: argv.scale as 'fixed' | 'image' | undefined, saveMaps: checkSaveMaps(argv['save-maps']), conformal: argv.conformal as string | undefined, shard,
       onEvent: (e: ReportEvent) => progress(e),
     });
     progress({ type: 'done' });

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { escapeHtml, hrefOf, pageHtml } from '../report/html';
 import { verdictOf } from './gates';
+import { THUMB_DISPLAY_PX } from './worst-images';
 import { formatNumber, formatSigned, metricKind } from '../format';
 import type { AuditResult } from '../report/formats';
 import { WORST_LISTS, type WorstList } from '../report/formats';
@@ -72,7 +73,7 @@ function worstSection(r: AuditResult, thumbnail: (list: WorstList, rank: number)
   return WORST_LISTS.filter((l) => r.worstImages[l]?.length).map((list) => {
     const figures = (r.worstImages[list] ?? []).map((e, rank) => {
       const src = thumbnail(list, rank);
-      const img = src ? `<img src="${src.startsWith('data:') ? src : hrefOf(src)}" alt="overlay of ${escapeHtml(path.basename(e.file))}">` : '';
+      const img = src ? `<img src="${src.startsWith('data:') ? src : hrefOf(src)}" class="thumb" style="width:${THUMB_DISPLAY_PX}px;height:auto" alt="overlay of ${escapeHtml(path.basename(e.file))}">` : '';
       const extra = e.baselineIoU !== undefined ? ` · baseline IoU ${num(e.baselineIoU)}` : '';
       return `<figure>${img}<figcaption>${escapeHtml(path.basename(e.file))}<br><span class="meta">IoU ${num(e.meanIoU)} · entropy ${num(e.meanEntropy)}`
         + ` · confident-wrong ${num(e.confidentWrong * 100, 1)}%${extra}</span></figcaption></figure>`;

@@ -15,7 +15,10 @@ import { WORST_LISTS, type ImageRecord, type WorstEntry, type WorstList } from '
 import type { ImageStats } from './image-stats';
 import * as path from 'path';
 
-export const THUMB_SIDE = 192;
+/** audit.html shows the overlay thumbnails this wide (CSS pixels) ... */
+export const THUMB_DISPLAY_PX = 160;
+/** ... from PNGs twice that size, sharp at a device-pixel ratio of 2 (192 px shown at 2x looked blocky) */
+export const THUMB_SIDE = 2 * THUMB_DISPLAY_PX;
 
 
 interface Held { readonly entry: WorstEntry; readonly png: Buffer; readonly rank: number }

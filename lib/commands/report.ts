@@ -31,6 +31,7 @@ import { conformalMetrics } from '../conformal/apply';
 import { checkConformalFits, identityOf, readConformalFile, type LoadedConformal } from '../conformal/file';
 import { withConformal } from '../conformal/report-step';
 import { recordFailure, type ImageRunOptions, type RunEvent } from './run-options';
+import type { MapScale } from '../report/image-outputs';
 
 export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   /** output folder [default: DEFAULT_OUT.report] */
@@ -41,6 +42,8 @@ export interface ReportOptions extends ImageRunOptions<ReportEvent> {
   readonly images?: boolean;
   /** [DEFAULT_MAP_SIZE] longest side of the maps and overlays written per image (smaller images keep their size) */
   readonly mapSize?: number;
+  /** [DEFAULT_MAP_SCALE] heatmap colour ranges: 'fixed' (full ranges, images compare) or 'image' (0 to each image's max) */
+  readonly scale?: MapScale;
   /** write each image's maps as .npy at its resolution ('probs': also the mean probabilities) [default: none] */
   readonly saveMaps?: SaveMaps;
   /**

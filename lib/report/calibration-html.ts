@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { ModelCard } from '../model/types';
 import type { UncertaintyKind } from '../metrics/types';
 import type { CalibrationReport } from './formats';
-import { escapeHtml, hrefOf, pageHtml } from './html';
+import { chartFigure, escapeHtml, pageHtml } from './html';
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const dataV = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(v));
@@ -24,8 +24,7 @@ function row(cells: readonly string[], head = false): string {
 export function calibrationSectionHtml(report: CalibrationReport, card: ModelCard): string {
   const m = report.metrics;
   const c = m.calibration;
-  const figure = (src: string, caption: string): string =>
-    `<figure><a href="${hrefOf(src)}" target="_blank" title="open full size"><img style="image-rendering:auto" src="${hrefOf(src)}" alt="${escapeHtml(caption)}"></a><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+  const figure = chartFigure;
   const t = report.temperature;
   const temperature = t ? `<h3>Temperature scaling</h3>
 <p class="meta">Fitted on ${t.pixels} labelled pixels (a seeded uniform sample of all of them), on the mean MC probabilities.${t.savedTo ? ` Saved into <code>${escapeHtml(t.savedTo)}</code> as ${fmt(t.combined)}.` : ''}</p>
@@ -56,7 +55,7 @@ ${kinds}</table>
 <h3>Per class</h3><p class="meta">Click a column to sort.</p>
 <table class="sortable"><thead><tr><th>class</th><th>IoU</th><th>accuracy</th><th>pixel share</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th></tr></thead>
 <tbody>${classes}</tbody></table>
-<div class="grid">${figure(report.charts.reliability, 'Reliability diagram: accuracy per confidence bin, gap to the diagonal')}
+<div class="charts">${figure(report.charts.reliability, 'Reliability diagram: accuracy per confidence bin, gap to the diagonal')}
 ${figure(report.charts.confidence, 'Confidence histogram')}
 ${figure(report.charts.percentile, 'Accuracy of the most certain pixels by uncertainty percentile')}
 ${figure(report.charts.sparsification, 'Sparsification curves and their oracles')}

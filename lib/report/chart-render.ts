@@ -25,6 +25,7 @@ import { checkInteger } from '../validate';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement,
   ScatterController, Legend, Title);
+Chart.defaults.font.size = 12; // CHART_FONT_PX
 
 /** Paints the whole canvas white under the chart (PNGs are otherwise transparent). */
 const whiteBackground: Plugin = {
@@ -40,18 +41,28 @@ const whiteBackground: Plugin = {
 };
 
 export interface ChartSize {
-  /** [width=640] pixels */
+  /** [width=640] CSS pixels: the width the page shows the chart at */
   readonly width?: number;
-  /** [height=420] pixels */
+  /** [height=420] CSS pixels */
   readonly height?: number;
 }
 
-/** Renders a chart.js configuration to PNG bytes. */
+/** The size a chart is drawn and shown at, in CSS pixels; its PNG holds CHART_DPR times as many. */
+export const DEFAULT_CHART_SIZE = { width: 640, height: 420 } as const;
+/**
+ * Device-pixel ratio of the chart PNGs: sharp on high-density screens. Pages show each chart at
+ * its CSS size (never scaled down, so its 12 px text stays 12 px; a narrow screen scrolls it).
+ */
+export const CHART_DPR = 2;
+/** chart.js's smallest text (tick labels, legend), CSS pixels */
+export const CHART_FONT_PX = 12;
+
+/** Renders a chart.js configuration to PNG bytes of CHART_DPR x `size` pixels. */
 export function renderChart<T extends ChartType>(config: ChartConfiguration<T>, size: ChartSize = {}): Buffer {
-  const width = checkInteger('width', size.width ?? 640, 16, 8192);
-  const height = checkInteger('height', size.height ?? 420, 16, 8192);
+  const width = checkInteger('width', size.width ?? DEFAULT_CHART_SIZE.width, 16, 4096);
+  const height = checkInteger('height', size.height ?? DEFAULT_CHART_SIZE.height, 16, 4096);
   const canvas = createCanvas(width, height);
-  const options = { ...(config.options ?? {}), animation: false, responsive: false, maintainAspectRatio: false, devicePixelRatio: 1 };
+  const options = { ...(config.options ?? {}), animation: false, responsive: false, maintainAspectRatio: false, devicePixelRatio: CHART_DPR };
   // chart.js's platform layer only needs getContext('2d') and width/height, which this canvas has.
   const item = canvas as unknown as ConstructorParameters<typeof Chart>[0];
   const chart = new Chart(item, { ...config, options, plugins: [...(config.plugins ?? []), whiteBackground] } as ChartConfiguration<T>);

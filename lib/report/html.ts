@@ -3,6 +3,7 @@
  * user-supplied string (file names, class names, messages) escaped.
  */
 import type { ModelCard } from '../model/types';
+import { DEFAULT_CHART_SIZE } from './chart-render';
 import { samplesMeta, samplesSectionHtml } from './samples-html';
 import { EDGE_RGB, IGNORE_RGB, presentClassIoU, RIGHT_RGB, WRONG_RGB } from './label-outputs';
 import type { ReportImage, ReportSummary } from './summary';
@@ -26,7 +27,11 @@ td.name{text-align:left;max-width:28rem;overflow-wrap:anywhere}.legend span{disp
 .swatch{display:inline-block;width:.9rem;height:.9rem;vertical-align:middle;margin-right:.3rem;border:1px solid #888}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem}.grid figure{margin:0;background:#fff;padding:.5rem}
 .grid img{width:100%;image-rendering:pixelated}.bar{display:flex;align-items:center;gap:.4rem;font-size:.8rem}.bar img{width:60%;height:10px}
-.errors li{color:#a00}.meta{color:#555;font-size:.9rem}code{background:#eee;padding:0 .2rem}`;
+.errors li{color:#a00}.meta{color:#555;font-size:.9rem}code{background:#eee;padding:0 .2rem}
+.grid figure{min-width:0}.charts{display:flex;flex-wrap:wrap;gap:1rem}
+figure.chart{margin:0;background:#fff;padding:.5rem;max-width:100%;overflow-x:auto;box-sizing:border-box}figure.chart img{display:block;max-width:none;image-rendering:auto}
+table{display:block;max-width:100%;overflow-x:auto}.table-wrap{max-width:100%;overflow-x:auto}.table-wrap td.name{width:12rem;min-width:12rem;overflow-wrap:anywhere}img.thumb{image-rendering:auto}
+table.iou{font-size:.85rem;margin-top:.3rem}`;
 
 const SORT_SCRIPT = `document.querySelectorAll('table.sortable').forEach(function(table){
   var heads=table.querySelectorAll('th');
@@ -48,13 +53,24 @@ ${body}
 `;
 }
 
+/**
+ * A chart at the size it was drawn (renderChart's CSS pixels; the PNG holds CHART_DPR times as
+ * many): never scaled down, so its text stays CHART_FONT_PX; a narrow screen scrolls it.
+ */
+export function chartFigure(src: string, caption: string, size: { readonly width: number; readonly height: number } = DEFAULT_CHART_SIZE): string {
+  return `<figure class="chart"><a href="${hrefOf(src)}" target="_blank" title="open full size"><img src="${hrefOf(src)}" width="${size.width}" height="${size.height}" alt="${escapeHtml(caption)}"></a><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
 export function legendHtml(card: ModelCard): string {
   return `<div class="legend">${card.classes.map((c) =>
     `<span><i class="swatch" style="background:rgb(${c.color.map((v) => Math.round(v)).join(',')})"></i>${escapeHtml(c.name)}</span>`).join('')}</div>`;
 }
 
-function colorBar(bar: string, range: readonly [number, number], unit: string): string {
-  return `<div class="bar"><span>${fmt(range[0], 3)}</span><img src="${hrefOf(bar)}" alt="colour scale"><span>${fmt(range[1], 3)} ${escapeHtml(unit)}</span></div>`;
+/** A colour bar with its range and what the range is: the same for every image (fixed) or this image's own. */
+function colorBar(bar: string, range: readonly [number, number], unit: string, perImage: boolean): string {
+  const scale = perImage ? 'per image: 0 to this image\'s max' : 'fixed: the same for every image';
+  return `<div class="bar"><span>${fmt(range[0], 3)}</span><img src="${hrefOf(bar)}" alt="colour scale"><span>${fmt(range[1], 3)} ${escapeHtml(unit)}</span></div>`
+    + `<div class="meta scale">${scale}</div>`;
 }
 
 const swatch = (rgb: readonly number[], name: string): string => `<span><i class="swatch" style="background:rgb(${rgb.join(',')})"></i>${escapeHtml(name)}</span>`;
@@ -77,16 +93,18 @@ export function imageSection(image: ReportImage, card: ModelCard, colorBarPath: 
   const o = image.outputs;
   const r = image.ranges;
   if (!o?.photo || !r) return '';
+  // reports made before --scale scaled mutual information and variance per image
+  const perImage = (r.scale ?? 'image') === 'image';
   const fig = (src: string, caption: string, extra = ''): string =>
     `<figure><a href="${hrefOf(src)}" target="_blank" title="open full size"><img src="${hrefOf(src)}" alt="${escapeHtml(caption)}" loading="lazy"></a><figcaption>${escapeHtml(caption)}</figcaption>${extra}</figure>`;
   return `<section id="${escapeHtml(image.id)}"><h2>${escapeHtml(image.file)}</h2>
 <p class="meta">${image.width}×${image.height} px · mean entropy ${fmt(image.meanEntropy)} · mean MI ${fmt(image.meanMutualInformation)} · mean variance ${fmt(image.meanVariance, 6)} · ${image.samples ?? '–'} samples · ${fmt(image.ms, 0)} ms</p>
 <div class="grid">${fig(o.photo, 'Photo')}${fig(o.classMap, 'Predicted classes (argmax of the mean softmax)', legendHtml(card))}
-${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats'))}
-${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats'))}
-${fig(o.variance, 'Mean class variance over the MC samples', colorBar(colorBarPath, r.variance, ''))}
-${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '')) : ''}
-${o.setSize && r.setSize ? fig(o.setSize, `Conformal set size (classes per pixel; mean ${fmt(image.conformal?.meanSetSize ?? 0, 3)}${typeof image.conformal?.coverage === 'number' ? `, coverage ${fmt(image.conformal.coverage, 4)}` : ''})`, colorBar(colorBarPath, r.setSize, 'classes')) : ''}
+${fig(o.entropy, 'Predictive entropy H[E p] (nats)', colorBar(colorBarPath, r.entropy, 'nats', false))}
+${fig(o.mutualInformation, 'Mutual information (epistemic, nats)', colorBar(colorBarPath, r.mutualInformation, 'nats', perImage))}
+${fig(o.variance, 'Mean class variance over the MC samples', colorBar(colorBarPath, r.variance, '', perImage))}
+${o.variationRatio && r.variationRatio ? fig(o.variationRatio, 'Variation ratio (share of samples whose class is not the most frequent)', colorBar(colorBarPath, r.variationRatio, '', false)) : ''}
+${o.setSize && r.setSize ? fig(o.setSize, `Conformal set size (classes per pixel; mean ${fmt(image.conformal?.meanSetSize ?? 0, 3)}${typeof image.conformal?.coverage === 'number' ? `, coverage ${fmt(image.conformal.coverage, 4)}` : ''})`, colorBar(colorBarPath, r.setSize, 'classes', false)) : ''}
 ${fig(o.overlay, 'Classes over the photo')}
 ${labelFigures(image, card, fig)}</div></section>`;
 }
@@ -101,7 +119,7 @@ export function reportHtml(summary: ReportSummary, card: ModelCard, colorBarPath
   const cm = m?.conformal as { coverage: number | null; meanSetSize: number; ambiguous: number; images: number } | undefined;
   const conformalBlock = cm ? `<h2>Conformal prediction sets</h2><p>coverage ${fmt(cm.coverage)} over ${cm.images} images (mean of each image's share of labelled pixels whose class is in its set) · mean set size ${fmt(cm.meanSetSize, 3)} · pixels with more than one class ${fmt(cm.ambiguous)}</p>` : '';
   const hasLabels = summary.images.some((i) => i.metrics);
-  const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}">${i.outputs?.thumbnail ? `<a href="#${escapeHtml(i.id)}"><img src="${hrefOf(i.outputs.thumbnail)}" alt="" loading="lazy"></a>` : ''}</td>
+  const rows = summary.images.map((i) => `<tr><td data-v="${escapeHtml(i.file)}">${i.outputs?.thumbnail ? `<a href="#${escapeHtml(i.id)}"><img class="thumb" src="${hrefOf(i.outputs.thumbnail)}" srcset="${hrefOf(i.outputs.thumbnail)} 2x" alt="" loading="lazy"></a>` : ''}</td>
 <td class="name" data-v="${escapeHtml(i.file)}">${i.outputs?.photo ? `<a href="#${escapeHtml(i.id)}">${escapeHtml(i.file)}</a>` : escapeHtml(i.file)}</td>
 <td data-v="${i.meanEntropy}">${fmt(i.meanEntropy)}</td><td data-v="${i.meanMutualInformation}">${fmt(i.meanMutualInformation)}</td>
 <td data-v="${i.meanVariance}">${fmt(i.meanVariance, 6)}</td><td data-v="${i.meanConfidence}">${fmt(i.meanConfidence)}</td>
@@ -113,8 +131,8 @@ ${hasLabels ? `<td data-v="${i.metrics?.globalAccuracy ?? ''}">${fmt(i.metrics?.
 ${summary.model.deterministic ? '<p class="errors">This model has no dropout before its output: every sample is identical.</p>' : ''}
 ${overview}${legendHtml(card)}${metricsBlock}${conformalBlock}${samplesSectionHtml(summary.samples, summary.images)}
 <h2>Images</h2><p class="meta">Click a column to sort.</p>
-<table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>N</th><th>ms</th></tr></thead>
-<tbody>${rows}</tbody></table>
+<div class="table-wrap"><table class="sortable"><thead><tr><th>view</th><th>file</th><th>mean entropy</th><th>mean MI</th><th>mean variance</th><th>mean confidence</th>${hasLabels ? '<th>pixel accuracy</th>' : ''}<th>N</th><th>ms</th></tr></thead>
+<tbody>${rows}</tbody></table></div>
 ${extraSections.join('\n')}
 ${errors}
 ${summary.images.map((i) => imageSection(i, card, colorBarPath)).join('\n')}

@@ -4,7 +4,7 @@ import type { RgbImage } from '../image/types';
 import type { UncertaintyMaps } from '../engine/types';
 import { applyColormap, blend, classColorMap, encodePng, resizeRgbToPlanar } from '../image';
 import { writeFileAtomic, insideOutput } from '../atomic';
-import { DEFAULT_MAP_SIZE } from '../defaults';
+import { DEFAULT_MAP_SCALE, DEFAULT_MAP_SIZE } from '../defaults';
 import { fitSize, resizeMaps } from './resize-maps';
 
 /** Relative paths (from the output root) of one image's files. */
@@ -26,8 +26,24 @@ export interface ImageOutputs {
   readonly errorOverlay?: string;
 }
 
+/** How the heatmaps' colour ranges are chosen (--scale). */
+export type MapScale = 'fixed' | 'image';
+export const MAP_SCALES: readonly MapScale[] = ['fixed', 'image'];
+
+/** --scale: 'fixed' or 'image', else a usage error naming the flag. */
+export function checkMapScale(value: unknown): MapScale {
+  if (!MAP_SCALES.includes(value as MapScale)) throw new RangeError(`--scale takes ${MAP_SCALES.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as MapScale;
+}
+
 /** Colour-scale ranges drawn in each heatmap, for the colour bars' labels. */
 export interface HeatmapRanges {
+  /**
+   * how entropy, mutual information and variance were scaled: 'fixed' (each map's full range:
+   * [0, ln C], [0, ln C], [0, (1 - 1/C) / C]) or 'image' (entropy fixed, the others 0 to this
+   * image's maximum); absent in reports made before --scale, which scaled per image
+   */
+  readonly scale?: MapScale;
   readonly entropy: readonly [number, number];
   readonly mutualInformation: readonly [number, number];
   readonly variance: readonly [number, number];
@@ -37,7 +53,12 @@ export interface HeatmapRanges {
   readonly setSize?: readonly [number, number];
 }
 
-const THUMB_MAX_SIDE = 160;
+/**
+ * The table shows thumbnails at most this wide (CSS pixels); their PNG has twice as many, marked
+ * as 2x in the page's srcset, sharp at a device-pixel ratio of 2.
+ */
+export const THUMB_DISPLAY_PX = 120;
+const THUMB_MAX_SIDE = 2 * THUMB_DISPLAY_PX;
 
 export function resizeRgb(img: RgbImage, width: number, height: number): RgbImage {
   if (img.width === width && img.height === height) return img;
@@ -73,13 +94,16 @@ export interface RenderedImages {
 
 /**
  * Renders the photo, class map, heatmaps and overlay at the display size (the image's, fitted
- * into `maxSide`). Entropy is drawn on [0, ln C] (its full range, so images compare); mutual
- * information and variance on [0, this image's max] (they are small and an absolute scale would
- * show nothing), with the range returned for the colour bar's labels.
+ * into `maxSide`). Entropy is drawn on [0, ln C] (its full range, so images compare). Mutual
+ * information and variance, by `scale`: 'fixed' (default) on their full ranges too, [0, ln C] and
+ * [0, (1 - 1/C) / C] (the mean over classes of p(1 - p), reached when the samples' one-hot
+ * classes spread evenly), so two images' maps compare; 'image' on [0, this image's max], which
+ * shows more detail in one image but not how two compare. The ranges are returned for the
+ * colour bars' labels.
  * @param maxSide [DEFAULT_MAP_SIZE] (--map-size) longest side of the rendered images
  */
 export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card: ModelCard, maxSide = DEFAULT_MAP_SIZE,
-  fullMaps?: () => UncertaintyMaps): { images: RenderedImages; ranges: HeatmapRanges } {
+  fullMaps?: () => UncertaintyMaps, scale: MapScale = DEFAULT_MAP_SCALE): { images: RenderedImages; ranges: HeatmapRanges } {
   const size = fitSize(image.width, image.height, maxSide);
   // at the image's own size the display maps are the full-resolution ones the labels use: resized once
   const atFull = fullMaps && size.width === image.width && size.height === image.height;
@@ -87,10 +111,12 @@ export function renderImageOutputs(image: RgbImage, maps: UncertaintyMaps, card:
   const photo = resizeRgb(image, size.width, size.height);
   const colors = card.classes.map((c) => c.color);
   const classMap = classColorMap(display.predicted, size.width, size.height, colors);
+  const c = maps.numClasses;
   const ranges: HeatmapRanges = {
-    entropy: [0, Math.log(maps.numClasses)],
-    mutualInformation: [0, Math.max(1e-6, maxOf(display.mutualInformation))],
-    variance: [0, Math.max(1e-6, maxOf(display.meanVariance))],
+    scale,
+    entropy: [0, Math.log(c)],
+    mutualInformation: [0, scale === 'fixed' ? Math.log(c) : Math.max(1e-6, maxOf(display.mutualInformation))],
+    variance: [0, scale === 'fixed' ? (1 - 1 / c) / c : Math.max(1e-6, maxOf(display.meanVariance))],
     ...(display.variationRatio ? { variationRatio: [0, 1 - 1 / maps.numClasses] as const } : {}),
   };
   const heat = (values: Float32Array, range: readonly [number, number]): RgbImage =>
@@ -116,8 +142,8 @@ export const IMAGE_FILES: Readonly<Record<keyof RenderedImages, string>> = {
 
 /** Writes the PNGs of renderImageOutputs under OUT/images/NAME/. */
 export function writeImageOutputs(outRoot: string, name: string, image: RgbImage, maps: UncertaintyMaps, card: ModelCard,
-  maxSide = DEFAULT_MAP_SIZE, fullMaps?: () => UncertaintyMaps): { outputs: ImageOutputs; ranges: HeatmapRanges } {
-  const { images, ranges } = renderImageOutputs(image, maps, card, maxSide, fullMaps);
+  maxSide = DEFAULT_MAP_SIZE, fullMaps?: () => UncertaintyMaps, scale: MapScale = DEFAULT_MAP_SCALE): { outputs: ImageOutputs; ranges: HeatmapRanges } {
+  const { images, ranges } = renderImageOutputs(image, maps, card, maxSide, fullMaps, scale);
   const rel = (key: keyof RenderedImages): string => `images/${name}/${IMAGE_FILES[key]}`;
   const outputs: ImageOutputs = {
     photo: rel('photo'), classMap: rel('classMap'), entropy: rel('entropy'), mutualInformation: rel('mutualInformation'),

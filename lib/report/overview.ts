@@ -8,7 +8,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { renderChart, SERIES_COLORS } from './chart-render';
 import { axis, title } from './charts';
-import { escapeHtml, hrefOf } from './html';
+import { chartFigure, escapeHtml } from './html';
 import type { ReportImage, ReportSummary } from './summary';
 
 /** [bins=20, worst=5] histogram bins and entries per worst-images list */
@@ -88,12 +88,12 @@ export function writeOverview(out: string, summary: ReportSummary): string {
   for (const [rel, , png] of charts) writeFileAtomic(insideOutput(out, rel), png);
   const totalMs = images.reduce((s, i) => s + i.ms, 0);
   const samples = images.reduce((s, i) => s + (i.samples ?? 0), 0);
-  const figures = charts.map(([rel, caption]) => `<figure><a href="${hrefOf(rel)}" target="_blank" title="open full size"><img style="image-rendering:auto" src="${hrefOf(rel)}" alt="${escapeHtml(caption)}"></a><figcaption>${escapeHtml(caption)}</figcaption></figure>`);
+  const figures = charts.map(([rel, caption]) => chartFigure(rel, caption));
   const lists = [worstList(images, (i) => -i.meanEntropy, 'Most uncertain (mean entropy)'),
     worstList(images, (i) => -i.meanMutualInformation, 'Most model uncertainty (mean MI)', 5)];
   if (labelled.length > 0) lists.push(worstList(labelled, (i) => i.metrics?.globalAccuracy ?? 1, 'Least accurate (pixel accuracy)'));
   return `<div id="overview"><h2>Overview</h2>
 <p class="meta">cost: ${images.length} images, ${samples > 0 ? `${samples} MC samples in all, ` : ''}${fmt(totalMs / 1000, 1)} s of sampling, ${fmt(totalMs / images.length, 0)} ms per image · ${summary.errors.length} errors</p>
-<div class="grid">${figures.join('\n')}</div>
+<div class="charts">${figures.join('\n')}</div>
 <div class="grid">${lists.join('\n')}</div></div>`;
 }

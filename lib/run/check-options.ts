@@ -7,6 +7,7 @@ import type { SegmenterOptions } from '../engine/segmenter';
 import { checkDevice, checkThreads } from '../engine/session';
 import { describeFsError, FileError } from '../errors';
 import { checkSaveMaps, type SaveMaps } from '../report/npy-outputs';
+import { checkMapScale, type MapScale } from '../report/image-outputs';
 import { checkRanking, type RankingOptions } from '../report/ranking';
 import { checkInteger, checkMaxPixels, checkNumber, checkRate, checkSeed } from '../validate';
 import type { EntryFiles } from './report-entry';
@@ -16,6 +17,8 @@ export interface RunOptionsToCheck extends SegmenterOptions {
   readonly ignoreIndex?: number;
   readonly labels?: string;
   readonly mapSize?: number;
+  /** [DEFAULT_MAP_SCALE] --scale fixed|image: the heatmaps' colour ranges */
+  readonly scale?: MapScale;
   readonly samples?: number | 'auto' | 'analytic';
   readonly tolerance?: number;
   readonly maxSamples?: number;
@@ -60,6 +63,7 @@ export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
     }
     if (!dir) throw new FileError(options.labels, 'not a folder', { flag: '--labels' });
   }
-  const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps) };
+  const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps),
+    ...(options.scale !== undefined ? { scale: checkMapScale(options.scale) } : {}) };
   return { samples, seed, maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS, files };
 }

@@ -1,6 +1,6 @@
 /** A processed image as the report keeps it: its files under OUT/images/ and its summary.json entry. */
 import type { ModelCard } from '../model/types';
-import { writeImageOutputs } from '../report/image-outputs';
+import { writeImageOutputs, type MapScale } from '../report/image-outputs';
 import { writeLabelOutputs } from '../report/label-outputs';
 import { writeNpyMaps, type SaveMaps } from '../report/npy-outputs';
 import { reviewFields } from '../report/review';
@@ -12,12 +12,14 @@ export interface EntryFiles {
   readonly mapSize: number | null;
   /** the .npy maps to write, if any */
   readonly saveMaps?: SaveMaps;
+  /** [DEFAULT_MAP_SCALE] the heatmaps' colour ranges (--scale) */
+  readonly scale?: MapScale;
 }
 
 /** Writes the image's files and returns its summary.json entry (`id`: its folder name). */
 export function reportEntry(id: string, p: ProcessedImage, out: string, card: ModelCard, files: EntryFiles): ReportImage {
   const { prepared, result } = p;
-  const maps = files.mapSize !== null ? writeImageOutputs(out, id, result.image, result.maps, card, files.mapSize, p.fullMaps) : null;
+  const maps = files.mapSize !== null ? writeImageOutputs(out, id, result.image, result.maps, card, files.mapSize, p.fullMaps, files.scale) : null;
   // with a label: the label, its error map and the errors over the entropy map, beside the maps
   const l = p.labelled;
   const png = maps && l && files.mapSize !== null
