@@ -69,7 +69,7 @@ export const MAP_SIZE_OPTION = {
 
 /** --scale of report, calibrate and audit */
 export const SCALE_OPTION = {
-  type: 'string', choices: ['fixed', 'image'], describe: "heatmap colour ranges: 'fixed' (each map's full range, images compare) or 'image' (0 to each image's max) [default: fixed]",
+  type: 'string', describe: "heatmap colour ranges: 'fixed' (each map's full range, images compare) or 'image' (0 to each image's max) [default: fixed]",
 } as const;
 
 /** --images / --no-images of the commands that write a report (report, calibrate, audit). */
