@@ -182,11 +182,13 @@ run('a label value outside the classes is an error entry naming the pixel; the i
   assert.is(result.rows[1].meanIoU, null, 'no count scored against the bad label');
 });
 
-run('a missing input is an error entry, not a crash', async () => {
-  const result = await runSamples({ model: project.model, card: project.card, inputs: [path.join(project.dir, 'none')], counts: [1] });
-  assert.is(result.images, 0);
+run('a missing input is an error entry, not a crash; when it is the only one, a usage error (issue 25)', async () => {
+  const none = path.join(project.dir, 'none');
+  const result = await runSamples({ model: project.model, card: project.card, inputs: [project.files[0], none], counts: [1] });
+  assert.is(result.images, 1);
   assert.is(result.errors.length, 1);
   assert.match(result.errors[0].message, /no such file or folder/);
+  await rejects(() => runSamples({ model: project.model, card: project.card, inputs: [none], counts: [1] }), /none: no such file or folder: nothing to process/);
 });
 
 run.after(() => project.cleanup());

@@ -14,6 +14,8 @@ import type { EntryFiles } from './report-entry';
 
 /** What the checks read of a report run's options (ReportOptions fits). */
 export interface RunOptionsToCheck extends SegmenterOptions {
+  /** the images and folders: when none of them exists, a usage error (one missing among others is an error entry) */
+  readonly inputs?: readonly string[];
   readonly ignoreIndex?: number;
   readonly labels?: string;
   readonly mapSize?: number;
@@ -62,6 +64,18 @@ export function checkRunOptions(options: RunOptionsToCheck): CheckedRun {
       throw new FileError(options.labels, reason, { flag: '--labels', cause: err });
     }
     if (!dir) throw new FileError(options.labels, 'not a folder', { flag: '--labels' });
+  }
+  const missing = (options.inputs ?? []).filter((input) => {
+    try {
+      statSync(input);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  });
+  if (missing.length > 0 && missing.length === options.inputs?.length) {
+    // a mistyped folder gave '0 images, 1 errors' and exit 1 (issue 25): nothing to run is a usage error
+    throw new FileError(missing[0], `no such file or folder${missing.length > 1 ? ` (nor ${missing.slice(1).join(', ')})` : ''}: nothing to process`);
   }
   const files = { mapSize: (options.images ?? true) ? options.mapSize ?? DEFAULT_MAP_SIZE : null, saveMaps: checkSaveMaps(options.saveMaps),
     ...(options.scale !== undefined ? { scale: checkMapScale(options.scale) } : {}) };
