@@ -35,6 +35,8 @@ export const median = (xs: readonly number[]): number => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const list = (s: string): number[] => s.split(',').map(Number);
+/** n of `all`, evenly spread (the k-th at floor(k |all| / n)). */
+const spread = <T>(all: readonly T[], n: number): T[] => Array.from({ length: Math.min(n, all.length) }, (_, k) => all[Math.floor((k * all.length) / Math.min(n, all.length))]);
 
 async function main(): Promise<void> {
   const argv = yargs(hideBin(process.argv))
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     .option('auto-tolerances', { type: 'string', default: '0.04,0.05,0.06', describe: "tolerances of the auto-N table ('': skip it)" })
     .option('auto-record', { type: 'string', describe: 'JSON lines of the auto-N recording, reused for images already in it [default: bench/.cache/auto-n.jsonl]' })
     .option('auto-only', { type: 'boolean', default: false, describe: 'instead: only the auto-N table' })
+    .option('auto-images', { type: 'number', describe: 'images of the auto-N table, evenly spread over the sorted folder [default: the --image-count first]' })
     .option('unseen-count', { type: 'number', default: 16, describe: 'images of the unseen set (bench/unseen-set.ts: 0006R0, half corrupted) in the auto-N table (0: skip it)' })
     .option('out', { type: 'string', describe: 'also write the printed table (markdown) here' })
     .strict().parseSync();
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
     if (argv.e2eSamples > 0 && !argv.autoOnly) parts.push(endToEndTable(await endToEnd(model.path, files, argv.e2eSamples, Math.max(1, Math.min(argv.reps, 2)), labels)));
     if (argv.autoTolerances === '') return parts;
     if (!labels || !existsSync(labels)) parts.push('auto-N table skipped: no labels (--labels DIR)');
-    else parts.push(await autoSection(model.path, files, labels, list(argv.autoTolerances), argv.autoRecord ?? path.join(CACHE, 'auto-n.jsonl'), log));
+    else parts.push(await autoSection(model.path, argv.autoImages ? spread(benchImages(argv.images, Infinity).files, argv.autoImages) : files, labels, list(argv.autoTolerances), argv.autoRecord ?? path.join(CACHE, 'auto-n.jsonl'), log));
     if (argv.unseenCount > 0 && !argv.model && !argv.large) {
       // the rule's check off the training drive's val frames: the same rows on frames val does not contain
       const unseen = await unseenSet();

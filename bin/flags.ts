@@ -57,7 +57,7 @@ export function samplesFlags<T>(y: Argv<T>) {
 // eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
 export function autoFlags<T>(y: Argv<T>) {
   return y
-    .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class could still flip; ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
+    .option('tolerance', { type: 'number', describe: `with --samples auto: most share of pixels whose class more samples could still decide (ties at --max-samples count as decided-uncertain); ${MAP_PER_FLIP}x it bounds the relative change of the entropy and MI maps per ${AUTO_DEFAULTS.step} samples [default: ${AUTO_DEFAULTS.tolerance}]` })
     .option('max-samples', { type: 'number', describe: `with --samples auto: most samples per image [default: ${AUTO_DEFAULTS.maxSamples}]` })
     .option('samples-limit', { type: 'number', default: LIMIT_DEFAULTS.samplesLimit, describe: 'most samples per image --samples or --max-samples may ask for (raise on purpose)' });
 }
