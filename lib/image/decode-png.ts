@@ -12,6 +12,10 @@ function describePngFailure(message: string): string {
   if (/unexpected end|read requests waiting|finished stream|unexpected eof|too short|incomplete/i.test(message)) {
     return 'truncated PNG data';
   }
+  // pngjs' inflate stops at the size the header allows, with zlib's internal words for it
+  if (/have should not go down|Cannot create a Buffer larger|buffer too large/i.test(message)) {
+    return 'the compressed image data inflates to more than its declared size holds: refused by the inflate limit (a decompression bomb?)';
+  }
   if (/inflate|zlib|invalid (stored|distance|code|block)|incorrect header check/i.test(message)) {
     return `corrupt PNG data (bad compressed stream: ${message})`;
   }
