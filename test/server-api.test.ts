@@ -156,6 +156,14 @@ test('samples=auto: the N the image converged at (16..50, a multiple of 8 or 50)
   assert.equal(a.summary, b.summary);
 });
 
+test('samples=analytic: one moment-propagation pass (samples 1), uncertainty maps with MI, the same numbers again', async () => {
+  const a = (await (await segment(photo, 'samples=analytic&seed=9')).json()) as SegmentResponse;
+  const b = (await (await segment(photo, 'samples=analytic&seed=9')).json()) as SegmentResponse;
+  assert.is(a.samples, 1);
+  assert.ok(a.summary.meanMutualInformation > 0, JSON.stringify(a.summary));
+  assert.equal(a.summary, b.summary);
+});
+
 test('bad bytes -> 400 JSON; wrong content type -> 415; bad query -> 400', async () => {
   assert.match(await errorOf(await segment('definitely not an image'), 400), /not an image file \(unknown magic bytes; formats read: PNG, JPEG, WebP, TIFF, GIF, AVIF\)/);
   assert.match(await errorOf(await segment(new Uint8Array(0)), 400), /empty body/);

@@ -16,8 +16,12 @@ import { AUTO_DEFAULTS } from '../defaults';
 import { describeSampleCount, parseSampleCount, plannedSamples, type SampleCount } from '../engine/convergence';
 import { MAX_SEED, parseInteger } from '../validate';
 
-/** ?samples=N, or ?samples=auto: the stopping rule of --samples auto, capped at the server's --max-samples. */
+/**
+ * ?samples=N, ?samples=auto: the stopping rule of --samples auto, capped at the server's
+ * --max-samples, or ?samples=analytic: one moment-propagation pass (lib/analytic/).
+ */
 function sampleQuery(query: URLSearchParams, fallback: number, max: number): SampleCount {
+  if (query.get('samples') === 'analytic') return 'analytic';
   if (query.get('samples') !== 'auto') return queryParam(query, 'samples', (name, text) => parseSampleCount(name, text, max), fallback);
   const most = Math.min(AUTO_DEFAULTS.maxSamples, max);
   if (most < AUTO_DEFAULTS.minSamples) throw new HttpError(400, `query 'samples=auto' needs --max-samples of at least ${AUTO_DEFAULTS.minSamples}, the server allows ${max}`);
