@@ -27,7 +27,7 @@ export { corrupt, checkCorruption, checkSeverity, CORRUPTIONS, SEVERITIES, SEVER
 export * from './metrics';
 
 // Report writers
-export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type RenderedImages } from './report/image-outputs';
+export { renderImageOutputs, writeImageOutputs, type ImageOutputs, type HeatmapRanges, type MapScale, type RenderedImages } from './report/image-outputs';
 export { renderLabelOutputs, writeLabelOutputs, type LabelOutputs } from './report/label-outputs';
 export { reportHtml } from './report/html';
 export type { ReportSummary, ReportImage, ReportError, ReportSettings, ImageMetrics, Ranking } from './report/summary';
