@@ -68,14 +68,14 @@ test('a flag the command does not take exits 2 naming the flag (and the command)
 });
 
 /** audit's flags that still apply with --from (a finished run's calibration.json: no model runs). */
-const AUDIT_FROM = ['from', 'baseline', 'out', 'config', 'min-coverage', 'min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou',
+const AUDIT_FROM = ['from', 'baseline', 'out', 'force', 'config', 'min-coverage', 'min-miou', 'min-global-accuracy', 'max-ece', 'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou',
   ...GATES, 'fail-on-warn', 'single-file', 'strict', 'quiet', 'json'];
 /** A value each audit flag parses (choices valid), so the only usage error left is the one under test. */
 const VALUE: Readonly<Record<string, string>> = {
-  device: 'cpu', dropout: 'mc', 'shard-by': 'path', 'slice-by': 'folder', 'pavpu-kind': 'entropy', shard: '1/2', 'max-memory': '1GB',
+  device: 'cpu', dropout: 'mc', tta: 'flip', 'shard-by': 'path', 'slice-by': 'folder', 'pavpu-kind': 'entropy', shard: '1/2', 'max-memory': '1GB',
   'min-class-iou': 'Road=0.5', 'dropout-at': 'x', ...Object.fromEntries(GATES.map((g) => [g, 'meanIoU=0.5'])),
 };
-const BOOLEAN = new Set(['recursive', 'images', 'strict', 'fail-on-warn', 'single-file', 'quiet', 'json']);
+const BOOLEAN = new Set(['recursive', 'force', 'images', 'strict', 'fail-on-warn', 'single-file', 'quiet', 'json']);
 const typed = (flags: readonly string[]): string[] => flags.flatMap((f) => (BOOLEAN.has(f) ? [`--${f}`] : [`--${f}`, VALUE[f] ?? '3']));
 
 test('audit --from: every flag only a fresh run reads is a usage error naming it; the gate, baseline and output flags still apply', async () => {

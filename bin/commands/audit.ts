@@ -32,7 +32,7 @@ const GATE_HELP: Readonly<Record<GateKind, string>> = {
 
 /** The flags only a fresh run reads: with --from no model runs, so each is a usage error rather than silently dropped. */
 const FRESH_RUN_FLAGS = [
-  'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'max-pixels',
+  'model', 'card', 'device', 'threads', 'batch', 'max-memory', 'dropout-rate', 'dropout-at', 'dropout', 'tta', 'max-pixels',
   'samples', 'tolerance', 'max-samples', 'samples-limit', 'seed', 'recursive', 'shard', 'shards', 'shard-by',
   'labels', 'images', 'map-size', 'scale', 'worst', 'slice-by', 'bins', 'ignore-index', 'conformal', 'shift', 'anomaly-labels',
 ] as const;
