@@ -59,7 +59,16 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
   res.on('close', onClose);
   let ticket: Ticket | null = null;
   try {
-    const leave = app.uploads.enter();
+    // the gate may release this upload for another when, at its rate, it would miss the deadline
+    let received = 0;
+    const count = (chunk: Buffer): void => { received += chunk.length; };
+    req.on('data', count);
+    const declared = Number(req.headers['content-length']);
+    const startedMs = performance.now();
+    const leave = app.uploads.enter({
+      progress: () => ({ bytes: received, total: Number.isFinite(declared) && declared > 0 ? declared : null, startedMs }),
+      release: (err) => controller.abort(err),
+    });
     setProgress({ state: 'queued', done: 0, total: planned, position: 0 });
     let bytes: Buffer;
     try {
@@ -67,6 +76,7 @@ export async function handleSegment(ctx: RouteContext): Promise<void> {
         minBytesPerSecond: o.minUploadRate, graceMs: o.uploadGraceMs });
     } finally {
       leave();
+      req.off('data', count);
     }
     await sniffUpload(bytes, o.maxPixels);
     const admitted = app.queue.admit();

@@ -97,7 +97,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
   const app: App = {
     engine, card: engine.info.card, options: o,
     queue: new WorkQueue({ concurrency: o.concurrency, queue: o.queue }),
-    uploads: new UploadGate(o.maxUploads),
+    uploads: new UploadGate(o.maxUploads, o.uploadTimeoutMs),
     store: new ResultStore(o.keepResults, o.keepBytes),
     progress: new ProgressRegistry(),
     tickets: new Map(),

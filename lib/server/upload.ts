@@ -76,7 +76,8 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
     };
     const onEnd = (): void => finish(null);
     const onError = (): void => finish(new ClientGoneError('the upload was cut off'));
-    const onAbort = (): void => finish(new ClientGoneError());
+    // aborted with an HttpError: the server released the upload (upload-gate.ts), not the client
+    const onAbort = (): void => finish(signal?.reason instanceof HttpError ? signal.reason : new ClientGoneError());
     const timer = setTimeout(() => finish(new HttpError(408, `the upload did not arrive within ${timeoutMs / 1000} s`, { Connection: 'close' })), timeoutMs);
     const floor = options.minBytesPerSecond ?? 0;
     const graceMs = options.graceMs ?? SERVE_DEFAULTS.uploadGraceMs;
