@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { createHash } from 'crypto';
 import { READ_LIMITS } from './defaults';
 import { describeFsError, FileError, type FileErrorOptions } from './errors';
+import { fsPath } from './fs-path';
 
 /** What a path that is not a regular file is, in words. */
 export function kindOf(st: Stats): string {
@@ -60,14 +61,14 @@ export function withUntrustedFile<T>(file: string, options: UntrustedReadOptions
     (err as NodeJS.ErrnoException).code === 'ENOENT' && options.missing !== undefined ? options.missing : describeFsError(err), err);
   let st: Stats;
   try {
-    st = statSync(file);
+    st = statSync(fsPath(file));
   } catch (err) {
     return fsFail(err);
   }
   check(st);
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(file), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     return fsFail(err);
   }

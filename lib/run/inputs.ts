@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, readdirSync, readSync, realpathSync, st
 import * as path from 'path';
 import { FileError } from '../errors';
 import { kindOf, readUntrustedFile } from '../safe-read';
+import { childPath, displayName, fsPath } from '../fs-path';
 import { hasPhotoExtension, sniffPhotoFormat } from '../image/formats';
 import { naturalCompare } from '../natural-order';
 import type { ReportError } from '../report/summary';
@@ -11,7 +12,7 @@ import type { ReportError } from '../report/summary';
 function looksLikeImage(file: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(file), constants.O_RDONLY | constants.O_NONBLOCK);
     const head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, head.length, 0);
     return sniffPhotoFormat(head.subarray(0, n)) !== null;
@@ -64,7 +65,7 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
   const walk = (dir: string, depth: number): void => {
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = displayName(realpathSync.native(fsPath(dir), { encoding: 'buffer' })); // native: the JS version turns a Buffer into a string
     } catch (err) {
       errors.push({ file: dir, message: `cannot resolve folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
       return;
@@ -81,18 +82,19 @@ export function listInputs(inputs: readonly string[], options: { recursive?: boo
       return;
     }
     visited.add(real);
-    let names: string[];
+    let entries: { name: string; full: string }[];
     try {
-      names = readdirSync(dir).sort(naturalCompare);
+      // names as bytes: one that is not UTF-8 cannot be named by a string path (fs-path.ts)
+      entries = (readdirSync(fsPath(dir), { encoding: 'buffer' }) as Buffer[])
+        .map((b) => ({ name: displayName(b), full: childPath(dir, b) })).sort((a, b) => naturalCompare(a.name, b.name));
     } catch (err) {
       errors.push({ file: dir, message: `cannot list folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` });
       return;
     }
-    for (const name of names) {
-      const full = path.join(dir, name);
+    for (const { name, full } of entries) {
       let st;
       try {
-        st = statSync(full);
+        st = statSync(fsPath(full));
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (hasPhotoExtension(name)) {
