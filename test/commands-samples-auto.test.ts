@@ -124,7 +124,7 @@ t('EXPECTED FAILURE: --tolerance without auto, bad tolerance, auto with --shard'
 t("EXPECTED FAILURE: report's run option checks, before the model loads", async () => {
   await rejects(() => runSamples({ ...base, counts: [1], ignoreIndex: 300 }), /--ignore-index must be an integer in 0\.\.255, got 300/);
   await rejects(() => runSamples({ ...base, counts: [1], maxPixels: 0 }), /--max-pixels must be an integer/);
-  await rejects(() => runSamples({ ...base, counts: [1], labels: path.join(project.dir, 'none') }), /--labels .*none: no such file/);
+  await rejects(() => runSamples({ ...base, counts: [1], labels: path.join(project.dir, 'none') }), /--labels .*none: no such folder$/);
   await rejects(() => runSamples({ ...base, counts: [1], model: path.join(project.dir, 'none.onnx'), batch: 0 }), /--batch must be an integer/);
 });
 
