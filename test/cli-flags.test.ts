@@ -26,7 +26,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   shift: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'corruptions', 'severities', 'out', 'bins', 'ignore-index', 'save-images', 'resume', 'json'],
   audit: [...MODEL, ...SAMPLES, ...RUN, ...SHARD, 'labels', 'from', 'baseline', 'out', 'images', 'map-size', 'scale', 'conformal', 'min-coverage', 'config', 'min-miou', 'min-global-accuracy', 'max-ece',
     'min-pavpu', 'pavpu-kind', 'max-ms-per-image', 'min-class-iou', ...GATES, 'fail-on-warn', 'single-file', 'worst', 'slice-by', 'bins', 'ignore-index', 'shift', 'anomaly-labels', 'json'],
-  serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet', 'conformal'],
+  serve: [...MODEL, 'samples', 'port', 'host', 'max-upload', 'concurrency', 'queue', 'max-samples', 'quiet', 'conformal', 'gallery'],
   merge: ['out', 'copy', 'allow-partial', 'card', 'force', 'json'],
   inspect: ['card', 'json', 'tensors', 'dropout-at', 'dropout-rate'],
   card: ['out', 'width', 'height', 'force'],

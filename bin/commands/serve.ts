@@ -26,6 +26,7 @@ export const serveCommand: CommandModule = {
     .option('concurrency', { type: 'number', default: SERVE_DEFAULTS.concurrency, describe: 'images segmented at the same time' })
     .option('queue', { type: 'number', default: SERVE_DEFAULTS.queue, describe: 'requests waiting beyond --concurrency before 503' })
     .option('max-samples', { type: 'number', default: SERVE_DEFAULTS.maxSamples, describe: 'most samples a request may ask for' })
+    .option('gallery', { type: 'string', describe: 'folder of images the page shows as a gallery: a click segments one (e.g. CamVid val)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no log line per request' })
     .option('conformal', { ...CONFORMAL_OPTION, describe: "a conformal.json from 'segnet-uq conformal' (same model): requests with its samples and seed get prediction sets and a set-size map" })
     .check(checkNumbers),
@@ -35,7 +36,7 @@ export const serveCommand: CommandModule = {
       ...segmenterOptions(argv),
       port: argv.port as number, host: argv.host as string, maxUpload: parseByteSize('--max-upload', argv['max-upload'] as string),
       concurrency: argv.concurrency as number, queue: argv.queue as number, samples: argv.samples as number,
-      maxSamples: argv['max-samples'] as number, conformal: argv.conformal as string | undefined,
+      maxSamples: argv['max-samples'] as number, gallery: argv.gallery as string | undefined, conformal: argv.conformal as string | undefined,
       onEvent: (e) => { if (!quiet) process.stderr.write(`${new Date().toISOString()} ${logLine(e)}\n`); },
     });
     for (const w of running.app.engine.info.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { LoadedConformal } from '../conformal/file';
 import type { ModelCard } from '../model/types';
+import type { Gallery } from './gallery';
 import type { ResolvedServeOptions } from './options';
 import type { PageRenderer } from './page';
 import type { ProgressRegistry } from './progress';
@@ -35,6 +36,8 @@ export interface App {
   readonly emit: (event: ServeEvent) => void;
   /** serve --conformal: the fitted file (its model checked at start) */
   readonly conformal?: LoadedConformal | null;
+  /** serve --gallery DIR: its images for the page's gallery */
+  readonly gallery?: Gallery | null;
 }
 
 export interface RouteContext {

@@ -36,6 +36,8 @@ export interface ServeOptions extends SegmenterOptions {
   readonly uploadGraceMs?: number;
   /** a fitted conformal.json: answers with the request's samples and seed equal to the file's get prediction sets */
   readonly conformal?: string;
+  /** a folder of images the page shows as a gallery (thumbnails; a click segments one) */
+  readonly gallery?: string;
 }
 
 export type ResolvedServeOptions = Required<Pick<ServeOptions, 'port' | 'host' | 'maxUpload' | 'concurrency' | 'queue' | 'samples'

@@ -8,6 +8,7 @@ import { HttpError, sendBytes, sendJson } from './http-error';
 import { pixelAt } from './pixel';
 import { JOB_TOKEN_PATTERN } from './progress';
 import { MAP_NAMES, MapName, RESULT_ID_PATTERN, StoredResult } from './result-store';
+import type { Gallery } from './gallery';
 import { handleSegment } from './segment-route';
 import { tarArchive } from './tar';
 import type { ModelResponse } from './types';
@@ -88,6 +89,11 @@ function serveDownload(ctx: RouteContext): void {
   });
 }
 
+function galleryOf(ctx: RouteContext): Gallery {
+  if (!ctx.app.gallery) throw new HttpError(404, 'no gallery: start serve with --gallery DIR');
+  return ctx.app.gallery;
+}
+
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/$/, handle: servePage },
   { method: 'GET', pattern: /^\/healthz$/, handle: serveHealth },
@@ -98,6 +104,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/pixel$/, handle: (ctx) => sendJson(ctx.res, 200, pixelAt(storedResult(ctx), ctx.app.card, ctx.url.searchParams)) },
   { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/download$/, handle: serveDownload },
   { method: 'GET', pattern: /^\/api\/result\/([^/]+)\/([a-z-]+)\.png$/, handle: serveMap },
+  // without --gallery an empty list, so the page asks without a 404 in the console
+  { method: 'GET', pattern: /^\/api\/gallery$/, handle: (ctx) => sendJson(ctx.res, 200, ctx.app.gallery?.list() ?? { images: [] }) },
+  { method: 'GET', pattern: /^\/api\/gallery\/([^/]+)\/thumbnail\.png$/, handle: async (ctx) => sendBytes(ctx.res, 'image/png', await galleryOf(ctx).thumbnail(ctx.params[0]), IMMUTABLE) },
+  // the bytes as they are: the page uploads them to /api/segment, through the upload's checks
+  { method: 'GET', pattern: /^\/api\/gallery\/([^/]+)\/image$/, handle: async (ctx) => sendBytes(ctx.res, 'application/octet-stream', await galleryOf(ctx).bytes(ctx.params[0]), { 'Cache-Control': 'no-store' }) },
   { method: 'GET', pattern: /^\/assets\/colorbar\.png$/, handle: (ctx) => sendBytes(ctx.res, 'image/png', ctx.app.colorBarPng, IMMUTABLE) },
 ];
 

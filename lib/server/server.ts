@@ -18,6 +18,7 @@ import { ResultStore } from './result-store';
 import { SessionHost } from './session-host';
 import { checkServedConformal } from './conformal';
 import { readConformalFile } from '../conformal/file';
+import { Gallery } from './gallery';
 import { resolveModel } from '../model/card';
 import { UploadGate } from './upload-gate';
 import { findRoute } from './routes';
@@ -79,6 +80,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
   const o = resolveServeOptions(options);
   const page = loadPage(); // before the model loads: a missing build fails at once
   const conformal = options.conformal === undefined ? null : readConformalFile(options.conformal, { flag: '--conformal' });
+  const gallery = options.gallery === undefined ? null : Gallery.open(options.gallery, o.maxUpload, o.maxPixels);
   const { onEvent, ...rest } = options;
   const segmenterOptions: SegmenterOptions = {
     model: rest.model, card: rest.card, device: rest.device, threads: rest.threads, batch: rest.batch, dropoutRate: rest.dropoutRate,
@@ -105,6 +107,7 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
     page,
     emit: onEvent ?? ((): void => undefined),
     conformal,
+    gallery,
   };
   const server = createServer((req, res) => { void dispatch(app, req, res); });
   server.headersTimeout = 20_000;

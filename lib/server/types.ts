@@ -124,3 +124,8 @@ export interface ProgressState {
   readonly id?: string;
   readonly error?: string;
 }
+
+/** GET /api/gallery (serve --gallery DIR): the folder's images, by id (their index) and file name. */
+export interface GalleryResponse {
+  readonly images: readonly { readonly id: string; readonly name: string }[];
+}

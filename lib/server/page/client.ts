@@ -5,7 +5,7 @@
  * lib/server/page.ts, so it imports types only: an inline script cannot load modules here.
  * Class names and file names reach the DOM through textContent only, never as markup.
  */
-import type { ModelResponse, PixelResponse, ProgressState, SegmentResponse } from '../types';
+import type { GalleryResponse, ModelResponse, PixelResponse, ProgressState, SegmentResponse } from '../types';
 
 type MapName = 'classMap' | 'entropy' | 'mutualInformation' | 'variance';
 type PageState = 'loading' | 'ready' | 'running' | 'done' | 'error';
@@ -259,3 +259,37 @@ samplesInput.addEventListener('change', run);
 $('seed').addEventListener('change', run);
 $('opacity').addEventListener('input', updateOverlay);
 $('overlayMap').addEventListener('change', updateOverlay);
+
+/** serve --gallery: a click (or "Random image") fetches an image's bytes and runs them as a picked file, through the upload. */
+function pickFromGallery(id: string, name: string, button: HTMLButtonElement): void {
+  document.querySelectorAll('#galleryGrid button.picked').forEach((b) => b.classList.remove('picked'));
+  button.classList.add('picked');
+  showStatus(`Loading ${name}...`, 0);
+  fetch(`/api/gallery/${encodeURIComponent(id)}/image`).then((r) => {
+    if (!r.ok) return (r.json() as Promise<{ error?: string }>).catch(() => ({ error: `HTTP ${r.status}` })).then((b) => { throw new Error(b.error || `HTTP ${r.status}`); });
+    return r.blob();
+  }).then((blob) => pick(new File([blob], name, { type: 'application/octet-stream' })))
+    .catch((e: Error) => { showStatus(`Error: ${e.message}`, 0, true); setState('error'); });
+}
+
+fetch('/api/gallery').then((r) => (r.ok ? r.json() as Promise<GalleryResponse> : null)).then((g) => {
+  if (!g || g.images.length === 0) return;
+  const grid = $('galleryGrid');
+  const buttons = g.images.map((image) => {
+    const button = el('button'), img = el('img'); // names as text: title and alt set through the DOM
+    button.type = 'button';
+    button.title = img.alt = image.name;
+    img.src = `/api/gallery/${encodeURIComponent(image.id)}/thumbnail.png`;
+    // 2x thumbnails: shown at half their pixels
+    img.onload = (): void => { img.style.width = `${img.naturalWidth / 2}px`; };
+    button.appendChild(img);
+    button.addEventListener('click', () => pickFromGallery(image.id, image.name, button));
+    grid.appendChild(button);
+    return button;
+  });
+  $('random').addEventListener('click', () => {
+    const k = Math.floor(Math.random() * g.images.length);
+    pickFromGallery(g.images[k].id, g.images[k].name, buttons[k]);
+  });
+  $('gallery').hidden = false;
+}).catch(() => undefined);
