@@ -119,9 +119,12 @@ export class SessionHost {
 
   /**
    * Cancels every job, asks the worker to release its sessions, and terminates it if it has not
-   * exited within `graceMs` (a chunk still running in native code).
+   * exited within `graceMs`. The worker reads the request after its current chunk, so the grace
+   * must outlast one chunk: terminated inside a chunk's native run, onnxruntime throws a C++
+   * Napi::Error and the whole process aborts (exit 134 on SIGTERM in 3 of 13 runs, issue 25;
+   * the grace was 1 s, less than a chunk of the shipped model on a loaded machine).
    */
-  async close(graceMs = 1000): Promise<void> {
+  async close(graceMs = 10_000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const p of this.pending.values()) Atomics.store(p.cancel, 0, 1);
