@@ -120,7 +120,7 @@ const batchNorm: MomentRule = (node, g) => {
   if ((getAttribute(node, 'training_mode')?.i ?? 0) !== 0) return g.refuse(node, 'runs in training mode (batch statistics); export it in eval mode');
   const [x, scale, , , variance] = inputsOf(node);
   const s = g.constantValues(scale), v = g.constantValues(variance);
-  if (!s || !v) return g.refuse(node, 'has a scale or variance computed at run time; the rule needs them constant');
+  if (!s || !v) return g.refuse(node, 'has a scale or variance that is no float32 constant (computed at run time, or float16); the rule reads them');
   const eps = getAttribute(node, 'epsilon')?.f ?? 1e-5;
   const factor = Array.from(s.values, (gamma, c) => (gamma * gamma) / (v.values[c] + eps));
   const rank = g.shape(x)?.length ?? 4;
