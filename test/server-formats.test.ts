@@ -45,6 +45,8 @@ test('WebP (Content-Type image/webp), TIFF, GIF and AVIF are segmented', async (
     const r = JSON.parse(text) as SegmentResponse;
     assert.equal([r.width, r.height, r.samples], [48, 36, 3], type);
     assert.ok(Number.isFinite(r.summary.meanEntropy), type);
+    // the fixed scale (issue 31, friction 12): MI drawn on [0, ln C] for every image, as the page's bar says
+    assert.equal(r.ranges.mutualInformation, [0, Number(Math.log(4).toFixed(6))], type); // the response rounds to 6 decimals
   }
 });
 
@@ -64,6 +66,7 @@ test('the page\'s file picker accepts the same list, and says it', () => {
   assert.ok(html.includes(`accept="${DECODED_FORMATS.map((f) => f.mime).join(',')}"`), 'accept list');
   assert.ok(html.includes('(PNG, JPEG, WebP, TIFF, GIF, AVIF)'));
   assert.not.match(html, /%PHOTO_/);
+  assert.is(html.match(/fixed range, the same for every image/g)?.length, 3, 'each colour bar says its range is fixed');
 });
 
 test.run();

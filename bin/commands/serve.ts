@@ -4,7 +4,7 @@ import { SERVE_DEFAULTS } from '../../lib/defaults';
 import { formatByteSize, parseByteSize } from '../../lib/server/options';
 import { startServer } from '../../lib/server/server';
 import { checkNumbers, CONFORMAL_OPTION, modelFlags, segmenterOptions } from '../flags';
-import { startedByWrapper, watchParent } from '../parent-watch';
+import { startedByWrapper, watchParent, wrapperChain } from '../parent-watch';
 
 function logLine(e: ServeEvent): string {
   switch (e.type) {
@@ -48,7 +48,7 @@ export const serveCommand: CommandModule = {
     };
     process.once('SIGINT', () => stop());
     process.once('SIGTERM', () => stop());
-    const parent = process.ppid;
-    if (startedByWrapper()) watchParent(() => stop(`the process that started serve (pid ${parent}) exited; stopping...`), undefined, parent);
+    const chain = wrapperChain();
+    if (startedByWrapper()) watchParent(() => stop(`the process that started serve (pid ${chain[chain.length - 1]}) exited; stopping...`), undefined, chain);
   },
 };
