@@ -13,7 +13,10 @@ import * as assert from 'uvu/assert';
 import { readJsonFile } from '../lib/json-file';
 import { READ_LIMITS } from '../lib/defaults';
 import { readUntrustedFile } from '../lib/safe-read';
-import { tempDir } from './fixtures/report-inputs';
+import { buildJpeg, tempDir, tinyModelDir } from './fixtures/report-inputs';
+import { cli } from './fixtures/cli';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -67,6 +70,22 @@ test('a sparse file over a kind\'s cap is refused by its size before any byte is
     (e: Error) => e.message === `--baseline ${big}: file is ${READ_LIMITS.json + 1} bytes, more than the limit for a JSON file of a run (${READ_LIMITS.json} bytes)`);
   assert.throws(() => readJsonFile(big, { limit: 'card' }), (e: Error) => /more than the limit for a model card \(1048576 bytes\)/.test(e.message));
   assert.throws(() => readUntrustedFile(big, { limit: 10 }), (e: Error) => /more than the limit \(10 bytes\)/.test(e.message));
+});
+
+test('through the CLI: report --model FIFO and audit --config FIFO exit 2 at once naming the pipe (hung past SIGTERM before)', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'a.jpg'), buildJpeg(16, 12));
+  const fifo = path.join(dir, 'm.onnx');
+  execFileSync('mkfifo', [fifo]);
+  const model = tinyModelDir();
+  const [report, audit] = await Promise.all([
+    cli(['report', dir, '--model', fifo, '--card', model.card, '-n', '2', '--out', path.join(dir, 'out')], undefined, 15_000),
+    cli(['audit', '--from', dir, '--config', fifo, '--out', path.join(dir, 'audit')], undefined, 15_000),
+  ]);
+  assert.is(report.code, 2, `report: ${report.signal ?? ''} ${report.stderr}`);
+  assert.match(report.stderr, `${fifo}: not a regular file (a named pipe)`);
+  assert.is(audit.code, 2, `audit: ${audit.signal ?? ''} ${audit.stderr}`);
+  assert.match(audit.stderr, `--config ${fifo}: not a regular file (a named pipe)`);
 });
 
 test.run();
