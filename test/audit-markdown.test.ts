@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluateGate, parseGateFlag, resolveGates } from '../lib/audit/gates';
 import { auditMarkdown } from '../lib/audit/markdown';
+import { auditPageHtml } from '../lib/audit/page';
 import type { AuditResult } from '../lib/report/formats';
 import type { MetricSummary } from '../lib/metrics/types';
 
@@ -59,5 +60,10 @@ md('numbers by kind: a msPerImage gate in whole ms (was 3000.0000 / 3572.3460); 
   assert.match(text, /\| slice gate \| worst slice \| slice value \| whole set \| slice − whole set \| allowed \| verdict \|\n.*\n\| mIoU worst-slice gap <= 0.05 \| 0016E5 \| 0.5482 \| 0.6322 \| -0.084 \| gap ≤ 0.05 \| ❌ fail \|/);
   const runTable = text.slice(text.indexOf('| gate |'), text.indexOf('| slice gate |'));
   assert.not.match(runTable, /0\.6322/, 'the whole set is not in the baseline column');
+  // audit.html: the same two tables
+  const html = auditPageHtml({ ...r, gates, baseline: null, slices: [], sliceDrift: [], worstImages: {}, createdAt: 'now' } as unknown as AuditResult, () => null);
+  assert.match(html, /<th>slice gate<\/th><th>worst slice<\/th><th>slice value<\/th><th>whole set<\/th><th>slice − whole set<\/th>/);
+  assert.match(html, /<td class="name">0016E5<\/td><td>0\.5482<\/td><td>0\.6322<\/td><td>-0\.084<\/td>/);
+  assert.match(html, /<td class="name">ms per image &lt;= 3000<\/td><td>3572<\/td><td>–<\/td><td>–<\/td>/);
 });
 md.run();
