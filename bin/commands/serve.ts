@@ -42,7 +42,9 @@ export const serveCommand: CommandModule = {
     for (const w of running.app.engine.info.warnings) process.stderr.write(`warning: ${w}\n`);
     // the server's own PID: under npx, killing npx's PID would leave this process serving
     process.stdout.write(`segnet-uq serve: ${running.url} (model ${running.app.card.name}; pid ${process.pid}; Ctrl-C or kill ${process.pid} to stop)\n`);
-    const stop = (why = 'stopping...'): void => {
+    // process.exit only once the sampling worker has left: exiting while its native run is in
+    // flight aborts the process (issue 25). A second signal kills at once (the default action).
+    const stop = (why = 'stopping after the current chunk... (again to quit now)'): void => {
       process.stderr.write(`${why}\n`);
       running.close().then(() => process.exit(0), () => process.exit(1));
     };

@@ -126,16 +126,19 @@ export async function startServer(options: ServeOptions & { onEvent?: (event: Se
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    app.store.clear();
+    // running jobs are cancelled and stop after their current chunk (never cut inside one)
+    await engine.close();
+  };
   return {
     url: `http://${shownHost}:${port}/`, port, server, app,
-    close: async (): Promise<void> => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      app.store.clear();
-      // running jobs are cancelled; a chunk still in native code is cut by terminating the worker
-      await engine.close();
-    },
+    // one close for a signal and a parent watch alike: a second call waits for the first
+    close: () => (closing ??= close()),
   };
 }

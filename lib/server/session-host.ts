@@ -2,8 +2,8 @@
  * The server's sampling runs in a worker thread (session-worker.ts) that owns the model's ONNX
  * sessions: the main thread only reads requests and answers, so /healthz, 503s and
  * disconnects are handled while a job samples. A job is cancelled through shared memory the
- * worker reads between chunks; close() cancels every job and ends the thread (terminated after
- * a grace period if a chunk is still running).
+ * worker reads between chunks; close() cancels every job and waits for the thread to stop
+ * after its current chunk.
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -46,6 +46,7 @@ export class SessionHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   private constructor(private readonly worker: Worker, readonly info: ModelInfo) {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
@@ -118,21 +119,23 @@ export class SessionHost {
   }
 
   /**
-   * Cancels every job, asks the worker to release its sessions, and terminates it if it has not
-   * exited within `graceMs`. The worker reads the request after its current chunk, so the grace
-   * must outlast one chunk: terminated inside a chunk's native run, onnxruntime throws a C++
-   * Napi::Error and the whole process aborts (exit 134 on SIGTERM in 3 of 13 runs, issue 25;
-   * the grace was 1 s, less than a chunk of the shipped model on a loaded machine).
+   * Cancels every job and asks the worker to leave: it waits for its jobs to stop after their
+   * current chunk, releases its sessions, then exits. Never terminated here: cut inside a native
+   * session.run, onnxruntime throws a C++ Napi::Error and the whole process aborts (exit 134 on
+   * SIGTERM in 3 of 13 runs, issue 25). A chunk that never ends is left to a second signal.
+   * Every call returns the same promise.
    */
-  async close(graceMs = 10_000): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
+    if (this.closed) return; // the worker has already gone
     this.closed = true;
     for (const p of this.pending.values()) Atomics.store(p.cancel, 0, 1);
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ type: 'close' });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
-    if ((await Promise.race([exited, late])) === 'late') await this.worker.terminate();
-    clearTimeout(timer);
+    await exited;
   }
 }

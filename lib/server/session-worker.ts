@@ -51,10 +51,22 @@ async function main(): Promise<void> {
       dropoutPoints: s.compiled.points.map((p) => ({ tensor: p.tensor, rate: p.rate })),
     },
   });
+  // Sessions are released only once no job is left: a release while a job waits for its next
+  // session.run (which starts a tick later) let the native run meet a freed session, and the
+  // C++ Napi::Error it threw aborted the whole process (exit 134 on SIGTERM, issue 25).
+  const active = new Set<Promise<void>>();
+  let closing = false;
   port.on('message', (message: ToWorker) => {
-    if (message.type === 'job') void runJob(s, message);
-    else {
-      void s.release().finally(() => port.close());
+    if (message.type === 'job') {
+      if (closing) {
+        post({ type: 'failed', id: message.id, error: serializeError(new Error('the server is stopping')) });
+        return;
+      }
+      const job = runJob(s, message).finally(() => active.delete(job));
+      active.add(job);
+    } else if (!closing) {
+      closing = true; // the host has set every job's cancel flag: each stops after its current chunk
+      void Promise.allSettled([...active]).then(() => s.release()).finally(() => port.close());
     }
   });
 }
