@@ -9,6 +9,8 @@ import { auditMarkdown } from './markdown';
 import { auditPageHtml, SINGLE_FILE_BUDGET_BYTES } from './page';
 import type { AuditResult } from '../report/formats';
 import type { WorstImages } from './worst-images';
+import { auditSchema } from '../report/format-schemas';
+import { writeJsonChecked } from '../report/write-checked';
 
 /**
  * Writes the files; returns the result as audit.json holds it. The page is made first: a page
@@ -31,7 +33,7 @@ export function writeAuditFiles(out: string, result: AuditResult, worst: WorstIm
   const written = singleFile && bytes > SINGLE_FILE_BUDGET_BYTES
     ? { ...result, warnings: [...result.warnings, `audit.html is ${bytes} bytes, over the ${SINGLE_FILE_BUDGET_BYTES}-byte budget of --single-file`] } : result;
   writeFileAtomic(insideOutput(out, 'audit.html'), html);
-  writeFileAtomic(insideOutput(out, 'audit.json'), JSON.stringify(written, null, 2) + '\n');
+  writeJsonChecked(insideOutput(out, 'audit.json'), written, auditSchema);
   writeFileAtomic(insideOutput(out, 'junit.xml'), junitXml(written));
   writeFileAtomic(insideOutput(out, 'summary.md'), auditMarkdown(written));
   return written;

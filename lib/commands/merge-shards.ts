@@ -26,6 +26,8 @@ import { mergeShiftResults } from '../shift/merge';
 import { mergeAnomaly } from '../shard/merge-anomaly';
 import type { AnomalyReport } from '../anomaly/report-file';
 import type { ShiftResult } from '../shift/result';
+import { summarySchema } from '../report/format-schemas';
+import { writeJsonChecked } from '../report/write-checked';
 
 export interface ShardMergeOptions {
   /** the shard folders */
@@ -78,7 +80,7 @@ export function mergeShards(options: ShardMergeOptions): ShardMergeResult {
     const card = mergeCard(summaries[0].settings?.card.path ?? '', options.card, classes, path.join(shards[0].dir, 'summary.json'), summaries[0].settings?.card.sha256 ?? null);
     const summary = mergeSummaries(shards, summaries, out, Boolean(options.copy), { shards: record });
     const sections: string[] = [shardsSectionHtml(record)];
-    writeFileAtomic(insideOutput(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeJsonChecked(insideOutput(out, 'summary.json'), summary, summarySchema);
     if (summary.ranking) writeFileAtomic(insideOutput(out, 'ranking.csv'), rankingCsv(summary.ranking, summary.images));
     // before the audit's gates: audit --from reads the merged anomaly.json
     if (has('anomaly.json')) {

@@ -18,6 +18,7 @@ import {
 import { fileHeader } from './file-header';
 import { CALIBRATION_SCHEMA_VERSION, type CalibrationCharts, type CalibrationReport } from './formats';
 import type { ReportSummary } from './summary';
+import { writeJsonChecked } from './write-checked';
 
 const CHARTS: CalibrationCharts = {
   reliability: 'charts/reliability.png', confidence: 'charts/confidence-histogram.png', percentile: 'charts/accuracy-by-percentile.png',
@@ -84,5 +85,5 @@ export function calibrationReport(summary: ReportSummary, m: CalibrationMeasures
 
 /** Writes OUT/calibration.json. */
 export function writeCalibrationReport(out: string, report: CalibrationReport): void {
-  writeFileAtomic(insideOutput(out, 'calibration.json'), JSON.stringify(report, null, 2) + '\n');
+  writeJsonChecked(insideOutput(out, 'calibration.json'), report, calibrationSchema);
 }

@@ -2,6 +2,8 @@
 import { insideOutput, writeFileAtomic } from '../atomic';
 import { sampleCountChart } from './charts';
 import type { SamplesResult } from './formats';
+import { samplesSchema } from './format-schemas';
+import { writeJsonChecked } from './write-checked';
 
 /** OUT/samples.json and the two charts. */
 export function writeSamplesOutputs(out: string, result: SamplesResult): void {
@@ -20,5 +22,5 @@ export function writeSamplesOutputs(out: string, result: SamplesResult): void {
     series: [{ label: 'mean predictive entropy', values: result.rows.map((r) => r.meanEntropy) },
       { label: 'mean mutual information', values: result.rows.map((r) => r.meanMutualInformation) }],
   }));
-  writeFileAtomic(insideOutput(out, 'samples.json'), JSON.stringify(result, null, 2) + '\n');
+  writeJsonChecked(insideOutput(out, 'samples.json'), result, samplesSchema);
 }

@@ -4,13 +4,15 @@
  * long run's summary grows): at most the last few images are missing after a crash, and
  * --resume redoes them.
  */
-import { insideOutput, writeFileAtomic } from '../atomic';
+import { insideOutput } from '../atomic';
 import { createConfusion } from '../metrics/confusion';
 import type { ConfusionMatrix } from '../metrics/types';
 import type { ModelCard } from '../model/types';
 import { fileHeader } from './file-header';
 import { labelMetrics, withImageCounts } from './label-metrics';
 import { SCHEMA_VERSION, type Ranking, type ReportError, type ReportImage, type ReportSummary } from './summary';
+import { summarySchema } from './format-schemas';
+import { writeJsonChecked } from './write-checked';
 
 /** Everything of summary.json but the header, `complete`, the images, errors and metrics. */
 export type SummaryBase = Omit<ReportSummary, 'schemaVersion' | 'tool' | 'createdAt' | 'complete' | 'images' | 'errors' | 'metrics' | 'ranking'>;
@@ -54,7 +56,7 @@ export class SummaryWriter {
   write(complete: boolean, ranking?: Ranking): ReportSummary {
     const t0 = performance.now();
     const s = this.summary(complete, ranking);
-    writeFileAtomic(insideOutput(this.out, 'summary.json'), JSON.stringify(s, null, 2) + '\n');
+    writeJsonChecked(insideOutput(this.out, 'summary.json'), s, summarySchema);
     this.lastWrite = performance.now();
     this.lastWriteMs = this.lastWrite - t0;
     return s;
