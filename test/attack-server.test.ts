@@ -107,7 +107,7 @@ test('while a samples=50 job runs: /healthz p99 < 100 ms, a 503 in < 100 ms, a d
 });
 
 test('SIGTERM mid-job: the process exits within 2 s', async () => {
-  const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bin', 'cli.ts'), 'serve', '--port', '0', '-q'],
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'bin', 'cli.ts'), 'serve', '--port', '0', '--batch', '1', '-q'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

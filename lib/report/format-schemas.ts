@@ -18,9 +18,10 @@ const sha256 = matching(/^[0-9a-f]{64}$/, 'a sha256 (64 hex digits)');
 const error = obj({ file: str, message: str });
 const classCount = int(1, 256);
 
-/** N, or { auto: {...} } */
-export const samplesSetting = either('a sample count or { auto }', int(1, Number.MAX_SAFE_INTEGER),
-  obj({ auto: obj({ tolerance: rate, maxSamples: int(1, Number.MAX_SAFE_INTEGER), minSamples: int(1, Number.MAX_SAFE_INTEGER), step: int(1, Number.MAX_SAFE_INTEGER) }) }));
+/** N, { auto: {...} }, or 'analytic' (SamplesSetting, lib/report/summary.ts) */
+export const samplesSetting = either("a sample count, { auto } or 'analytic'", int(1, Number.MAX_SAFE_INTEGER),
+  obj({ auto: obj({ tolerance: rate, maxSamples: int(1, Number.MAX_SAFE_INTEGER), minSamples: int(1, Number.MAX_SAFE_INTEGER), step: int(1, Number.MAX_SAFE_INTEGER) }) }),
+  literal('analytic'));
 
 const pavpuPoint = obj({ pavpu: maybeRate }, { nAC: count, nAU: count, nIC: count, nIU: count, pAccurateGivenCertain: maybeRate, pUncertainGivenInaccurate: maybeRate });
 const kindSummary = obj({ auroc: maybeRate, aupr: maybeRate, ause: nullable(num()), pavpu: obj({ best: pavpuPoint, fixed: pavpuPoint, labelFree: pavpuPoint }) });
