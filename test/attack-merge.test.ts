@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { messageOf } from './fixtures/throws';
 import { runCalibrate } from '../lib/commands/calibrate';
 import { runMerge } from '../lib/commands/merge';
 import { shardOfText } from '../lib/shard/assign';
@@ -28,16 +29,6 @@ const dir = (name: string): string => path.join(project.dir, name);
 const base = { inputs: [project.images], labels: project.labels, model: project.model, card: project.card, samples: 2, seed: 1 };
 const shards = [dir('s-0'), dir('s-1')];
 const SHA = (c: string): string => c.repeat(64);
-
-/** The message `f` throws. */
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return assert.unreachable('it did not throw') as never;
-}
 
 /** Rewrites shard 0's summary.json through `edit`; returns a function putting it back. */
 function tamper(edit: (summary: { images: { outputs: Record<string, string> }[]; settings: { card: { path: string } } }) => void): () => void {

@@ -7,22 +7,13 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { messageOf } from './fixtures/throws';
 import { validateCard } from '../lib/model/card';
 import { readPng } from '../lib/image/decode-png';
 
 const card = (colors: unknown[]): unknown => ({
   name: 'c', classes: colors.map((color, i) => ({ name: `k${i}`, color })), input: { width: 8, height: 8, mean: [0, 0, 0], std: [1, 1, 1] },
 });
-
-/** The message `f` throws. */
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return assert.unreachable('it did not throw') as never;
-}
 
 test('card colours: integers in 0..255 and distinct, named by field', () => {
   assert.is(messageOf(() => validateCard(card([[0, 0, 0], [300, -5, 1.5]]), 'c.json')), 'c.json: classes[1].color must be [r, g, b] of integers in 0..255, got [300,-5,1.5]');

@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from segnet import BayesianSegNet  # noqa: E402
 
 
-def main(src, dst):
+def model_from_onnx(src):
+    """A BayesianSegNet holding the weights of the ONNX file `src`; refuses a file of another architecture."""
     model = BayesianSegNet()
     state = model.state_dict()
     found = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(src).graph.initializer}
@@ -28,6 +29,11 @@ def main(src, dst):
                 raise SystemExit(f"{src}: {k} has shape {tuple(found[k].shape)}, expected {tuple(state[k].shape)}")
             state[k] = found[k].to(state[k].dtype)
     model.load_state_dict(state)
+    return model
+
+
+def main(src, dst):
+    model = model_from_onnx(src)
     torch.save({"model": model.state_dict(), "epoch": "shipped", "source": os.path.basename(src)}, dst)
     print(f"wrote {dst} from {src}")
 
