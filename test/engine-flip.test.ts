@@ -46,10 +46,10 @@ async function flipReference(bytes: Uint8Array, compiled: CompiledModel, n: numb
 
 test('mirrorWidth reverses every row; orientationRuns splits by sample parity, masks keyed by index', () => {
   const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
-  const m = mirrorWidth(data, 3, 4);
+  const m = mirrorWidth(data, 4);
   for (let r = 0; r < 6; r++) for (let x = 0; x < 4; x++) assert.is(m[r * 4 + x], data[r * 4 + 3 - x]);
-  assert.equal(Array.from(mirrorWidth(m, 3, 4)), Array.from(data));
-  assert.throws(() => mirrorWidth(new Float32Array(7), 1, 4), (e: Error) => e instanceof RangeError && /7 values are not whole rows of width 4/.test(e.message));
+  assert.equal(Array.from(mirrorWidth(m, 4)), Array.from(data));
+  assert.throws(() => mirrorWidth(new Float32Array(7), 4), (e: Error) => e instanceof RangeError && /7 values are not whole rows of width 4/.test(e.message));
   assert.equal(orientationRuns('flip', 3, 4), [{ mirrored: false, samples: [4, 6] }, { mirrored: true, samples: [3, 5] }]);
   assert.equal(orientationRuns('none', 3, 2), [{ mirrored: false, samples: [3, 4] }]);
   assert.ok(isMirrored('flip', 1) && !isMirrored('flip', 0) && !isMirrored('none', 1));

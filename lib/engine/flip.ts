@@ -13,11 +13,11 @@ export function isMirrored(tta: Tta, sample: number): boolean {
   return tta === 'flip' && sample % 2 === 1;
 }
 
-/** A copy of `data` ([planes, h, w] row-major, any leading dims folded into planes) mirrored left-right. */
-export function mirrorWidth(data: Float32Array, h: number, w: number): Float32Array {
+/** A copy of `data` (rows of width w, row-major: [..., H, W]) mirrored left-right. */
+export function mirrorWidth(data: Float32Array, w: number): Float32Array {
   const out = new Float32Array(data.length);
   const rows = data.length / w;
-  if (!Number.isInteger(rows) || h <= 0) throw new RangeError(`mirrorWidth: ${data.length} values are not whole rows of width ${w}`);
+  if (!Number.isInteger(rows)) throw new RangeError(`mirrorWidth: ${data.length} values are not whole rows of width ${w}`);
   for (let r = 0; r < rows; r++) {
     const base = r * w;
     const last = base + w - 1;

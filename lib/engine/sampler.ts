@@ -7,7 +7,7 @@ import type { UncertaintyMaps } from './types';
 import { AGG_ENTROPY_SUM, AGG_M2, AGG_MEAN, AGG_VOTES } from '../graph/aggregate';
 import { CompiledModel } from './compile';
 import { fillDropoutMask } from './masks';
-import { isMirrored, mirrorWidth, orientationRuns, type Tta } from './flip';
+import { isMirrored, mirrorWidth, orientationRuns, TTA_MODES, type Tta } from './flip';
 import { createSession, ort, SessionOptions } from './session';
 import { SinglePass } from './single-pass';
 import { createAccumulator, finishMaps, mergeChunk, type ChunkAccumulator } from './uncertainty-maps';
@@ -97,7 +97,7 @@ export class McSampler {
     const batch = options.batch ?? 1;
     checkInteger('batch', batch, 1);
     const tta = options.tta ?? DEFAULT_TTA;
-    if (tta !== 'none' && tta !== 'flip') throw new RangeError(`tta must be 'none' or 'flip', got ${JSON.stringify(tta)}`);
+    if (!TTA_MODES.includes(tta)) throw new RangeError(`tta must be 'none' or 'flip', got ${JSON.stringify(tta)}`);
     const prefix = compiled.prefix ? await createSession(compiled.prefix, options) : null;
     const suffix = await createSession(compiled.suffix, options);
     return new McSampler(compiled, prefix, suffix, compiled.deterministic ? 1 : batch, SinglePass.of(compiled, options), tta);
@@ -186,7 +186,6 @@ export class McSampler {
     }
     const shared = await this.runPrefix(input);
     lap('prefix');
-    const inputDims = this.compiled.inputDims;
     let mirroredShared: Record<string, ort.Tensor> | null = null; // the mirror image's prefix, run at its first sample
     const deterministic = this.compiled.deterministic;
     // a deterministic model with --tta flip: one pass of the image and one of its mirror
@@ -234,7 +233,7 @@ export class McSampler {
       const k = sizeAt(done);
       for (const run of orientationRuns(this.tta, first + done, k)) {
         if (run.mirrored && !mirroredShared) {
-          mirroredShared = await this.runPrefix(mirrorWidth(input, inputDims[2], inputDims[3]));
+          mirroredShared = await this.runPrefix(mirrorWidth(input, this.compiled.inputDims[3]));
           lap('prefix');
         }
         const feeds = this.maskFeeds(run.mirrored ? mirroredShared as Record<string, ort.Tensor> : shared, run.samples, options.seed, options.imageKey);
@@ -278,7 +277,7 @@ export class McSampler {
 /** A mirrored run's aggregates, mirrored back into the image's own orientation. */
 function mirrorBack(chunk: ChunkResult, mirrored: boolean): ChunkResult {
   if (!mirrored) return chunk;
-  const h = chunk.dims[2], w = chunk.dims[3];
-  return { dims: chunk.dims, mean: mirrorWidth(chunk.mean, h, w), m2: mirrorWidth(chunk.m2, h, w),
-    entropySum: mirrorWidth(chunk.entropySum, h, w), votes: mirrorWidth(chunk.votes, h, w) };
+  const w = chunk.dims[3];
+  return { dims: chunk.dims, mean: mirrorWidth(chunk.mean, w), m2: mirrorWidth(chunk.m2, w),
+    entropySum: mirrorWidth(chunk.entropySum, w), votes: mirrorWidth(chunk.votes, w) };
 }
