@@ -3,7 +3,10 @@
  * models/measure.sh's CLI runs wrote (not a second computation: every value is read from
  * calibration.json, shift.json or samples.json, or is a mean of them as the README's tables take it).
  *
- *   npx tsx bench/model-numbers.ts OUT      # prints markdown tables, writes OUT/metrics.json
+ *   npx tsx bench/model-numbers.ts OUT [CARD.json]   # prints markdown tables, writes OUT/metrics.json
+ *
+ * With CARD.json, every number of its "metrics" is compared with the one measured at the same
+ * place: the numbers that differ (beyond the card's 4-decimal rounding) and the ones not measured.
  *
  * OUT holds val-mc10/ and val-off/ (calibrate), shift-mc8/, shift-off/, shift-mc8-flip/ (shift on
  * the robustness set), optionally sweep/ (samples) and times.tsv (measure.sh's wall seconds per step).
@@ -105,6 +108,24 @@ export function mcAgainstOff(mc: [string, ConditionNumbers][], off: [string, Con
   });
 }
 
+/** Numeric leaves of `card` against the same paths in `measured`: matched count, differing ones, and those `measured` lacks. */
+export function compareWithCard(card: unknown, measured: unknown, at = 'metrics'): { matched: number; differ: string[]; missing: string[] } {
+  const out = { matched: 0, differ: [] as string[], missing: [] as string[] };
+  if (typeof card === 'number') {
+    if (typeof measured !== 'number') out.missing.push(at);
+    else if (Math.abs(card - measured) > 5e-5 + 1e-12) out.differ.push(`${at}: card ${card}, measured ${measured}`);
+    else out.matched++;
+  } else if (card !== null && typeof card === 'object' && !Array.isArray(card)) {
+    for (const [k, v] of Object.entries(card)) {
+      const sub = compareWithCard(v, measured !== null && typeof measured === 'object' ? (measured as Record<string, unknown>)[k] : undefined, `${at}.${k}`);
+      out.matched += sub.matched;
+      out.differ.push(...sub.differ);
+      out.missing.push(...sub.missing);
+    }
+  }
+  return out;
+}
+
 function valTables(mc: MetricSummary, off: MetricSummary, classes: readonly string[]): string {
   const t = [
     `| CamVid val (${mc.images} images) | global acc | class-avg acc | mIoU | ECE | MCE | Brier | NLL |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -123,7 +144,7 @@ function valTables(mc: MetricSummary, off: MetricSummary, classes: readonly stri
   return t.join('\n');
 }
 
-function main(out: string): void {
+function main(out: string, cardFile: string | undefined): void {
   const parts: string[] = [];
   const metrics: Record<string, unknown> = {};
   const mcFile = path.join(out, 'val-mc10'), offFile = path.join(out, 'val-off');
@@ -166,12 +187,21 @@ function main(out: string): void {
   const times = path.join(out, 'times.tsv');
   if (existsSync(times)) parts.push(`wall seconds per step (measure.sh): ${readFileSync(times, 'utf8').trim().split('\n').map((l) => l.replace('\t', ' ')).join(', ')}`);
   if (parts.length === 0) throw new Error(`${out}: none of val-mc10/, val-off/, shift-*/ or sweep/ holds a result (run models/measure.sh)`);
+  if (cardFile) {
+    const card = readJsonFile(cardFile) as { metrics?: unknown };
+    if (card.metrics === undefined) parts.push(`${cardFile} has no metrics to compare`);
+    else {
+      const c = compareWithCard(card.metrics, metrics);
+      parts.push([`${cardFile}: ${c.matched} numbers of its metrics reproduced (within 5e-5), ${c.differ.length} differ, ${c.missing.length} not measured here`,
+        ...c.differ.map((d) => `  differs: ${d}`), ...c.missing.map((m) => `  not measured: ${m}`)].join('\n'));
+    }
+  }
   writeFileAtomic(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   console.log(parts.join('\n\n') + `\n\nwrote ${path.join(out, 'metrics.json')} (the card's "metrics" fields)`);
 }
 
 if (require.main === module) {
   const out = process.argv[2];
-  if (!out) { console.error('usage: npx tsx bench/model-numbers.ts OUT'); process.exit(2); }
-  try { main(out); } catch (err) { console.error(`model-numbers: ${(err as Error).message}`); process.exit(1); }
+  if (!out) { console.error('usage: npx tsx bench/model-numbers.ts OUT [CARD.json]'); process.exit(2); }
+  try { main(out, process.argv[3]); } catch (err) { console.error(`model-numbers: ${(err as Error).message}`); process.exit(1); }
 }

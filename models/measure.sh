@@ -5,8 +5,8 @@
 #   2. the robustness set (issue 30): `shift` on every 4th val frame (26, symlinked as models/README.md's
 #      /tmp/val4 recipe) under impulse-noise, defocus-blur, pixelate (held out of the robust training)
 #      and gaussian-noise at severities 2 and 3, seed 0: MC N = 8, --dropout off, and N = 8 --tta flip;
-#   3. bench/model-numbers.ts: one markdown table from those JSON files, and OUT/metrics.json to paste
-#      into the card's "metrics".
+#   3. bench/model-numbers.ts: one markdown table from those JSON files, OUT/metrics.json to paste
+#      into the card's "metrics", and every number of CARD's metrics that the runs do not reproduce.
 # Usage: bash models/measure.sh [MODEL.onnx [CARD.json [OUT]]]
 #   defaults: the shipped model, the card beside it, reports/measure/MODEL-NAME
 #   env: CAMVID (default ../shared/datasets/camvid), STEPS (default "val-mc10 val-off shift-mc8 shift-off shift-mc8-flip"; add
@@ -65,6 +65,6 @@ step shift-off shift.json shift "$VAL4" --labels "$LABELS" $SHIFT_SET --dropout 
 step shift-mc8-flip shift.json shift "$VAL4" --labels "$LABELS" $SHIFT_SET --samples 8 --tta flip
 step sweep samples.json samples "$VAL" --labels "$LABELS" --counts 1,2,5,10,20,50 --seed 0
 
-npx tsx bench/model-numbers.ts "$OUT"
+npx tsx bench/model-numbers.ts "$OUT" "$CARD"
 }
-main "$@"
+main "$@"; exit $?

@@ -7,7 +7,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { leastCertain10, mcAgainstOff, robustnessRows, robustnessTable } from '../bench/model-numbers';
+import { compareWithCard, leastCertain10, mcAgainstOff, robustnessRows, robustnessTable } from '../bench/model-numbers';
 import type { MetricSummary } from '../lib/metrics/types';
 import type { ShiftRow } from '../lib/shift/result';
 
@@ -55,6 +55,14 @@ test('the accuracy of the 10% least certain pixels from the 90% and 100% most-ce
   assert.ok(Math.abs(leastCertain10(summary, 'entropy')! - 0.5) < 1e-12);
   const missing = { uncertainty: { entropy: { accuracyByPercentile: [{ percentile: 100, accuracy: 0.95 }] } } } as unknown as MetricSummary;
   assert.is(leastCertain10(missing, 'entropy'), null);
+});
+
+test('the card check: numbers within the 4-decimal rounding match, others differ, absent ones are not measured; text is skipped', () => {
+  const card = { dataset: 'val', mcDropoutN10: { meanIoU: 0.6693, ece: 0.0068, perClassIoU: { Sky: 0.9304 } }, mcDropoutN50: { meanIoU: 0.6719 } };
+  const measured = { mcDropoutN10: { meanIoU: 0.66934, ece: 0.0070, perClassIoU: { Sky: 0.93036 } } };
+  assert.equal(compareWithCard(card, measured), {
+    matched: 2, differ: ['metrics.mcDropoutN10.ece: card 0.0068, measured 0.007'], missing: ['metrics.mcDropoutN50.meanIoU'],
+  });
 });
 
 test.run();
