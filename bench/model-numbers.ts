@@ -164,10 +164,13 @@ function main(out: string, cardFile: string | undefined): void {
       ...s.rows.map((r) => `| ${r.samples} | ${f4(r.meanIoU)} | ${f4(r.globalAccuracy)} | ${f4(r.ece)} | ${f4(r.meanEntropy)} | ${r.meanMutualInformation?.toFixed(5)} | ${f4(r.agreement)} |`)].join('\n'));
     if (n50) metrics.mcDropoutN50 = { globalAccuracy: r4(n50.globalAccuracy), meanIoU: r4(n50.meanIoU), measuredWith: `npx segnet-uq samples ${DATA}/val --labels ${DATA}/valannot --counts 1,2,5,10,20,50` };
   }
-  const runs = SHIFT_RUNS.filter((r) => existsSync(path.join(out, r.dir, 'shift.json'))).map((r) => {
+  const runs = SHIFT_RUNS.filter((r) => existsSync(path.join(out, r.dir, 'shift.json'))).flatMap((r) => {
     const { result } = readShiftResult(path.join(out, r.dir));
-    if (!result.complete) throw new Error(`${path.join(out, r.dir, 'shift.json')} is incomplete (the run stopped): run models/measure.sh again to resume it`);
-    return { ...r, images: result.images, rows: robustnessRows(result.rows) };
+    if (!result.complete) {
+      parts.push(`${path.join(out, r.dir, 'shift.json')}: left out, incomplete (${result.done?.length ?? 0} of ${result.images} images; models/measure.sh resumes it)`);
+      return [];
+    }
+    return [{ ...r, images: result.images, rows: robustnessRows(result.rows) }];
   });
   if (runs.length) {
     const clean = runs.map((r) => `${r.title} ${f4(r.rows.find(([k]) => k === 'clean')?.[1].entropyMisclassificationAUROC ?? null)}`).join(', ');
