@@ -16,7 +16,7 @@ export const DEFAULT_SAMPLE_COUNTS: readonly number[] = [1, 2, 5, 10, 20, 50];
  * --samples auto (lib/engine/convergence.ts): the decidable share (undecided pixels that are no
  * tie at maxSamples) at most 0.03, chosen on a set off the training drive's val frames (16 frames
  * of train's 0006R0 drive, half corrupted; bench/RESULTS.md, "--samples auto off the val drive"):
- * mean N 19.5 at 0.38x of N=50's sampling time there, mIoU within 0.0003 and both AUROCs within
+ * mean N 19.5 at 0.38x of N=50's sampling time there (the v1 model), mIoU within 0.0003 and both AUROCs within
  * 0.0005 of N=50's; on 16 val frames every image stopped at 16 (0.35x). Issue 18's rule (the flip
  * share at most 0.05) stopped at mean N 27 (0.56x) there. mapTolerance is MAP_PER_FLIP (10) x
  * tolerance. The most is N=50, the reference the rule was judged against.

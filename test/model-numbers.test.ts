@@ -18,7 +18,7 @@ function row(corruption: string, severity: number, meanIoU: number, ece: number,
   return { corruption, severity, score: null, stats: '', metrics: { meanIoU, calibration: { ece, nll }, uncertainty: { entropy: { auroc: 0.9 } } } } as unknown as ShiftRow;
 }
 
-// models/README.md, "Robust fine-tune": the shipped model, MC N = 8, severity 3 (NLL per corruption is not published)
+// models/README.md, "v2 against v1": v1 (the default until 2026-12-07), MC N = 8, severity 3 (NLL per corruption is not published)
 const shipped = [
   row('none', 0, 0.6730, 0.0072, 0.230),
   row('impulse-noise', 3, 0.1658, 0.4141, 1), row('defocus-blur', 3, 0.3372, 0.1937, 2), row('pixelate', 3, 0.6330, 0.0134, 3),
