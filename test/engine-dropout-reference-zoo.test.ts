@@ -45,8 +45,11 @@ if (!pythonHas('torch', 'torchvision', 'onnx')) {
       const ref = await ortDropoutMoments(bytes, input, dims, N);
       // a few mask elements (2x2 or 4x4 x channels) drive every pixel: statistics as noisy as
       // one element's. Two independent ORT sets of 64 gave mean t^2 0.75-1.7 and |ln ratio| <= 0.24;
-      // a rate misread (0.1 as 0.5, or 0.5 as 0.1) moves the ln ratio by 2.2
-      assertAgree(compareMoments(maps, ref), name, { meanT2Max: 4, logVarRatio: 0.75 });
+      // a rate misread (0.1 as 0.5, or 0.5 as 0.1) moves the ln ratio by 2.2. The |t| > 4 share moves
+      // in clusters too (one driving element's tail lifts every pixel it feeds): fcn_resnet50 gave
+      // 0.59% with mean t^2 1.51 in a CI run against the unseeded ORT reference, so it gets 3% here;
+      // a wrong scale or rate is what mean t^2 and the ln ratio above are for.
+      assertAgree(compareMoments(maps, ref), name, { meanT2Max: 4, logVarRatio: 0.75, over4Max: 0.03 });
     });
   }
   zoo.run();
