@@ -7,8 +7,7 @@ import { RANK_BY, REDUCTIONS, type RankBy, type Reduction } from '../../lib/repo
 import { DEFAULT_OUT, DEFAULT_RANK_REDUCTION } from '../../lib/defaults';
 import { checkNumbers, modelFlags, runFlags, samplesFlags, sampleOptions, IMAGES_OPTION, MAP_SIZE_OPTION, SCALE_OPTION, SAVE_MAPS_OPTION, CONFORMAL_OPTION, segmenterOptions, shardFlags, shardOf, typedFlags } from '../flags';
 import { progressPrinter } from '../progress';
-
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+import { stopOnSignal } from '../stop-signal';
 
 export const reportCommand: CommandModule = {
   command: 'report <inputs..>',
@@ -43,16 +42,7 @@ export const reportCommand: CommandModule = {
     const progress = progressPrinter(process.stderr, { quiet: argv.quiet as boolean });
     // First SIGINT/SIGTERM: finish the chunk of samples in progress, write summary.json (complete: false)
     // and exit 130/143. A second one exits at once (every file is written atomically).
-    const stop = new AbortController();
-    let stopSignal: keyof typeof SIGNAL_EXIT | null = null;
-    const onSignal = (sig: keyof typeof SIGNAL_EXIT): void => {
-      if (stopSignal) process.exit(SIGNAL_EXIT[sig]);
-      stopSignal = sig;
-      process.stderr.write(`\nsegnet-uq: ${sig}: finishing the current chunk of samples, then stopping (again to quit now)\n`);
-      stop.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stop = stopOnSignal();
     const summary = await runReport({
       signal: stop.signal, resume: argv.resume as boolean, ranking,
       ...segmenterOptions(argv),
@@ -71,11 +61,11 @@ export const reportCommand: CommandModule = {
         + (cf?.coverage !== undefined ? `conformal coverage ${cf.coverage === null ? '–' : cf.coverage.toFixed(4)}  mean set size ${cf.meanSetSize.toFixed(3)}  pixels with more than one class ${cf.ambiguous.toFixed(4)}\n` : ''));
     }
     for (const e of summary.errors) process.stderr.write(`error: ${e.file}: ${e.message}\n`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    if (stopSignal) {
+    stop.release();
+    const code = stop.exitCode();
+    if (code !== null) {
       process.stderr.write(`segnet-uq: interrupted after ${summary.images.length} images; run again with --resume to continue\n`);
-      process.exitCode = SIGNAL_EXIT[stopSignal];
+      process.exitCode = code;
     } else process.exitCode = summary.errors.length > 0 && !shard ? 1 : 0; // a shard's errors fail the merge
   },
 };
