@@ -17,8 +17,8 @@ import { writeFileAtomic } from '../lib/atomic';
 import { readJsonFile } from '../lib/json-file';
 import type { MetricSummary, UncertaintyKind } from '../lib/metrics/types';
 import { readCalibrationReport } from '../lib/report/calibration-files';
-import type { SamplesResult } from '../lib/report/formats';
 import { readShiftResult, type ShiftRow } from '../lib/shift/result';
+import { readSamplesResult } from '../lib/shard/merge-samples';
 
 /** Not in models/training/robust.py's training corruptions: the robustness set's selection conditions (models/README.md). */
 export const HELD_OUT = ['impulse-noise', 'defocus-blur', 'pixelate'] as const;
@@ -156,9 +156,9 @@ function main(out: string, cardFile: string | undefined): void {
     metrics.mcDropoutN10 = valBlock(mc.metrics, mc.classes, true);
     metrics.dropoutOff = { ...valBlock(off.metrics, off.classes, false), measuredWith: `npx segnet-uq calibrate ${DATA}/val --labels ${DATA}/valannot --dropout off` };
   }
-  const sweep = path.join(out, 'sweep', 'samples.json');
-  if (existsSync(sweep)) {
-    const s = readJsonFile(sweep) as SamplesResult;
+  const sweep = path.join(out, 'sweep');
+  if (existsSync(path.join(sweep, 'samples.json'))) {
+    const s = readSamplesResult(sweep);
     const n50 = s.rows.find((r) => r.samples === 50);
     parts.push(['| N | mIoU | accuracy | ECE | entropy | MI | agreement |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...s.rows.map((r) => `| ${r.samples} | ${f4(r.meanIoU)} | ${f4(r.globalAccuracy)} | ${f4(r.ece)} | ${f4(r.meanEntropy)} | ${r.meanMutualInformation?.toFixed(5)} | ${f4(r.agreement)} |`)].join('\n'));

@@ -14,7 +14,8 @@ import { readResult, type LoadedShard } from './merge-checks';
 import { addCountValues, countRows, type CountAccumulator, type ImageCountValues } from '../report/sample-counts';
 import { readSamplesStats } from './samples-shard';
 
-const readSamplesResult = (dir: string): SamplesResult => readResult<SamplesResult>(dir, 'samples.json', SAMPLES_SCHEMA_VERSION, samplesSchema);
+/** DIR/samples.json, checked against its schema (another run's file is untrusted). */
+export const readSamplesResult = (dir: string): SamplesResult => readResult<SamplesResult>(dir, 'samples.json', SAMPLES_SCHEMA_VERSION, samplesSchema);
 
 /** Merges the shards' samples results, writes OUT/samples.json and its charts. */
 export function mergeSamples(shards: readonly LoadedShard[], out: string, extra: Record<string, unknown>): SamplesResult {
