@@ -156,12 +156,12 @@ def photometric(x, gen, p=0.6):
 
 
 @torch.no_grad()
-def robustness_eval(evaluate, model, imgs, labs, h, w, severity=3, every=2, seed=0):
-    """Val (every `every`-th frame) under each held-out corruption, dropout off: {name: mIoU}."""
+def robustness_eval(evaluate, model, imgs, labs, h, w, severity=3, every=2, seed=0, corruptions=None):
+    """Val (every `every`-th frame) under each corruption (default: the held-out ones), dropout off: {name: mIoU}."""
     gen = torch.Generator().manual_seed(seed)
     sub_i, sub_l = imgs[::every], labs[::every]
     out = {}
-    for name, fn in HELD_OUT.items():
+    for name, fn in (corruptions or HELD_OUT).items():
         bad = torch.stack([fn(sub_i[i].float(), severity, gen).round().clamp(0, 255).byte() for i in range(sub_i.shape[0])])
         out[name] = round(evaluate(model, bad, sub_l, h, w, 0)["mIoU"], 4)
     return out
